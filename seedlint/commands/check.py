@@ -1,0 +1,115 @@
+"""`seedlint check`: discover files, lint them, report, choose the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from seedlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
+from seedlint.config import Configuration
+from seedlint.context import RunContext
+from seedlint.findings import Finding, Severity
+from seedlint.linter import FileResult, Linter, Selection, iter_findings
+from seedlint.registry import PluginError, load_rules
+from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.walk import discover_files
+
+#: Rules that need the network; `--offline` turns them off.
+NETWORK_CODES = frozenset({"L001", "L002", "L004"})
+STDIN = "-"
+
+
+@dataclass
+class Run:
+    configuration: Configuration
+    context: RunContext
+    linter: Linter
+    paths: list[str]
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if args.topics_root is not None:
+        overrides["topics-root"] = str(Path(args.topics_root).resolve())
+    return overrides
+
+
+def prepare(args: argparse.Namespace) -> Run:
+    if args.format not in REPORTERS:
+        choices = ", ".join(REPORTERS)
+        raise UsageError(f"unknown format {args.format!r} (choose from {choices})")
+    first = Path(args.paths[0]) if args.paths and args.paths[0] != STDIN else Path.cwd()
+    if args.stdin_filename and args.paths == [STDIN]:
+        first = Path(args.stdin_filename)
+    configuration = _load_config(args.config, first, _overrides(args))
+    settings = configuration.settings
+    updates: dict[str, Any] = {}
+    if args.select is not None:
+        updates["select"] = args.select
+    if args.extend_select:
+        updates["extend_select"] = [*settings.extend_select, *args.extend_select]
+    if args.ignore:
+        updates["ignore"] = [*settings.ignore, *args.ignore]
+    if updates:
+        configuration = Configuration(
+            settings.model_copy(update=updates), configuration.root, configuration.source
+        )
+    try:
+        rules = load_rules()
+    except PluginError as error:
+        raise UsageError(str(error)) from None
+    context = RunContext(configuration)
+    selection = Selection.build(rules, context, offline=args.offline, network=NETWORK_CODES)
+    linter = Linter(selection, context)
+    paths: list[str] = []
+    if args.paths != [STDIN]:
+        skip = [configuration.topics_root / "topics"]
+        paths = list(
+            discover_files(
+                args.paths, root=configuration.root, skip=skip, exclude=settings.exclude
+            )
+        )
+    return Run(configuration, context, linter, paths)
+
+
+def lint(run: Run, args: argparse.Namespace) -> list[FileResult]:
+    if args.paths == [STDIN]:
+        name = args.stdin_filename or "-"
+        results = [run.linter.lint_path(name, sys.stdin.buffer.read())]
+        run.linter.finish(results)
+        return results
+    return run.linter.run(run.paths)
+
+
+def exit_code(findings: list[Finding], args: argparse.Namespace) -> int:
+    if getattr(args, "exit_zero", False):
+        return EXIT_OK
+    failing = any(finding.severity.rank >= Severity.WARNING.rank for finding in findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def report(findings: list[Finding], summary: RunSummary, args: argparse.Namespace,
+           options: ReportOptions) -> None:
+    with ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.output_file is not None:
+            out = stack.enter_context(args.output_file.open("w", encoding="utf-8"))
+        colour = options.colour and out is sys.stdout and sys.stdout.isatty()
+        options = ReportOptions(colour, options.show_fixes, options.unsafe_fixes, options.quiet)
+        REPORTERS[args.format](findings, summary, out, options)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    run = prepare(args)
+    results = lint(run, args)
+    for note in run.context.notes:
+        if not args.quiet:
+            print(f"seedlint: note: {note}", file=sys.stderr)
+    findings = list(iter_findings(results))
+    summary = RunSummary.of(len(results), findings)
+    report(findings, summary, args, ReportOptions(colour=True, quiet=args.quiet))
+    return exit_code(findings, args)

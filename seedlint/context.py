@@ -1,0 +1,47 @@
+"""What rules may consult beyond their document: settings, the topic index, today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from seedlint.config import Configuration, Settings
+from seedlint.schema import SchemaError, validate
+
+if TYPE_CHECKING:
+    from seedlint.document import Document
+    from seedlint.topics import TopicIndex
+
+
+@dataclass
+class RunContext:
+    configuration: Configuration
+    today: dt.date = field(default_factory=dt.date.today)
+    # Said once per run on stderr, not as findings (e.g. "no topics root: T001 skipped").
+    notes: list[str] = field(default_factory=list)
+    _last_validated: tuple[Document, list[SchemaError]] | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        return self.configuration.settings
+
+    @cached_property
+    def topics(self) -> TopicIndex:
+        from seedlint.topics import TopicIndex
+
+        return TopicIndex.scan(self.configuration.topics_root)
+
+    def schema_errors(self, doc: Document) -> list[SchemaError]:
+        """Validation errors of ``doc``'s front matter, computed once for all rules."""
+        # Rules run one document at a time: remembering the last one is enough.
+        if self._last_validated is not None and self._last_validated[0] is doc:
+            return self._last_validated[1]
+        front = doc.front_matter
+        readable = front is not None and front.yaml.is_mapping and not any(
+            issue.code in ("F002", "F106") for issue in front.yaml.issues
+        )
+        errors = validate(doc.front_values, self.settings) if readable else []
+        self._last_validated = (doc, errors)
+        return errors

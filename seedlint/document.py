@@ -1,0 +1,310 @@
+"""One seed file, read and parsed once: every rule reads this and none re-reads the file."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pyromark
+
+from seedlint._yaml import KeyEntry, LoadedYaml, Span, load_front_matter
+from seedlint.findings import Position
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n|\Z)")
+_PARSER_OPTIONS = pyromark.Options.ENABLE_WIKILINKS
+
+
+class UnreadableFile(Exception):
+    """The file cannot be linted at all (E001); the message names the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A CommonMark node with its span as character offsets into the whole file."""
+
+    kind: str
+    start: int
+    end: int
+    children: tuple[Node, ...] = ()
+    level: int = 0
+    dest: str = ""
+    link_type: str = ""
+    text: str = ""
+
+    def plain_text(self) -> str:
+        if self.kind in ("text", "code"):
+            return self.text
+        return "".join(child.plain_text() for child in self.children)
+
+    def walk(self) -> Any:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A level-2 heading and the top-level blocks up to the next level-1 or level-2 one."""
+
+    title: str
+    heading: Node
+    blocks: tuple[Node, ...]
+
+    @property
+    def end(self) -> int:
+        return self.blocks[-1].end if self.blocks else self.heading.end
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The ``---`` block: its spans, and the YAML read from it."""
+
+    start: int  # offset of the opening fence
+    content_start: int  # offset of the first YAML line
+    content_end: int  # offset of the closing fence
+    end: int  # offset just past the closing fence's line break
+    yaml: LoadedYaml
+
+    def entry(self, key: str) -> KeyEntry | None:
+        found = None
+        for entry in self.yaml.entries:
+            if entry.key == key:
+                found = entry
+        return found
+
+
+class LineIndex:
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        self.length = len(text)
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Position(line + 1, offset - self.starts[line] + 1)
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Start and end (before the line break) of a 1-based line."""
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else self.length
+        return start, end
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str
+    has_bom: bool
+    front_matter: FrontMatter | None
+    # Present when the file opens with `---` but no closing fence follows.
+    unclosed_front_matter: bool
+    body_start: int
+    blocks: tuple[Node, ...]
+    lines: LineIndex = field(repr=False)
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        return _sections(self.blocks)
+
+    def section(self, title: str) -> Section | None:
+        for section in self.sections:
+            if section.title == title:
+                return section
+        return None
+
+    def line_text(self, line: int) -> str:
+        start, end = self.lines.line_span(line)
+        return self.text[start:end].rstrip("\r\n")
+
+    @property
+    def front_values(self) -> dict[str, Any]:
+        return self.front_matter.yaml.values if self.front_matter else {}
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Decode a seed's bytes, or raise UnreadableFile with the reason."""
+    if b"\x00" in data:
+        raise UnreadableFile("binary file (NUL bytes)")
+    has_bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig" if has_bom else "utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"not valid UTF-8 (byte {error.start})") from None
+    return text, has_bom
+
+
+def parse(path: str, data: bytes) -> Document:
+    text, has_bom = decode(data)
+    return parse_text(path, text, has_bom=has_bom)
+
+
+def parse_text(path: str, text: str, *, has_bom: bool = False) -> Document:
+    front_matter, unclosed, body_start = _split_front_matter(text)
+    blocks = _parse_body(text, body_start)
+    return Document(
+        path=path,
+        text=text,
+        has_bom=has_bom,
+        front_matter=front_matter,
+        unclosed_front_matter=unclosed,
+        body_start=body_start,
+        blocks=blocks,
+        lines=LineIndex(text),
+    )
+
+
+def _split_front_matter(text: str) -> tuple[FrontMatter | None, bool, int]:
+    opening = _FENCE.match(text)
+    if opening is None:
+        return None, False, 0
+    content_start = opening.end()
+    position = content_start
+    while position < len(text):
+        closing = _FENCE.match(text, position)
+        if closing is not None:
+            loaded = load_front_matter(text[content_start:position], content_start)
+            front = FrontMatter(0, content_start, position, closing.end(), loaded)
+            return front, False, closing.end()
+        next_break = _LINE_BREAK.search(text, position)
+        if next_break is None:
+            break
+        position = next_break.end()
+    return None, True, len(text)
+
+
+class _Offsets:
+    """Maps the parser's UTF-8 byte offsets in the body to character offsets in the file."""
+
+    def __init__(self, body: str, base: int) -> None:
+        self.base = base
+        self.ascii = body.isascii()
+        if not self.ascii:
+            self.data = body.encode("utf-8")
+            self.byte_starts = [0]
+            self.char_starts = [0]
+            for match in _LINE_BREAK.finditer(body):
+                self.char_starts.append(match.end())
+            for char_start in self.char_starts[1:]:
+                previous = self.char_starts[len(self.byte_starts) - 1]
+                self.byte_starts.append(
+                    self.byte_starts[-1] + len(body[previous:char_start].encode("utf-8"))
+                )
+
+    def __call__(self, byte_offset: int) -> int:
+        if self.ascii:
+            return self.base + byte_offset
+        line = bisect.bisect_right(self.byte_starts, byte_offset) - 1
+        line_start = self.byte_starts[line]
+        inline = self.data[line_start:byte_offset].decode("utf-8", errors="ignore")
+        return self.base + self.char_starts[line] + len(inline)
+
+
+def _tag_name(tag: Any) -> tuple[str, Any]:
+    if isinstance(tag, str):
+        return tag, None
+    ((name, detail),) = tag.items()
+    return name, detail
+
+
+_KINDS = {
+    "Paragraph": "paragraph",
+    "Heading": "heading",
+    "BlockQuote": "blockquote",
+    "CodeBlock": "code_block",
+    "HtmlBlock": "html_block",
+    "List": "list",
+    "Item": "item",
+    "Emphasis": "emphasis",
+    "Strong": "strong",
+    "Strikethrough": "strikethrough",
+    "Link": "link",
+    "Image": "image",
+    "Table": "table",
+    "TableHead": "table_head",
+    "TableRow": "table_row",
+    "TableCell": "table_cell",
+    "FootnoteDefinition": "footnote",
+    "MetadataBlock": "metadata",
+    "DefinitionList": "definition_list",
+}
+_LEAVES = {
+    "Text": "text",
+    "Code": "code",
+    "Html": "html",
+    "InlineHtml": "inline_html",
+    "InlineMath": "code",
+    "DisplayMath": "code",
+    "FootnoteReference": "text",
+}
+
+
+def _link_type(detail: dict[str, Any]) -> str:
+    link_type = detail.get("link_type", "")
+    if isinstance(link_type, dict):
+        return next(iter(link_type)).lower()
+    return str(link_type).lower()
+
+
+def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
+    body = text[body_start:]
+    offsets = _Offsets(body, body_start)
+    # Each frame: kind, start offset, detail, children collected so far.
+    stack: list[tuple[str, int, Any, list[Node]]] = [("root", 0, None, [])]
+    for event, span in pyromark.events_with_range(body, options=_PARSER_OPTIONS):
+        name, value = _tag_name(event)
+        if name == "Start":
+            tag, detail = _tag_name(value)
+            stack.append((tag, offsets(span["start"]), detail, []))
+        elif name == "End":
+            tag, start, detail, children = stack.pop()
+            node = _make_node(tag, start, offsets(span["end"]), detail, children)
+            stack[-1][3].append(node)
+        else:
+            kind = _LEAVES.get(name)
+            if kind is None:
+                continue  # soft/hard breaks, rules, task markers carry no text we check
+            stack[-1][3].append(
+                Node(kind, offsets(span["start"]), offsets(span["end"]), text=str(value))
+            )
+    return tuple(stack[0][3])
+
+
+def _make_node(tag: str, start: int, end: int, detail: Any, children: list[Node]) -> Node:
+    kind = _KINDS.get(tag, tag.lower())
+    if kind == "heading":
+        return Node(kind, start, end, tuple(children), level=int(detail["level"][1:]))
+    if kind in ("link", "image"):
+        return Node(
+            kind,
+            start,
+            end,
+            tuple(children),
+            dest=str(detail.get("dest_url", "")),
+            link_type=_link_type(detail),
+        )
+    return Node(kind, start, end, tuple(children))
+
+
+def _sections(blocks: tuple[Node, ...]) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    current: tuple[str, Node] | None = None
+    collected: list[Node] = []
+    for block in blocks:
+        if block.kind == "heading" and block.level <= 2:
+            if current is not None:
+                sections.append(Section(current[0], current[1], tuple(collected)))
+            current = (block.plain_text().strip(), block) if block.level == 2 else None
+            collected = []
+        elif current is not None:
+            collected.append(block)
+    if current is not None:
+        sections.append(Section(current[0], current[1], tuple(collected)))
+    return tuple(sections)
+
+
+def span_of(node: Node) -> Span:
+    return Span(node.start, node.end)

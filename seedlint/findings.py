@@ -1,0 +1,121 @@
+"""The data every part of seedlint exchanges: severities, problems, findings and fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+Applicability = Literal["safe", "unsafe"]
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the characters ``text[start:end]`` of the original file with ``content``.
+
+    Offsets count characters of the decoded text (BOM excluded), so that edits compose
+    with Python string slicing; reporters turn them into 1-based lines and columns.
+    """
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    applicability: Applicability
+    message: str
+    edits: tuple[TextEdit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule yields: a code, a span of the original text and a message.
+
+    Rules never decide severity or line numbers; the linter adds both when it turns a
+    problem into a :class:`Finding`.
+    """
+
+    code: str
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+    # Character span in the original text; the fixer and the excerpt printer use it.
+    start: int = 0
+    end: int = 0
+    # Line/column of each fix edit, filled by the linter (parallel to fix.edits).
+    edit_positions: tuple[tuple[Position, Position], ...] = field(default=())
+    # The text of the finding's first line, for excerpts and baselines (the file is gone).
+    source_line: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def fix_dict(self) -> dict[str, Any] | None:
+        if self.fix is None:
+            return None
+        edits = []
+        for edit, (begin, finish) in zip(self.fix.edits, self.edit_positions, strict=True):
+            edits.append(
+                {
+                    "line": begin.line,
+                    "column": begin.column,
+                    "end_line": finish.line,
+                    "end_column": finish.column,
+                    "content": edit.content,
+                }
+            )
+        return {
+            "applicability": self.fix.applicability,
+            "message": self.fix.message,
+            "edits": edits,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fix": self.fix_dict(),
+        }

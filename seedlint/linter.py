@@ -1,0 +1,242 @@
+"""Run the selected rules over documents; apply suppressions, severities and selection."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from seedlint.context import RunContext
+from seedlint.document import Document, UnreadableFile, parse
+from seedlint.findings import Finding, Position, Problem, Severity
+from seedlint.rule import CorpusProblem, CorpusRule, FileRule, Rule, SeedSummary
+from seedlint.suppression import Suppression, find_suppressions, is_suppressed, unused
+
+
+def _specificity(code: str, patterns: Iterable[str]) -> int:
+    """Length of the longest pattern that selects ``code``; -1 when none does."""
+    best = -1
+    for pattern in patterns:
+        if pattern == "ALL":
+            best = max(best, 0)
+        elif code.startswith(pattern):
+            best = max(best, len(pattern))
+    return best
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    # As in ruff: the more specific of a select and an ignore wins.
+    chosen = _specificity(code, select)
+    return chosen >= 0 and chosen > _specificity(code, ignore)
+
+
+@dataclass(frozen=True)
+class Selection:
+    rules: dict[str, Rule]
+    enabled: frozenset[str]
+    severities: dict[str, Severity]
+
+    @classmethod
+    def build(
+        cls, rules: dict[str, Rule], context: RunContext, *, offline: bool, network: frozenset[str]
+    ) -> Selection:
+        settings = context.settings
+        select = [*settings.select, *settings.extend_select]
+        enabled = set()
+        severities: dict[str, Severity] = {}
+        for code, rule in rules.items():
+            override = settings.severity.get(code)
+            if override == "off" or not is_selected(code, select, settings.ignore):
+                continue
+            if offline and code in network:
+                continue
+            enabled.add(code)
+            default = rule.severity
+            if code == "F102" and settings.unknown_keys == "error":
+                default = Severity.ERROR
+            severities[code] = default if override is None else Severity(override)
+        return cls(rules, frozenset(enabled), severities)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    summary: SeedSummary | None
+    suppressions: list[Suppression] = field(default_factory=list)
+    document: Document | None = None
+
+
+def _display(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+class Linter:
+    def __init__(self, selection: Selection, context: RunContext) -> None:
+        self.selection = selection
+        self.context = context
+        self.file_rules = [
+            rule
+            for code, rule in selection.rules.items()
+            if code in selection.enabled and isinstance(rule, FileRule)
+        ]
+        self.corpus_rules = [
+            rule
+            for code, rule in selection.rules.items()
+            if code in selection.enabled and isinstance(rule, CorpusRule)
+        ]
+
+    # -- one file -------------------------------------------------------------------------
+
+    def read(self, path: str) -> bytes:
+        limit = self.context.settings.max_file_size
+        try:
+            size = os.stat(path).st_size
+            if size > limit:
+                raise UnreadableFile(f"file too large ({size} bytes, limit {limit})")
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
+        except IsADirectoryError:
+            raise UnreadableFile("is a directory") from None
+        except OSError as error:
+            raise UnreadableFile(error.strerror or type(error).__name__) from None
+        if len(data) > limit:  # it grew while we read it
+            raise UnreadableFile(f"file too large (over {limit} bytes)")
+        return data
+
+    def lint_path(self, path: str, data: bytes | None = None) -> FileResult:
+        shown = _display(path)
+        try:
+            document = parse(shown, self.read(path) if data is None else data)
+        except UnreadableFile as error:
+            return FileResult(shown, self._unreadable(shown, str(error)), None)
+        except RecursionError:
+            return FileResult(shown, self._unreadable(shown, "structure nested too deeply"), None)
+        return self.lint_document(document)
+
+    def _unreadable(self, path: str, reason: str) -> list[Finding]:
+        if "E001" not in self.selection.enabled:
+            return []
+        rule = self.selection.rules["E001"]
+        severity = self.selection.severities["E001"]
+        return [Finding(path, 1, 1, 1, 1, "E001", rule.name, severity, f"cannot read: {reason}")]
+
+    def lint_document(self, document: Document) -> FileResult:
+        problems: list[Problem] = []
+        for rule in self.file_rules:
+            problems.extend(rule.check(document, self.context))
+        ignored = self._per_file_ignores(document.path)
+        suppressions = find_suppressions(document)
+        findings = [
+            self._finding(document, problem)
+            for problem in problems
+            if not any(problem.code.startswith(prefix) for prefix in ignored)
+        ]
+        kept = [
+            finding
+            for finding in findings
+            if not is_suppressed(suppressions, finding.code, finding.line)
+        ]
+        return FileResult(document.path, kept, _summarise(document), suppressions, document)
+
+    def _finding(self, document: Document, problem: Problem) -> Finding:
+        begin = document.lines.position(problem.start)
+        finish = document.lines.position(problem.end)
+        edits = ()
+        if problem.fix is not None:
+            edits = tuple(
+                (document.lines.position(edit.start), document.lines.position(edit.end))
+                for edit in problem.fix.edits
+            )
+        return Finding(
+            document.path,
+            begin.line,
+            begin.column,
+            finish.line,
+            finish.column,
+            problem.code,
+            self.selection.rules[problem.code].name,
+            self.selection.severities[problem.code],
+            problem.message,
+            problem.fix,
+            problem.start,
+            problem.end,
+            edits,
+            document.line_text(begin.line),
+        )
+
+    def _per_file_ignores(self, path: str) -> list[str]:
+        patterns = self.context.settings.per_file_ignores
+        if not patterns:
+            return []
+        absolute = Path(path).resolve()
+        try:
+            relative = absolute.relative_to(self.context.configuration.root).as_posix()
+        except ValueError:
+            relative = PurePosixPath(path).as_posix()
+        codes: list[str] = []
+        for pattern, ignored in patterns.items():
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(absolute.name, pattern):
+                codes.extend(code.upper() for code in ignored)
+        return codes
+
+    # -- the whole run --------------------------------------------------------------------
+
+    def finish(self, results: list[FileResult]) -> None:
+        """Add cross-file findings, then report suppressions that suppressed nothing."""
+        by_path = {result.path: result for result in results}
+        summaries = [result.summary for result in results if result.summary is not None]
+        for rule in self.corpus_rules:
+            for problem in rule.check_corpus(summaries, self.context):
+                result = by_path.get(problem.path)
+                if result is None:
+                    continue
+                finding = self._corpus_finding(problem)
+                if not is_suppressed(result.suppressions, finding.code, finding.line):
+                    result.findings.append(finding)
+        if "X001" in self.selection.enabled:
+            for result in results:
+                if result.document is None or not result.suppressions:
+                    continue
+                for problem in unused(result.suppressions):
+                    result.findings.append(self._finding(result.document, problem))
+        for result in results:
+            result.findings.sort(key=Finding.sort_key)
+            result.document = None  # the text is no longer needed: let it go
+
+    def _corpus_finding(self, problem: CorpusProblem) -> Finding:
+        return Finding(
+            problem.path,
+            problem.start.line,
+            problem.start.column,
+            problem.end.line,
+            problem.end.column,
+            problem.code,
+            self.selection.rules[problem.code].name,
+            self.selection.severities[problem.code],
+            problem.message,
+        )
+
+    def run(self, paths: Iterable[str]) -> list[FileResult]:
+        results = [self.lint_path(path) for path in paths]
+        self.finish(results)
+        return results
+
+
+def _summarise(document: Document) -> SeedSummary:
+    link = None
+    begin = end = Position(1, 1)
+    front = document.front_matter
+    entry = front.entry("link") if front is not None else None
+    if entry is not None and isinstance(entry.value, str):
+        link = entry.value
+        begin = document.lines.position(entry.value_span.start)
+        end = document.lines.position(entry.value_span.end)
+    return SeedSummary(document.path, link, begin, end)
+
+
+def iter_findings(results: Iterable[FileResult]) -> Iterator[Finding]:
+    for result in results:
+        yield from result.findings

@@ -1,0 +1,47 @@
+"""Output formats: a plain dict from name to reporter feeds the CLI's --format choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from seedlint.findings import Finding
+from seedlint.reporters import text as _text
+from seedlint.reporters import structured as _structured
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    files: int
+    findings: int
+    fixable: int
+    by_code: dict[str, int]
+    fixed: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, files: int, findings: Sequence[Finding], fixed: int = 0) -> RunSummary:
+        by_code: dict[str, int] = {}
+        for finding in findings:
+            by_code[finding.code] = by_code.get(finding.code, 0) + 1
+        fixable = sum(1 for finding in findings if finding.fix is not None)
+        return cls(files, len(findings), fixable, dict(sorted(by_code.items())), fixed)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    colour: bool = False
+    show_fixes: bool = False
+    unsafe_fixes: bool = False
+    quiet: bool = False
+
+
+Reporter = Callable[[Sequence[Finding], RunSummary, TextIO, ReportOptions], None]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": _text.report_text,
+    "concise": _text.report_concise,
+    "json": _structured.report_json,
+    "jsonl": _structured.report_jsonl,
+}

@@ -1,0 +1,115 @@
+"""The rule contract: what a built-in or third-party rule provides."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+
+from seedlint.findings import Position, Problem, Severity
+
+if TYPE_CHECKING:
+    from seedlint.context import RunContext
+    from seedlint.document import Document
+
+FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSummary:
+    """What cross-file rules need of one seed, small enough to keep for a whole vault."""
+
+    path: str
+    link: str | None
+    link_start: Position
+    link_end: Position
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusProblem:
+    path: str
+    code: str
+    start: Position
+    end: Position
+    message: str
+
+
+@runtime_checkable
+class Rule(Protocol):
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    fix: FixKind
+    explanation: str
+
+
+@runtime_checkable
+class FileRule(Rule, Protocol):
+    def check(self, doc: Document, context: RunContext) -> Iterable[Problem]: ...
+
+
+@runtime_checkable
+class CorpusRule(Rule, Protocol):
+    """A rule that sees the whole run (duplicates across the vault, file names)."""
+
+    def check_corpus(
+        self, seeds: Sequence[SeedSummary], context: RunContext
+    ) -> Iterable[CorpusProblem]: ...
+
+
+@dataclass(frozen=True)
+class FunctionRule:
+    """A file rule made of a check function; its docstring is the user documentation."""
+
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    fix: FixKind
+    check: Callable[[Document, RunContext], Iterable[Problem]] = field(repr=False)
+
+    @property
+    def explanation(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+
+@dataclass(frozen=True)
+class FunctionCorpusRule:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    fix: FixKind
+    check_corpus: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]] = field(
+        repr=False
+    )
+
+    @property
+    def explanation(self) -> str:
+        return inspect.cleandoc(self.check_corpus.__doc__ or self.summary)
+
+
+def rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.WARNING, fix: FixKind = "-"
+) -> Callable[[Callable[[Document, RunContext], Iterable[Problem]]], FunctionRule]:
+    """Turn a check function into a rule."""
+
+    def wrap(check: Callable[[Document, RunContext], Iterable[Problem]]) -> FunctionRule:
+        return FunctionRule(code, name, summary, severity, fix, check)
+
+    return wrap
+
+
+def corpus_rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.ERROR, fix: FixKind = "-"
+) -> Callable[
+    [Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]]], FunctionCorpusRule
+]:
+    def wrap(
+        check: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]],
+    ) -> FunctionCorpusRule:
+        return FunctionCorpusRule(code, name, summary, severity, fix, check)
+
+    return wrap

@@ -1,0 +1,5 @@
+"""corpus rules."""
+
+from __future__ import annotations
+
+RULES: tuple[object, ...] = ()

@@ -1,0 +1,5 @@
+"""links rules."""
+
+from __future__ import annotations
+
+RULES: tuple[object, ...] = ()

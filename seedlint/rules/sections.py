@@ -1,0 +1,5 @@
+"""sections rules."""
+
+from __future__ import annotations
+
+RULES: tuple[object, ...] = ()

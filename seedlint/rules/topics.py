@@ -1,0 +1,5 @@
+"""topics rules."""
+
+from __future__ import annotations
+
+RULES: tuple[object, ...] = ()

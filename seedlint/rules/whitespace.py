@@ -1,0 +1,5 @@
+"""whitespace rules."""
+
+from __future__ import annotations
+
+RULES: tuple[object, ...] = ()

@@ -1,0 +1,119 @@
+"""Which files a run lints: explicit files always, directories walked with .gitignore."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+SEED_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class _Ignore:
+    folder: str
+    spec: pathspec.PathSpec
+
+    def matches(self, path: str, is_dir: bool) -> bool:
+        relative = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        return self.spec.match_file(relative + "/" if is_dir else relative)
+
+
+def _gitignore(folder: str) -> _Ignore | None:
+    candidate = os.path.join(folder, ".gitignore")
+    try:
+        with open(candidate, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return _Ignore(folder, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+
+
+def _excluded(path: str, root: Path, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    relative = os.path.relpath(path, root).replace(os.sep, "/")
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def _repository_ignores(folder: str) -> list[_Ignore]:
+    """The .gitignore files above ``folder`` up to its repository root, outermost first."""
+    found: list[_Ignore] = []
+    current = os.path.abspath(folder)
+    while True:
+        parent = os.path.dirname(current)
+        if os.path.isdir(os.path.join(current, ".git")) or parent == current:
+            break
+        current = parent
+        ignore = _gitignore(current)
+        if ignore is not None:
+            found.append(ignore)
+    return found[::-1]
+
+
+def discover_files(
+    paths: list[str], *, root: Path, skip: list[Path], exclude: list[str]
+) -> Iterator[str]:
+    """Seed files to lint, each once, in a stable order.
+
+    ``skip`` holds folders never walked into (the topics folder); ``exclude`` is globs
+    relative to ``root``. A path given twice, or reached twice, is linted once.
+    """
+    seen: set[str] = set()
+    skipped = {os.path.abspath(folder) for folder in skip}
+    for given in paths:
+        if os.path.isdir(given):
+            walked = sorted(_walk(given, skipped, root, exclude))
+        else:
+            walked = [given]  # explicit files are always linted, whatever their name
+        for path in walked:
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                yield path
+
+
+def _walk(top: str, skipped: set[str], root: Path, exclude: list[str]) -> Iterator[str]:
+    ignores = _repository_ignores(top)
+    stack: list[tuple[str, list[_Ignore]]] = [(top, ignores)]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        folder, inherited = stack.pop()
+        try:
+            status = os.stat(folder)
+        except OSError:
+            continue
+        if (status.st_dev, status.st_ino) in visited:
+            continue  # a symlink loop
+        visited.add((status.st_dev, status.st_ino))
+        own = _gitignore(folder)
+        active = [*inherited, own] if own is not None else inherited
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = entry.path
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name.startswith(".") or os.path.abspath(path) in skipped:
+                    continue
+                if any(ignore.matches(path, True) for ignore in active):
+                    continue
+                if _excluded(path, root, exclude):
+                    continue
+                stack.append((path, active))
+            elif entry.name.endswith(SEED_SUFFIXES) and not entry.name.startswith("."):
+                if any(ignore.matches(path, False) for ignore in active):
+                    continue
+                if _excluded(path, root, exclude):
+                    continue
+                yield path
