@@ -211,8 +211,9 @@ def _read_mapping(root: yaml.MappingNode, reader: _Reader) -> None:
         )
         if key in seen:
             result.issues.append(
-                YamlIssue("F105", f"duplicate key '{key}': only the last value is kept",
-                          entry.key_span)
+                YamlIssue(
+                    "F105", f"duplicate key '{key}': only the last value is kept", entry.key_span
+                )
             )
         seen[key] = entry
         result.entries.append(entry)

@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the promise is one line, never a traceback
+    except Exception as error:
         print(f"seedlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
     parser.print_help()

@@ -39,8 +39,10 @@ class RunContext:
         if self._last_validated is not None and self._last_validated[0] is doc:
             return self._last_validated[1]
         front = doc.front_matter
-        readable = front is not None and front.yaml.is_mapping and not any(
-            issue.code in ("F002", "F106") for issue in front.yaml.issues
+        readable = (
+            front is not None
+            and front.yaml.is_mapping
+            and not any(issue.code in ("F002", "F106") for issue in front.yaml.issues)
         )
         errors = validate(doc.front_values, self.settings) if readable else []
         self._last_validated = (doc, errors)

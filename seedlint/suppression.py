@@ -87,7 +87,9 @@ def _html_suppressions(doc: Document) -> Iterator[Suppression]:
                 yield Suppression(_codes(match.group(2)), start, end, position.line, removal)
             else:
                 whole_line = line_text.strip() == doc.text[start:end]
-                removal = TextEdit(line_start, line_end, "") if whole_line else TextEdit(start, end, "")
+                removal = (
+                    TextEdit(line_start, line_end, "") if whole_line else TextEdit(start, end, "")
+                )
                 yield Suppression(_codes(match.group(2)), start, end, None, removal)
 
 

@@ -69,9 +69,7 @@ def prepare(args: argparse.Namespace) -> Run:
     if args.paths != [STDIN]:
         skip = [configuration.topics_root / "topics"]
         paths = list(
-            discover_files(
-                args.paths, root=configuration.root, skip=skip, exclude=settings.exclude
-            )
+            discover_files(args.paths, root=configuration.root, skip=skip, exclude=settings.exclude)
         )
     return Run(configuration, context, linter, paths)
 
@@ -92,8 +90,9 @@ def exit_code(findings: list[Finding], args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def report(findings: list[Finding], summary: RunSummary, args: argparse.Namespace,
-           options: ReportOptions) -> None:
+def report(
+    findings: list[Finding], summary: RunSummary, args: argparse.Namespace, options: ReportOptions
+) -> None:
     with ExitStack() as stack:
         out: TextIO = sys.stdout
         if args.output_file is not None:

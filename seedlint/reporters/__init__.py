@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from seedlint.findings import Finding
-from seedlint.reporters import text as _text
 from seedlint.reporters import structured as _structured
+from seedlint.reporters import text as _text
 
 
 @dataclass(frozen=True)

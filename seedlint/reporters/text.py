@@ -97,12 +97,14 @@ def _summary_line(summary: RunSummary, options: ReportOptions) -> str:
             " (unsafe ones with `--unsafe-fixes`)."
         )
     return line
-    
+
 
 def report_concise(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
     for finding in findings:
-        out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        out.write(
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+        )
     if not options.quiet:
         out.write(_summary_line(summary, options) + "\n")

@@ -23,7 +23,9 @@ def _yaml_issues(doc: Document, code: str) -> Iterator[Problem]:
         return
     for issue in doc.front_matter.yaml.issues:
         if issue.code == code:
-            yield Problem(code, issue.span.start, max(issue.span.end, issue.span.start), issue.message)
+            yield Problem(
+                code, issue.span.start, max(issue.span.end, issue.span.start), issue.message
+            )
 
 
 def _fence(doc: Document) -> tuple[int, int]:
@@ -31,8 +33,9 @@ def _fence(doc: Document) -> tuple[int, int]:
     return start, len(doc.text[start:end].rstrip("\r\n")) + start
 
 
-@rule("F001", "missing-front-matter", "The file does not open with a `---` front matter block.",
-      ERROR)
+@rule(
+    "F001", "missing-front-matter", "The file does not open with a `---` front matter block.", ERROR
+)
 def missing_front_matter(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A seed starts with YAML front matter between a first line `---` and the next `---`.
 
@@ -130,8 +133,13 @@ def _type_suggestion(value: str, allowed: list[str]) -> list[str]:
     return [folded[match] for match in close]
 
 
-@rule("F104", "invalid-value", "A front matter value is out of bounds or not allowed.", ERROR,
-      "unsafe")
+@rule(
+    "F104",
+    "invalid-value",
+    "A front matter value is out of bounds or not allowed.",
+    ERROR,
+    "unsafe",
+)
 def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
     """`read_priority` and `relevance` must lie within their `bounds` (default 0 to 5),
     `type` must be one of `allowed-types`, `tags`, when present, must not be empty.
@@ -149,8 +157,11 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
                 allowed = ", ".join(context.settings.allowed_types)
                 message = f"type {entry.value!r} is not allowed; allowed: {allowed}"
             if len(options) == 1:
-                fix = Fix("unsafe", f"replace with {options[0]!r}",
-                          (TextEdit(span.start, span.end, options[0]),))
+                fix = Fix(
+                    "unsafe",
+                    f"replace with {options[0]!r}",
+                    (TextEdit(span.start, span.end, options[0]),),
+                )
         yield Problem("F104", span.start, span.end, message, fix)
 
 
@@ -174,10 +185,20 @@ def unsafe_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -215,8 +236,7 @@ def _date_entry(doc: Document) -> KeyEntry | None:
     return doc.front_matter.entry("upload_date") if doc.front_matter else None
 
 
-@rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING,
-      "safe")
+@rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING, "safe")
 def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     """The writer emits `upload_date: '2024-02-22'`. An unquoted YAML date, or another
     unambiguous form (`2024/02/22`, `22 Feb 2024`, `February 22, 2024`, a timestamp), is
@@ -235,12 +255,19 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
         meant = unambiguous_date(entry.value)
         fix = None
         if meant is not None:
-            fix = Fix("safe", f"write '{meant.isoformat()}'",
-                      (TextEdit(span.start, span.end, f"'{meant.isoformat()}'"),))
+            fix = Fix(
+                "safe",
+                f"write '{meant.isoformat()}'",
+                (TextEdit(span.start, span.end, f"'{meant.isoformat()}'"),),
+            )
         yield Problem("F201", span.start, span.end, error.message, fix)
     if not reported and isinstance(entry.value, str) and unambiguous_date(entry.value) is None:
-        yield Problem("F201", span.start, span.end,
-                      f"upload_date {entry.value!r} is not a valid calendar date")
+        yield Problem(
+            "F201",
+            span.start,
+            span.end,
+            f"upload_date {entry.value!r} is not a valid calendar date",
+        )
 
 
 @rule("F202", "tag-format", "A tag does not match `tag-pattern`.", WARNING, "safe")
@@ -252,7 +279,7 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     """
     pattern = re.compile(context.settings.tag_pattern)
     for error, span in _schema(doc, context, "F202"):
-        original = doc.text[span.start:span.end]
+        original = doc.text[span.start : span.end]
         entry = doc.front_matter.entry("tags") if doc.front_matter else None
         value = entry.value[error.item] if entry and error.item is not None else original
         fixed = "_".join(re.split(r"[^A-Za-z0-9]+", str(value).replace("#", " ").strip()))
@@ -268,9 +295,10 @@ def _item_line(doc: Document, span: Span) -> TextEdit | None:
     line = doc.lines.position(span.start).line
     start, end = doc.lines.line_span(line)
     content = doc.text[start:end].rstrip("\r\n")
-    if content.strip().startswith("-") and content.strip()[1:].strip() == doc.text[
-        span.start:span.end
-    ].strip():
+    if (
+        content.strip().startswith("-")
+        and content.strip()[1:].strip() == doc.text[span.start : span.end].strip()
+    ):
         return TextEdit(start, end, "")
     return None
 
@@ -355,8 +383,7 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
         if by_key:
             first = blocks[0][1]
             reordered = "".join(by_key[key] for key in expected)
-            fix = Fix("safe", "reorder the keys",
-                      (TextEdit(first, front.content_end, reordered),))
+            fix = Fix("safe", "reorder the keys", (TextEdit(first, front.content_end, reordered),))
     yield Problem(
         "F204",
         entry.key_span.start,
@@ -374,8 +401,12 @@ def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
         return
     meant = unambiguous_date(entry.value)
     if meant is not None and meant > context.today:
-        yield Problem("F205", entry.value_span.start, entry.value_span.end,
-                      f"upload_date {meant.isoformat()} is in the future")
+        yield Problem(
+            "F205",
+            entry.value_span.start,
+            entry.value_span.end,
+            f"upload_date {meant.isoformat()} is in the future",
+        )
 
 
 RULES = (
