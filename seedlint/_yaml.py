@@ -15,10 +15,8 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is the fast path; the pure-Python loader gives the same nodes.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# libyaml is the fast path; the pure-Python loader gives the same nodes.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STD = "tag:yaml.org,2002:"
 _SAFE_TAGS = frozenset(

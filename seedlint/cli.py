@@ -76,11 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fix" or (args.command == "check" and (args.fix or args.diff)):
             from seedlint.commands.fix import run_fix
 
-            return run_fix(args)
+            return int(run_fix(args))
         if args.command == "check":
             from seedlint.commands.check import run_check
 
-            return run_check(args)
+            return int(run_check(args))
         if args.command == "rule":
             return _run_rule(args, sys.stdout)
         if args.command == "schema":

@@ -57,7 +57,7 @@ class LinkSettings(_Settings):
     retries: int = Field(default=2, ge=0, le=10)
     max_concurrency: int = Field(default=64, ge=1)
     max_per_host: int = Field(default=4, ge=1)
-    accept: list[str | int] = Field(default_factory=lambda: ["200..=299"])
+    accept: list[str | int] = Field(default_factory=lambda: list[str | int](["200..=299"]))
     exclude: list[str] = Field(default_factory=list)
     cache_ttl: int | str = "7d"
     user_agent: str | None = None

@@ -38,7 +38,7 @@ class Node:
     def plain_text(self) -> str:
         if self.kind in ("text", "code"):
             return self.text
-        return "".join(child.plain_text() for child in self.children)
+        return "".join([child.plain_text() for child in self.children])
 
     def walk(self) -> Any:
         yield self
@@ -245,7 +245,7 @@ _LEAVES = {
 def _link_type(detail: dict[str, Any]) -> str:
     link_type = detail.get("link_type", "")
     if isinstance(link_type, dict):
-        return next(iter(link_type)).lower()
+        return str(next(iter(link_type))).lower()
     return str(link_type).lower()
 
 

@@ -144,7 +144,7 @@ class Linter:
     def _finding(self, document: Document, problem: Problem) -> Finding:
         begin = document.lines.position(problem.start)
         finish = document.lines.position(problem.end)
-        edits = ()
+        edits: tuple[tuple[Position, Position], ...] = ()
         if problem.fix is not None:
             edits = tuple(
                 (document.lines.position(edit.start), document.lines.position(edit.end))
@@ -200,8 +200,8 @@ class Linter:
             for result in results:
                 if result.document is None or not result.suppressions:
                     continue
-                for problem in unused(result.suppressions):
-                    result.findings.append(self._finding(result.document, problem))
+                for unused_problem in unused(result.suppressions):
+                    result.findings.append(self._finding(result.document, unused_problem))
         for result in results:
             result.findings.sort(key=Finding.sort_key)
             result.document = None  # the text is no longer needed: let it go

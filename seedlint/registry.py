@@ -50,9 +50,9 @@ def _add(registry: dict[str, Rule], rules: Iterable[Rule], origin: str) -> None:
 
 def load_rules() -> dict[str, Rule]:
     registry: dict[str, Rule] = {}
-    from seedlint.rules import system
+    from seedlint.rules.system import RULES as SYSTEM_RULES
 
-    _add(registry, system.RULES, "seedlint")
+    _add(registry, SYSTEM_RULES, "seedlint")
     found = entry_points(group=ENTRY_POINT_GROUP)
     names = {entry.value.split(":")[0] for entry in found}
     for module in _BUILTIN_MODULES:

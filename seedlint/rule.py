@@ -37,12 +37,20 @@ class CorpusProblem:
 
 @runtime_checkable
 class Rule(Protocol):
-    code: str
-    name: str
-    summary: str
-    severity: Severity
-    fix: FixKind
-    explanation: str
+    """Metadata every rule has; read-only so that frozen dataclasses satisfy it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def fix(self) -> FixKind: ...
+    @property
+    def explanation(self) -> str: ...
 
 
 @runtime_checkable

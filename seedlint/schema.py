@@ -61,7 +61,7 @@ def _model_for(settings_json: str) -> type[BaseModel]:
         annotation, default = fields[key]
         required = key in settings.required_keys
         fields[key] = (annotation, ... if required else default)
-    extra = "forbid" if settings.unknown_keys == "error" else "allow"
+    extra: Literal["forbid", "allow"] = "forbid" if settings.unknown_keys == "error" else "allow"
     model: type[BaseModel] = create_model(
         "SeedFrontMatter",
         __config__=ConfigDict(strict=True, extra=extra),

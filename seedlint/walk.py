@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -16,7 +17,7 @@ SEED_SUFFIXES = (".md", ".txt")
 @dataclass(frozen=True, slots=True)
 class _Ignore:
     folder: str
-    spec: pathspec.PathSpec
+    spec: pathspec.PathSpec[Any]
 
     def matches(self, path: str, is_dir: bool) -> bool:
         relative = os.path.relpath(path, self.folder).replace(os.sep, "/")

@@ -341,7 +341,7 @@ def _key_blocks(doc: Document, front: FrontMatter) -> list[tuple[str, int, int]]
         if line.column != 1:
             return None  # flow mapping or indented keys: leave them alone
         starts.append(doc.lines.line_span(line.line)[0])
-    blocks = []
+    blocks: list[tuple[str, int]] = []
     for index, entry in enumerate(entries):
         start = starts[index]
         # Pull comment lines directly above this key into its block.
@@ -351,10 +351,9 @@ def _key_blocks(doc: Document, front: FrontMatter) -> list[tuple[str, int, int]]
             if not doc.text[prev_start:start].lstrip().startswith("#"):
                 break
             start = prev_start
-        blocks.append([entry.key, start, 0])
-    for index, block in enumerate(blocks):
-        block[2] = blocks[index + 1][1] if index + 1 < len(blocks) else front.content_end
-    return [(str(key), int(start), int(end)) for key, start, end in blocks]
+        blocks.append((entry.key, start))
+    ends = [start for _, start in blocks[1:]] + [front.content_end]
+    return [(key, start, end) for (key, start), end in zip(blocks, ends, strict=True)]
 
 
 @rule("F204", "key-order", "Front matter keys are not in the configured order.", WARNING, "safe")
