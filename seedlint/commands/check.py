@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from seedlint import baseline
 from seedlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
 from seedlint.config import Configuration
 from seedlint.context import RunContext
@@ -96,10 +97,24 @@ def report(
     with ExitStack() as stack:
         out: TextIO = sys.stdout
         if args.output_file is not None:
-            out = stack.enter_context(args.output_file.open("w", encoding="utf-8"))
+            out = stack.enter_context(_open_output(args.output_file))
         colour = options.colour and out is sys.stdout and sys.stdout.isatty()
         options = ReportOptions(colour, options.show_fixes, options.unsafe_fixes, options.quiet)
+        if getattr(args, "statistics", False):
+            from seedlint.statistics import report_statistics
+
+            report_statistics(findings, out, args.format)
+            return
         REPORTERS[args.format](findings, summary, out, options)
+
+
+def _open_output(path: Path) -> TextIO:
+    # As ruff: a report path in a folder not made yet (`reports/seedlint.sarif`) is fine.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -109,6 +124,10 @@ def run_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"seedlint: note: {note}", file=sys.stderr)
     findings = list(iter_findings(results))
-    summary = RunSummary.of(len(results), findings)
+    if args.write_baseline is not None:
+        return baseline.record(args.write_baseline, findings, args.quiet)
+    if args.baseline is not None:
+        findings = baseline.apply(args.baseline, findings, args.quiet)
+    summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
     report(findings, summary, args, ReportOptions(colour=True, quiet=args.quiet))
     return exit_code(findings, args)

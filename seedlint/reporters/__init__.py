@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from seedlint.findings import Finding
+from seedlint.reporters import github as _github
+from seedlint.reporters import junit as _junit
+from seedlint.reporters import sarif as _sarif
 from seedlint.reporters import structured as _structured
 from seedlint.reporters import text as _text
 
@@ -19,14 +22,20 @@ class RunSummary:
     by_code: dict[str, int]
     fixed: int = 0
     notes: tuple[str, ...] = field(default=())
+    # Every file linted, clean or not (JUnit lists a passing test case for each).
+    paths: tuple[str, ...] = field(default=())
 
     @classmethod
-    def of(cls, files: int, findings: Sequence[Finding], fixed: int = 0) -> RunSummary:
+    def of(
+        cls, files: int, findings: Sequence[Finding], fixed: int = 0, paths: Sequence[str] = ()
+    ) -> RunSummary:
         by_code: dict[str, int] = {}
         for finding in findings:
             by_code[finding.code] = by_code.get(finding.code, 0) + 1
         fixable = sum(1 for finding in findings if finding.fix is not None)
-        return cls(files, len(findings), fixable, dict(sorted(by_code.items())), fixed)
+        return cls(
+            files, len(findings), fixable, dict(sorted(by_code.items())), fixed, paths=tuple(paths)
+        )
 
 
 @dataclass(frozen=True)
@@ -44,4 +53,7 @@ REPORTERS: dict[str, Reporter] = {
     "concise": _text.report_concise,
     "json": _structured.report_json,
     "jsonl": _structured.report_jsonl,
+    "github": _github.report_github,
+    "sarif": _sarif.report_sarif,
+    "junit": _junit.report_junit,
 }

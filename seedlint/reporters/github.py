@@ -1,0 +1,61 @@
+"""`github`: GitHub Actions workflow commands, which the runner turns into annotations.
+
+Each finding becomes one line such as::
+
+    ::error file=seeds/a.md,line=3,col=7,endLine=3,endColumn=70,title=L001::dead link ...
+
+The escaping is the one of GitHub's own toolkit (``@actions/core``, ``command.ts``): the
+message escapes ``%``, ``\\r`` and ``\\n``; property values also escape ``:`` and ``,``,
+which would otherwise end the value. Anything else (a path with spaces, non-ASCII letters)
+is passed through as the runner expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from seedlint.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from seedlint.reporters import ReportOptions, RunSummary
+
+#: GitHub has three annotation levels; seedlint's `info` is its `notice`.
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(value: str) -> str:
+    """Escape a command's message, as ``escapeData`` in ``@actions/core``."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a property value, as ``escapeProperty`` in ``@actions/core``."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    properties = [
+        ("file", finding.path),
+        ("line", str(finding.line)),
+    ]
+    # The toolkit documents that columns cannot be sent when the annotation spans lines.
+    if finding.end_line == finding.line:
+        properties.append(("col", str(finding.column)))
+        properties.append(("endLine", str(finding.end_line)))
+        properties.append(("endColumn", str(finding.end_column)))
+    else:
+        properties.append(("endLine", str(finding.end_line)))
+    properties.append(("title", finding.code))
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    message = finding.message
+    if finding.fix is not None:
+        message += f"\n{finding.fix.applicability.capitalize()} fix: {finding.fix.message}"
+    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
+
+
+def report_github(
+    findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    for finding in findings:
+        out.write(annotation(finding) + "\n")

@@ -1,0 +1,87 @@
+"""`junit`: JUnit XML, which GitLab, Jenkins, Azure Pipelines and others show as test results.
+
+A seed file is a test case; each finding that fails the run (warning or error) is one
+``<failure>`` inside it, so a clean file is a passing test and a file with three problems is
+one failing test with three failures. Findings demoted to ``info`` do not fail the run, so
+they are listed in the test case's ``<system-out>`` instead of failing it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from seedlint.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from seedlint.reporters import ReportOptions, RunSummary
+
+SUITE = "seedlint"
+# Characters XML 1.0 cannot hold at all, even escaped; a message may quote them from a file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
+def _describe(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}:{finding.column}"
+    line = f"{where}: {finding.code} {finding.message} ({finding.rule}, {finding.severity.value})"
+    if finding.fix is not None:
+        line += f"\n{finding.fix.applicability.capitalize()} fix: {finding.fix.message}"
+    return line
+
+
+def _ordered_paths(findings: Sequence[Finding], summary: RunSummary) -> list[str]:
+    paths = dict.fromkeys(summary.paths)
+    paths.update(dict.fromkeys(finding.path for finding in findings))
+    return list(paths)
+
+
+def junit_tree(findings: Sequence[Finding], summary: RunSummary) -> ET.Element:
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    paths = _ordered_paths(findings, summary)
+    cases: list[ET.Element] = []
+    failed = 0
+    for path in paths:
+        case = ET.Element("testcase", classname=SUITE, name=_xml_text(path), file=_xml_text(path))
+        notes: list[str] = []
+        failures = 0
+        for finding in by_path.get(path, []):
+            if finding.severity is Severity.INFO:
+                notes.append(_describe(finding))
+                continue
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=finding.code,
+                message=_xml_text(f"{finding.code} {finding.message}"),
+            )
+            failure.text = _xml_text(_describe(finding))
+            failures += 1
+        if notes:
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(notes))
+        failed += failures > 0
+        cases.append(case)
+    counts = {"tests": str(len(paths)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    root = ET.Element("testsuites", {"name": SUITE, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts})
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="findings", value=str(len(findings)))
+    suite.extend(cases)
+    return root
+
+
+def report_junit(
+    findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    root = junit_tree(findings, summary)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")

@@ -1,0 +1,149 @@
+"""`sarif`: a SARIF 2.1.0 log, the format GitHub code scanning and many IDEs read.
+
+The rules go into ``tool.driver.rules`` with their documentation (the rule docstring is the
+help text), each result points at its rule by id and index, and safe/unsafe fixes become
+SARIF ``fixes`` (replacements of a deleted region by inserted content).
+
+Columns are counted in Unicode code points, as seedlint counts them, and the log says so
+(``columnKind``): SARIF's default is UTF-16 code units, which differ for characters outside
+the Basic Multilingual Plane.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+from seedlint import __version__
+from seedlint.findings import Finding, Position, Severity
+from seedlint.rule import Rule
+
+if TYPE_CHECKING:
+    from seedlint.reporters import ReportOptions, RunSummary
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+#: The base every relative artifact URI is resolved against (the folder seedlint ran in).
+SRCROOT = "%SRCROOT%"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def artifact_location(path: str, cwd: Path) -> dict[str, str]:
+    """A URI for ``path``: relative to the working folder when inside it, else ``file://``."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    # Seed names hold spaces and non-ASCII letters ("contents/Blog post/Über.md"): a URI
+    # reference must percent-encode them.
+    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _folder_uri(folder: Path) -> str:
+    # A base URI must end with a slash, or the last segment is replaced on resolution.
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _first_paragraph(text: str) -> str:
+    return text.strip().split("\n\n", 1)[0].replace("\n", " ")
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    # A plugin's explanation may keep its docstring's indentation; Markdown would read
+    # indented paragraphs as code blocks.
+    explanation = inspect.cleandoc(rule.explanation) or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _first_paragraph(explanation)},
+        "help": {"text": explanation, "markdown": explanation},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"fix": rule.fix},
+    }
+
+
+def _region(begin: Position, end: Position) -> dict[str, int]:
+    return {
+        "startLine": begin.line,
+        "startColumn": begin.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    }
+
+
+def _fixes(finding: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
+    if finding.fix is None:
+        return []
+    replacements = [
+        {"deletedRegion": _region(begin, end), "insertedContent": {"text": edit.content}}
+        for edit, (begin, end) in zip(finding.fix.edits, finding.edit_positions, strict=True)
+    ]
+    return [
+        {
+            "description": {"text": f"{finding.fix.message} ({finding.fix.applicability} fix)"},
+            "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+        }
+    ]
+
+
+def result(finding: Finding, rule_index: int | None, cwd: Path) -> dict[str, Any]:
+    location = artifact_location(finding.path, cwd)
+    begin = Position(finding.line, finding.column)
+    end = Position(finding.end_line, finding.end_column)
+    entry: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": location, "region": _region(begin, end)}}
+        ],
+    }
+    if rule_index is not None:
+        entry["ruleIndex"] = rule_index
+    fixes = _fixes(finding, location)
+    if fixes:
+        entry["fixes"] = fixes
+    return entry
+
+
+def sarif_log(findings: Sequence[Finding], rules: Sequence[Rule], cwd: Path) -> dict[str, Any]:
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "seedlint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(cwd)}},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": True}],
+                "results": [result(finding, index.get(finding.code), cwd) for finding in findings],
+            }
+        ],
+    }
+
+
+def report_sarif(
+    findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    from seedlint.registry import load_rules
+
+    rules = sorted(load_rules().values(), key=lambda rule: rule.code)
+    json.dump(sarif_log(findings, rules, Path.cwd()), out, indent=2, ensure_ascii=False)
+    out.write("\n")
