@@ -1,5 +1,481 @@
-"""topics rules."""
+"""Topic reference rules (T0xx): the embeds of `## Topics` and the notes they point to."""
 
 from __future__ import annotations
 
-RULES: tuple[object, ...] = ()
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote, unquote_to_bytes
+
+from seedlint.context import RunContext
+from seedlint.document import Document, Node
+from seedlint.findings import Fix, Problem, Severity, TextEdit
+from seedlint.rule import rule
+from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, normalise
+
+Style = Literal["markdown", "wikilink"]
+Placement = Literal["alone", "first", "joined", "crowded", "nested"]
+PREFIX = TOPICS_FOLDER + "/"
+SECTION = "Topics"
+# Characters a wikilink path cannot hold without changing what it means.
+_WIKILINK_UNSAFE = ("[", "]", "|", "#", "^")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRef:
+    """One reference of the Topics section, as written.
+
+    ``parsed`` is False for a Markdown embed CommonMark read as plain text (a literal
+    space in the path). ``placement`` says where it sits: ``alone`` in a top-level
+    paragraph as it should; ``first`` of several references sharing one (fine itself);
+    ``joined`` to the reference before it by only whitespace (``gap``, which a blank line
+    should replace); ``crowded`` by text; ``nested`` in a list or quote.
+    """
+
+    start: int
+    end: int
+    style: Style
+    dest: str  # as written: percent-encoded for Markdown, literal for wikilinks
+    alt: str
+    embed: bool
+    parsed: bool
+    paragraph: Node | None  # the top-level paragraph it sits in, when it is one
+    placement: Placement
+    gap: tuple[int, int] | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The path the reference means (decoded), or None if it cannot be decoded."""
+        if self.style == "wikilink":
+            return normalise(self.dest.strip())
+        try:
+            return normalise(unquote_to_bytes(self.dest.strip()).decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+
+    @property
+    def key(self) -> str | None:
+        """``Category/Name`` of the note under ``topics/``, or None off that prefix."""
+        path = self.path
+        if path is None or not path.startswith(PREFIX):
+            return None
+        key = path[len(PREFIX) :]
+        return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+
+
+def topic_refs(doc: Document) -> list[TopicRef]:
+    """Every reference in the document's Topics section(s), in order; computed once."""
+    global _last
+    if _last is not None and _last[0] is doc:
+        return _last[1]
+    refs: list[TopicRef] = []
+    for section in doc.sections:
+        if section.title != SECTION:
+            continue
+        for block in section.blocks:
+            if block.kind == "paragraph":
+                refs.extend(_inline_refs(doc, block, top=True))
+            elif block.kind not in _NEVER_REFERENCES:
+                # Lists, quotes: every container of inline content, tight list items too.
+                for node in block.walk():
+                    if node.kind not in _INLINE and node.kind not in _NEVER_REFERENCES:
+                        refs.extend(_inline_refs(doc, node, top=False))
+    _last = (doc, refs)
+    return refs
+
+
+_INLINE = frozenset(
+    {"text", "code", "html", "inline_html", "emphasis", "strong", "strikethrough", "link", "image"}
+)
+_NEVER_REFERENCES = frozenset({"code_block", "html_block"})
+# Rules run one document at a time: the three T rules share one scan of it.
+_last: tuple[Document, list[TopicRef]] | None = None
+
+
+def _is_comment(node: Node, doc: Document) -> bool:
+    return node.kind == "inline_html" and doc.text.startswith("<!--", node.start)
+
+
+def _inline_refs(doc: Document, paragraph: Node, *, top: bool) -> list[TopicRef]:
+    """The references among ``paragraph``'s inline children (block children are left to
+    the caller's walk)."""
+    found: list[tuple[int, int, Style, str, str, bool, bool]] = []
+    other = False
+    run: list[Node] = []
+
+    def flush() -> None:
+        nonlocal other
+        if run:
+            text_refs, leftover = _scan_text(doc, run[0].start, run[-1].end)
+            found.extend(text_refs)
+            other = other or leftover
+            run.clear()
+
+    for child in paragraph.children:
+        if child.kind == "text":
+            run.append(child)
+            continue
+        flush()
+        if child.kind in ("image", "link"):
+            found.append(_from_node(child))
+        elif child.kind not in _INLINE:
+            continue  # a block inside a list item: the caller visits it
+        elif not _is_comment(child, doc):
+            other = True  # emphasis, code span, HTML: whatever it holds is not a reference
+            for node in child.walk():
+                if node is not child and node.kind in ("image", "link"):
+                    found.append(_from_node(node))
+    flush()
+    found.sort()
+    refs = []
+    for index, (start, end, style, dest, alt, embed, parsed) in enumerate(found):
+        placement: Placement = "nested" if not top else "crowded" if other else "alone"
+        gap = None
+        if placement == "alone" and len(found) > 1:
+            placement = "first"
+            if index > 0:
+                previous_end = found[index - 1][1]
+                if doc.text[previous_end:start].strip() == "":
+                    placement, gap = "joined", (previous_end, start)
+                else:
+                    placement = "crowded"  # a comment between them: leave it to the author
+        refs.append(
+            TopicRef(
+                start,
+                end,
+                style,
+                dest,
+                alt,
+                embed,
+                parsed,
+                paragraph if top else None,
+                placement,
+                gap,
+            )
+        )
+    return refs
+
+
+def _from_node(node: Node) -> tuple[int, int, Style, str, str, bool, bool]:
+    style: Style = "wikilink" if node.link_type == "wikilink" else "markdown"
+    alt = node.plain_text()
+    if style == "wikilink" and alt.strip() == node.dest.strip():
+        alt = ""  # no alias: the parser repeats the path as the link text
+    return (node.start, node.end, style, node.dest, alt, node.kind == "image", True)
+
+
+def _scan_text(
+    doc: Document, start: int, end: int
+) -> tuple[list[tuple[int, int, Style, str, str, bool, bool]], bool]:
+    """Markdown links CommonMark left as text (`![](topics/a b)`), and whether any other
+    non-blank text surrounds them.
+
+    This reads only the span of text nodes the parser produced, so code spans, code
+    blocks and real links never reach it.
+    """
+    text = doc.text[start:end]
+    refs: list[tuple[int, int, Style, str, str, bool, bool]] = []
+    leftover = False
+    position = 0
+    while (middle := text.find("](", position)) >= 0:
+        opening = text.rfind("[", position, middle)
+        close = text.find(")", middle + 2)
+        if close < 0:
+            break
+        dest = text[middle + 2 : close]
+        if opening < 0 or not dest.strip() or "\n" in dest or "\r" in dest:
+            leftover = leftover or text[position : middle + 2].strip() != ""
+            position = middle + 2
+            continue
+        embed = text[opening - 1 : opening] == "!"
+        begin = opening - 1 if embed else opening
+        if text[begin - 1 : begin] == "\\":  # escaped: the author wants it as text
+            leftover = True
+        else:
+            leftover = leftover or text[position:begin].strip() != ""
+            alt = text[opening + 1 : middle]
+            refs.append((start + begin, start + close + 1, "markdown", dest, alt, embed, False))
+        position = close + 1
+    leftover = leftover or text[position:].strip() != ""
+    return refs, leftover
+
+
+# -- rendering a reference --------------------------------------------------------------
+
+
+def _encode_whitespace(dest: str) -> str:
+    return "".join(quote(char) if char.isspace() else char for char in dest.strip())
+
+
+def render(ref: TopicRef, style: Style, path: str, embed: bool = True) -> str | None:
+    """The reference rewritten in ``style`` for ``path``; None when it cannot be."""
+    bang = "!" if embed else ""
+    if style == "wikilink":
+        if any(char in path for char in _WIKILINK_UNSAFE) or any(c in ref.alt for c in "[]|"):
+            return None
+        alias = f"|{ref.alt}" if ref.alt.strip() else ""
+        return f"{bang}[[{path}{alias}]]"
+    if any(char in ref.alt for char in "[]\n\r"):
+        return None
+    if ref.style == "markdown" and ref.path == path:
+        encoded = _encode_whitespace(ref.dest)  # keep the author's own encoding
+    else:
+        encoded = quote(path, safe="/")
+    return f"{bang}[{ref.alt}]({encoded})"
+
+
+def _line_break(doc: Document, offset: int) -> str:
+    line = doc.lines.position(offset).line
+    start, end = doc.lines.line_span(line)
+    return "\r\n" if doc.text[start:end].endswith("\r\n") else "\n"
+
+
+# -- T001 -------------------------------------------------------------------------------
+
+
+def _no_topics_note(context: RunContext) -> str:
+    index = context.topics
+    note = (
+        f"no topics folder at {index.folder}: topic references were not checked (T001); "
+        "set `topics-root` or pass --topics-root"
+    )
+    if index.root.name == TOPICS_FOLDER:
+        note += " (the topics root is the folder that holds topics/, not topics/ itself)"
+    return note
+
+
+@rule(
+    "T001",
+    "broken-topic-ref",
+    "A topic reference points to a note that does not exist.",
+    Severity.ERROR,
+    "unsafe",
+)
+def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
+    """Each reference of `## Topics` names the note `topics/<Category>/<Name>.md` under
+    the topics root (`topics-root`, default: the folder holding the configuration file;
+    `--topics-root DIR` on the command line). A reference to a missing note is a broken
+    link in the vault.
+
+    Example: `![](topics/Concept/Pandas)` when the note is `topics/Library/Pandas.md`.
+    The message suggests notes with the same name in another category (the commonest
+    slip) or a close spelling.
+
+    Fix (unsafe, it changes which note is meant): when exactly one note is suggested,
+    the reference is rewritten to it in the same style.
+
+    When the topics root has no `topics/` folder at all, nothing is reported and seedlint
+    prints one note on stderr instead.
+    """
+    refs = [ref for ref in topic_refs(doc) if ref.parsed and ref.key is not None]
+    if not refs:
+        return
+    index = context.topics
+    if not index.exists:
+        note = _no_topics_note(context)
+        if note not in context.notes:
+            context.notes.append(note)
+        return
+    for ref in refs:
+        key = ref.key
+        if key is None or key in index:
+            continue
+        suggestions = index.suggestions(key)
+        message = f"topic note '{PREFIX}{key}{NOTE_SUFFIX}' does not exist"
+        if suggestions:
+            listed = " or ".join(f"'{PREFIX}{option}'" for option in suggestions)
+            message += f" (did you mean {listed}?)"
+        fix = None
+        if len(suggestions) == 1:
+            text = render(ref, ref.style, PREFIX + suggestions[0], embed=ref.embed)
+            if text is not None:
+                fix = Fix(
+                    "unsafe",
+                    f"point to '{PREFIX}{suggestions[0]}'",
+                    (TextEdit(ref.start, ref.end, text),),
+                )
+        yield Problem("T001", ref.start, ref.end, message, fix)
+
+
+# -- T002 -------------------------------------------------------------------------------
+
+
+def _prefix_fix(ref: TopicRef, context: RunContext) -> str | None:
+    """The `topics/...` path a wrongly prefixed reference unambiguously means, if any."""
+    path = ref.path
+    if path is None or "://" in path or path.startswith("mailto:"):
+        return None
+    stripped = path
+    while stripped.startswith(("./", "../", "/")):
+        stripped = stripped.split("/", 1)[1] if not stripped.startswith("/") else stripped[1:]
+    if stripped.startswith(PREFIX):
+        return stripped
+    index = context.topics
+    if not index.exists or not stripped:
+        return None
+    bare = stripped[: -len(NOTE_SUFFIX)] if stripped.endswith(NOTE_SUFFIX) else stripped
+    if bare in index:
+        return PREFIX + bare
+    named = index.with_name(bare) if "/" not in bare else ()
+    return PREFIX + named[0] if len(named) == 1 else None
+
+
+@rule(
+    "T002",
+    "malformed-topic-ref",
+    "A topic reference is not a well-formed embed alone on its line.",
+    Severity.WARNING,
+    "safe",
+)
+def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
+    """Topic references are embeds, each alone on its line, separated by blank lines:
+
+        ![](topics/Concept/Pre%20training)
+
+        ![[topics/Concept/Pre training]]
+
+    Reported:
+    - a literal space in a Markdown embed: `![](topics/Concept/Pre training)` is not a
+      link at all in CommonMark (it renders as text), the path must be percent-encoded;
+    - a path not under `topics/` (`![](Concept/Pre%20training)`, `/topics/...`);
+    - a link instead of an embed (`[Pre training](topics/...)` without the `!`);
+    - a reference that shares its line or paragraph with another one or with text, or
+      sits in a list;
+    - a style other than the one `topic-ref-style` pins (`"markdown"`, `"wikilink"`;
+      default `"any"` accepts both).
+
+    Fix (safe, where unambiguous): encode the spaces, add the `!`, repair the prefix when
+    only one note can be meant, put a blank line between references that share a
+    paragraph, convert between the two styles.
+    """
+    pinned = context.settings.topic_ref_style
+    for ref in topic_refs(doc):
+        issues: list[str] = []
+        rebuild = False
+        fixable = True
+        path = ref.path
+        if not ref.parsed:
+            issues.append("unencoded space in the path: CommonMark reads this as text, not a link")
+            rebuild = True
+        elif ref.style == "markdown" and any(char.isspace() for char in ref.dest):
+            issues.append("unencoded space in the path (write %20)")
+            rebuild = True
+        if path is None:
+            issues.append("the path is not percent-encoded UTF-8")
+            fixable = False
+        elif not path.startswith(PREFIX):
+            issues.append(f"the path {path!r} is not under '{PREFIX}'")
+            repaired = _prefix_fix(ref, context)
+            if repaired is None:
+                fixable = False
+            else:
+                path, rebuild = repaired, True
+        if not ref.embed:
+            issues.append("a link, not an embed (missing '!')")
+        style: Style = ref.style
+        if pinned != "any" and ref.style != pinned:
+            issues.append(f"written as a {ref.style} reference; topic-ref-style is {pinned!r}")
+            style, rebuild = pinned, True
+        edits: list[TextEdit] = []
+        if ref.gap is not None:
+            issues.append(
+                "shares its paragraph with another reference (separate with a blank line)"
+            )
+            separator = _line_break(doc, ref.gap[0]) * 2
+            edits.append(TextEdit(ref.gap[0], ref.gap[1], separator))
+        elif ref.placement in ("crowded", "nested"):
+            where = (
+                "not alone on its line" if ref.placement == "crowded" else "inside a list or quote"
+            )
+            issues.append(where)
+            fixable = False
+        if not issues:
+            continue
+        if path is not None and fixable:
+            if rebuild:
+                text = render(ref, style, path)
+                if text is None:
+                    fixable = False
+                else:
+                    edits.append(TextEdit(ref.start, ref.end, text))
+            elif not ref.embed:
+                edits.append(TextEdit(ref.start, ref.start, "!"))
+        fix = None
+        if fixable and edits:
+            fix = Fix("safe", "rewrite the topic reference", tuple(sorted(edits, key=_edit_key)))
+        message = "malformed topic reference: " + "; ".join(issues)
+        yield Problem("T002", ref.start, ref.end, message, fix)
+
+
+def _edit_key(edit: TextEdit) -> tuple[int, int]:
+    return (edit.start, edit.end)
+
+
+# -- T003 -------------------------------------------------------------------------------
+
+
+def _delete_paragraph(doc: Document, paragraph: Node) -> TextEdit:
+    """Delete a paragraph's lines and one blank line next to it, keeping the blank-line
+    rhythm of the section and the file's final-newline state."""
+    lines = doc.lines
+    text = doc.text
+    count = len(lines.starts)
+    if count > 1 and lines.starts[-1] == len(text):
+        count -= 1  # the empty "line" after a final line break is not a line
+    first = lines.position(paragraph.start).line
+    last = lines.position(max(paragraph.start, paragraph.end - 1)).line
+
+    def blank(line: int) -> bool:
+        return 1 <= line <= count and doc.line_text(line).strip() == ""
+
+    if blank(last + 1):
+        last += 1
+    elif blank(first - 1):
+        first -= 1
+    start = lines.starts[first - 1]
+    if last < count:
+        return TextEdit(start, lines.starts[last], "")
+    if not text.endswith(("\n", "\r")) and first > 1:
+        # No final newline: eat the break before the paragraph instead of after it.
+        start = lines.starts[first - 2] + len(doc.line_text(first - 1))
+    return TextEdit(start, len(text), "")
+
+
+@rule(
+    "T003",
+    "duplicate-topic-ref",
+    "The same topic is referenced twice.",
+    Severity.WARNING,
+    "safe",
+)
+def duplicate_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
+    """A topic referenced twice adds nothing (often a merge accident, or the same note
+    written once as `![](topics/Concept/Pre%20training)` and once as
+    `![[topics/Concept/Pre training]]`: both styles name the same note).
+
+    Fix (safe): delete the repeated reference's line with one blank line next to it.
+    """
+    seen: dict[str, int] = {}
+    for ref in topic_refs(doc):
+        key = ref.key
+        if key is None or not ref.parsed:
+            continue
+        if key not in seen:
+            seen[key] = ref.start
+            continue
+        line = doc.lines.position(seen[key]).line
+        fix = None
+        if ref.placement == "alone" and ref.paragraph is not None:
+            fix = Fix(
+                "safe", "remove the repeated reference", (_delete_paragraph(doc, ref.paragraph),)
+            )
+        yield Problem(
+            "T003",
+            ref.start,
+            ref.end,
+            f"topic '{PREFIX}{key}' is already referenced on line {line}",
+            fix,
+        )
+
+
+RULES = (broken_topic_ref, malformed_topic_ref, duplicate_topic_ref)
