@@ -1,7 +1,8 @@
 """The front matter schema: a pydantic model built from the settings, and its JSON Schema.
 
 ``schemas/seed.schema.json`` is this model exported with the default settings; a test fails
-when the committed file drifts from it.
+when the committed file drifts from it. Editors (VS Code's YAML extension, JetBrains) read
+it, so every key carries a title, a description and an example.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from seedlint.config import Settings
+from seedlint.config import DEFAULT_TAG_PATTERN, Bounds, Settings
 
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 SCHEMA_ID = "https://seedlint.dev/schemas/seed.schema.json"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +32,14 @@ class SchemaError:
     message: str
 
 
-def _bounded(settings: Settings, key: str) -> Any:
-    bounds = settings.bounds.get(key)
+def _bounded(bounds: Bounds | None, **doc: Any) -> Any:
     if bounds is None:
-        return int
-    return Annotated[int, Field(ge=bounds.minimum, le=bounds.maximum)]
+        return Annotated[int, Field(**doc)]
+    return Annotated[int, Field(ge=bounds.minimum, le=bounds.maximum, **doc)]
+
+
+def _doc(title: str, description: str, *examples: Any) -> dict[str, Any]:
+    return {"title": title, "description": description, "examples": list(examples)}
 
 
 @lru_cache(maxsize=8)
@@ -42,30 +47,120 @@ def _model_for(settings_json: str) -> type[BaseModel]:
     settings = Settings.model_validate_json(settings_json)
     tag = Annotated[str, Field(pattern=settings.tag_pattern)]
     fields: dict[str, Any] = {
-        "already_read": (bool, ...),
-        "link": (Annotated[str, Field(pattern=URL_PATTERN)], ...),
-        "read_priority": (_bounded(settings, "read_priority"), ...),
-        "relevance": (_bounded(settings, "relevance"), ...),
-        "source": (str | None, ...),
+        "already_read": (
+            Annotated[
+                bool,
+                Field(**_doc("Already read", "Whether the item was read: true or false.", False)),
+            ],
+            ...,
+        ),
+        "link": (
+            Annotated[
+                str,
+                Field(
+                    pattern=URL_PATTERN,
+                    json_schema_extra={"format": "uri"},
+                    **_doc(
+                        "Link",
+                        "The item itself: an absolute http(s) URL. The body's first line "
+                        "repeats it.",
+                        "https://newsletter.ruder.io/p/thoughts-on-the-2024-ai-job-market",
+                    ),
+                ),
+            ],
+            ...,
+        ),
+        "read_priority": (
+            _bounded(
+                settings.bounds.get("read_priority"),
+                **_doc("Read priority", "How soon to read the item (higher: sooner).", 1),
+            ),
+            ...,
+        ),
+        "relevance": (
+            _bounded(
+                settings.bounds.get("relevance"),
+                **_doc("Relevance", "How relevant the item is to the knowledge base.", 0),
+            ),
+            ...,
+        ),
+        "source": (
+            Annotated[
+                str | None,
+                Field(
+                    **_doc(
+                        "Source",
+                        "Where the item came from (often a newsletter's name, or a URL); "
+                        "null when unknown.",
+                        None,
+                        "NLP News",
+                    )
+                ),
+            ],
+            ...,
+        ),
         "tags": (
-            Annotated[list[tag], Field(min_length=1, json_schema_extra={"uniqueItems": True})],
+            Annotated[
+                list[tag],
+                Field(
+                    min_length=1,
+                    json_schema_extra={"uniqueItems": True},
+                    **_doc(
+                        "Tags",
+                        "Optional, and non-empty when present: words joined by '_' "
+                        "(letters and digits), no spaces, no '#', no duplicates.",
+                        ["Natural_Language_Processing", "Large_Language_Model"],
+                    ),
+                ),
+            ],
             None,
         ),
-        "type": (Literal[tuple(settings.allowed_types)], ...),
+        "type": (
+            Annotated[
+                Literal[tuple(settings.allowed_types)],
+                Field(**_doc("Type", "The kind of item.", settings.allowed_types[0])),
+            ],
+            ...,
+        ),
         "upload_date": (
-            Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"})],
+            Annotated[
+                str,
+                Field(
+                    pattern=DATE_PATTERN,
+                    json_schema_extra={"format": "date"},
+                    **_doc(
+                        "Upload date",
+                        "When the item was added, as a quoted 'YYYY-MM-DD' string.",
+                        "2024-02-22",
+                    ),
+                ),
+            ],
             ...,
         ),
     }
+    for key in settings.required_keys:
+        if key not in fields:
+            # A key the user made required: any value, or a bounded integer if it has bounds.
+            bounds = settings.bounds.get(key)
+            annotation = Any if bounds is None else _bounded(bounds)
+            fields[key] = (annotation, ...)
     for key in fields:
-        annotation, default = fields[key]
+        annotation, _ = fields[key]
         required = key in settings.required_keys
-        fields[key] = (annotation, ... if required else default)
+        fields[key] = (annotation, ... if required else None)
     extra: Literal["forbid", "allow"] = "forbid" if settings.unknown_keys == "error" else "allow"
     model: type[BaseModel] = create_model(
         "SeedFrontMatter",
-        __config__=ConfigDict(strict=True, extra=extra),
-        __doc__="Front matter of a seed file (seedlint's default profile).",
+        __config__=ConfigDict(
+            strict=True,
+            extra=extra,
+            regex_engine="python-re",
+            title="Seed front matter",
+        ),
+        __doc__=(
+            "YAML front matter of a seed file: a Markdown reading note "
+            "(seedlint's default profile)."
+        ),
         **fields,
     )
     return model
@@ -85,9 +180,12 @@ def known_keys(settings: Settings) -> frozenset[str]:
 
 def json_schema(settings: Settings) -> dict[str, Any]:
     schema = model_for(settings).model_json_schema()
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    schema = {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
     schema["additionalProperties"] = settings.unknown_keys != "error"
-    # A required key that the writer sometimes nulls is still required: keep pydantic's view.
+    for prop in schema.get("properties", {}).values():
+        # An optional key has no default value to speak of: it is absent or valid.
+        if prop.get("default", ...) is None:
+            del prop["default"]
     return schema
 
 
@@ -97,26 +195,19 @@ def json_schema_text(settings: Settings) -> str:
 
 # Pydantic error types, sorted into the catalogue's codes.
 _MISSING = {"missing"}
-_VALUE = {
-    "literal_error",
-    "greater_than_equal",
-    "less_than_equal",
-    "greater_than",
-    "less_than",
-    "too_short",
-    "too_long",
-}
+_BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+_VALUE = {"literal_error", "too_short", "too_long", *_BOUNDS}
 
 
 def validate(values: dict[str, Any], settings: Settings) -> list[SchemaError]:
     try:
         model_for(settings).model_validate(values)
     except ValidationError as error:
-        return [_classify(detail) for detail in error.errors(include_url=False)]
+        return [_classify(detail, settings) for detail in error.errors(include_url=False)]
     return []
 
 
-def _classify(detail: Any) -> SchemaError:
+def _classify(detail: Any, settings: Settings) -> SchemaError:
     loc = detail["loc"]
     key = str(loc[0]) if loc else ""
     item = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
@@ -129,20 +220,74 @@ def _classify(detail: Any) -> SchemaError:
     if key == "upload_date":
         return SchemaError("F201", key, None, _date_message(given))
     if key == "tags" and item is not None and kind == "string_pattern_mismatch":
-        return SchemaError("F202", key, item, f"tag {given!r} does not match the tag pattern")
+        return SchemaError("F202", key, item, f"tag {given!r} {_tag_rule(settings)}")
     if key == "link" and kind == "string_pattern_mismatch":
         return SchemaError("L003", key, None, f"link {given!r} is not an absolute http(s) URL")
+    if kind in _BOUNDS:
+        bounds = settings.bounds.get(key, Bounds())
+        return SchemaError(
+            "F104",
+            key,
+            item,
+            f"{key} {given!r} is out of bounds ({bounds.minimum} to {bounds.maximum})",
+        )
+    if key == "tags" and kind == "too_short":
+        return SchemaError("F104", key, None, "tags is an empty list: omit the key instead")
     if kind in _VALUE:
         return SchemaError("F104", key, item, f"invalid value for '{key}': {detail['msg']}")
-    return SchemaError("F103", key, item, f"wrong type for '{key}': {_type_message(detail)}")
+    return SchemaError("F103", key, item, _type_message(key, item, detail))
 
 
-def _type_message(detail: Any) -> str:
+def _tag_rule(settings: Settings) -> str:
+    if settings.tag_pattern == DEFAULT_TAG_PATTERN:
+        return "is not words of letters and digits joined by '_'"
+    return f"does not match tag-pattern {settings.tag_pattern!r}"
+
+
+# What a YAML author wrote, named in YAML's words rather than Python's.
+_YAML_TYPES = {
+    "bool": "a boolean",
+    "int": "an integer",
+    "float": "a float",
+    "str": "a string",
+    "list": "a list",
+    "dict": "a mapping",
+    "NoneType": "null",
+    "date": "an unquoted date",
+    "datetime": "an unquoted timestamp",
+}
+_EXPECTED = {
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "string_type": "a string",
+    "list_type": "a list",
+}
+
+
+def _type_message(key: str, item: int | None, detail: Any) -> str:
     given = detail.get("input")
-    return f"{detail['msg'].lower()}, got {type(given).__name__} {given!r}"
+    kind = _YAML_TYPES.get(type(given).__name__, type(given).__name__)
+    shown = kind if given is None else f"{kind} ({_yaml_repr(given)})"
+    expected = _EXPECTED.get(detail["type"], detail["msg"].lower().removeprefix("input should be "))
+    where = f"{key}[{item}]" if item is not None else key
+    return f"{where} must be {expected}, not {shown}"
+
+
+def _yaml_repr(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return repr(value)
 
 
 def _date_message(given: Any) -> str:
+    if given is None:
+        return "upload_date is null: write a quoted 'YYYY-MM-DD' date"
     if isinstance(given, str):
-        return f"upload_date {given!r} is not a YYYY-MM-DD date"
-    return f"upload_date {given!r} should be a quoted 'YYYY-MM-DD' string"
+        return f"upload_date {_yaml_repr(given)} is not a YYYY-MM-DD date"
+    if hasattr(given, "isoformat"):
+        return f"upload_date {given.isoformat()} should be quoted: '{given.isoformat()}'"
+    return f"upload_date {_yaml_repr(given)} should be a quoted 'YYYY-MM-DD' string"

@@ -7,7 +7,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from seedlint._yaml import KeyEntry, Span
+import yaml
+
+from seedlint._yaml import KeyEntry, Span, resolve_scalar
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
@@ -18,14 +20,21 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
+def _trimmed(doc: Document, span: Span) -> tuple[int, int]:
+    """``span`` without the line breaks and blanks a YAML node's end mark runs over."""
+    end = max(span.end, span.start)
+    while end > span.start and doc.text[end - 1] in " \t\r\n":
+        end -= 1
+    return span.start, end
+
+
 def _yaml_issues(doc: Document, code: str) -> Iterator[Problem]:
     if doc.front_matter is None:
         return
     for issue in doc.front_matter.yaml.issues:
         if issue.code == code:
-            yield Problem(
-                code, issue.span.start, max(issue.span.end, issue.span.start), issue.message
-            )
+            start, end = _trimmed(doc, issue.span)
+            yield Problem(code, start, end, issue.message)
 
 
 def _fence(doc: Document) -> tuple[int, int]:
@@ -39,8 +48,15 @@ def _fence(doc: Document) -> tuple[int, int]:
 def missing_front_matter(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A seed starts with YAML front matter between a first line `---` and the next `---`.
 
-    Example of a finding: a file whose first line is `# My note`.
-    Without front matter no key can be checked, so the F1xx/F2xx rules stay silent.
+    Without front matter no key can be checked, so the F1xx and F2xx rules stay silent
+    on such a file: this one finding stands for all of them.
+
+    Example (reported on line 1):
+
+        # My note
+        https://example.com/article
+
+    Fix by hand: add the `---` block with the required keys (see `seedlint schema`).
     """
     if doc.front_matter is None and not doc.unclosed_front_matter:
         yield Problem("F001", 0, 0, "missing front matter: the file must start with '---'")
@@ -50,8 +66,16 @@ def missing_front_matter(doc: Document, context: RunContext) -> Iterator[Problem
 def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     """The YAML between the fences does not parse, or the closing `---` is missing.
 
-    The finding points at the position the YAML parser reported. Tabs used for
-    indentation are a common cause.
+    Every tool that reads the seed would fail or, worse, read it differently. The finding
+    points at the position the YAML parser reported; an unclosed block is reported on the
+    opening `---`.
+
+    Common causes: a tab used for indentation, a value holding `: ` that is not quoted
+    (`source: Re: news`), an unterminated quote.
+
+    Example: `source: 'NLP News` (the quote is never closed).
+
+    Fix by hand: quote the value, replace tabs with spaces, add the closing `---`.
     """
     if doc.unclosed_front_matter:
         start, end = _fence(doc)
@@ -61,7 +85,13 @@ def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 @rule("F003", "front-matter-not-mapping", "The front matter is a list or a scalar.", ERROR)
 def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """The front matter must be a mapping of keys to values, not a list or a single value."""
+    """The front matter must be a mapping of keys to values, not a list or a single value.
+
+    Example: a block holding `- link: https://...` (a list of one mapping) or a bare
+    sentence. No key can be read from it, so no other F rule runs on the file.
+
+    Fix by hand: write one `key: value` per line.
+    """
     yield from _yaml_issues(doc, "F003")
 
 
@@ -84,9 +114,16 @@ def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[Sch
 
 @rule("F101", "missing-key", "A required front matter key is absent.", ERROR)
 def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """Every required key (`required-keys`; default: already_read, link, read_priority,
-    relevance, source, type, upload_date) must be present. `tags` is optional: the
-    writer omits it when there are none. Reported on the opening `---`.
+    """Every required key must be present; the finding is reported on the opening `---`.
+
+    Default required keys: already_read, link, read_priority, relevance, source, type,
+    upload_date. `tags` is optional (the writer omits it when a seed has none); `source`
+    is required but may be `null`.
+
+    Example: a front matter without `relevance:`.
+
+    Options: `required-keys` (a list; it may name keys of your own, which then count as
+    known to F102).
     """
     for error, span in _schema(doc, context, "F101"):
         yield Problem("F101", span.start, span.end, error.message)
@@ -94,10 +131,14 @@ def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 @rule("F102", "unknown-key", "A front matter key that the schema does not know.", WARNING)
 def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """Keys outside the schema are usually typos (`upload-date`, `tag`).
+    """A key outside the schema is usually a typo that hides the real key's absence.
 
-    `unknown-keys = "allow"` silences this rule; `"error"` also makes the published JSON
-    Schema forbid extra properties. A did-you-mean is given when a known key is close.
+    Example: `relevanse: 3` is reported as `unknown key 'relevanse' (did you mean
+    'relevance'?)`, next to F101 for the missing `relevance`.
+
+    Options: `unknown-keys = "allow"` silences the rule, `"warn"` (default) reports a
+    warning, `"error"` reports an error and makes `seedlint schema` forbid extra
+    properties. `required-keys` adds known keys.
     """
     front = doc.front_matter
     if front is None or context.settings.unknown_keys == "allow":
@@ -117,9 +158,16 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 @rule("F103", "wrong-type", "A front matter value has the wrong type.", ERROR)
 def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """`already_read` must be `true`/`false` (not `yes`, `"false"` or `0`), `read_priority`
-    and `relevance` integers, `link`, `type` and `source` strings (`source` may be `null`),
-    `tags` a list of strings.
+    """A value of the wrong YAML type: other tools would read it differently.
+
+    `already_read` must be `true` or `false` (not `yes`, `"false"` or `0`: YAML 1.1
+    readers take `yes` for true, YAML 1.2 readers for a string); `read_priority` and
+    `relevance` integers (not `high`, `"3"` or `1.5`); `link`, `type` and `source`
+    strings (`source` may be `null`); `tags` a list of strings.
+
+    Example: `already_read: "false"` is the string "false", which is truthy.
+
+    Fix by hand: write the value unquoted in the expected type.
     """
     for error, span in _schema(doc, context, "F103"):
         yield Problem("F103", span.start, span.end, error.message)
@@ -141,21 +189,31 @@ def _type_suggestion(value: str, allowed: list[str]) -> list[str]:
     "unsafe",
 )
 def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """`read_priority` and `relevance` must lie within their `bounds` (default 0 to 5),
-    `type` must be one of `allowed-types`, `tags`, when present, must not be empty.
+    """A value of the right type that the profile does not allow.
 
-    Fix (unsafe): a `type` with exactly one close allowed spelling is replaced by it.
+    `read_priority` and `relevance` must lie within their bounds (default 0 to 5),
+    `type` must be one of the allowed types (default: Content, Paper, Repository, Tool,
+    Dataset, Model, Video, Podcast, Book, Course), and `tags`, when present, must not be
+    an empty list (omit the key instead).
+
+    Example: `type: paper` is reported with `did you mean 'Paper'?`.
+
+    Fix (unsafe, as the meaning may change): a `type` with exactly one close allowed
+    spelling is replaced by it.
+
+    Options: `bounds = { read_priority = { min = 0, max = 5 } }`, `allowed-types`.
     """
     for error, span in _schema(doc, context, "F104"):
         message, fix = error.message, None
         entry = doc.front_matter.entry(error.key) if doc.front_matter else None
-        if error.key == "type" and entry is not None and isinstance(entry.value, str):
-            options = _type_suggestion(entry.value, context.settings.allowed_types)
+        if error.key == "type" and entry is not None:
+            given = entry.value if isinstance(entry.value, str) else str(entry.value)
+            options = _type_suggestion(given, context.settings.allowed_types)
             if options:
-                message = f"type {entry.value!r} is not allowed (did you mean {options[0]!r}?)"
+                message = f"type {given!r} is not allowed (did you mean {options[0]!r}?)"
             else:
                 allowed = ", ".join(context.settings.allowed_types)
-                message = f"type {entry.value!r} is not allowed; allowed: {allowed}"
+                message = f"type {given!r} is not allowed; allowed: {allowed}"
             if len(options) == 1:
                 fix = Fix(
                     "unsafe",
@@ -168,16 +226,39 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
 @rule("F105", "duplicate-key", "The same key appears twice in the front matter.", ERROR)
 def duplicate_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """YAML loaders silently keep only the last of two equal keys, losing data.
-    The finding points at each repeated occurrence.
+
+    Example: `upload_date: '2024-02-22'` and, further down, `upload_date: '2023-01-01'`:
+    every tool reading the file sees only the second date. The finding points at each
+    repeated occurrence and names the line of the first. Fix by hand: keep one.
     """
-    yield from _yaml_issues(doc, "F105")
+    front = doc.front_matter
+    if front is None:
+        return
+    first_line: dict[str, int] = {}
+    for entry in front.yaml.entries:
+        first_line.setdefault(entry.key, doc.lines.position(entry.key_span.start).line)
+    repeated = {entry.key_span.start: entry.key for entry in front.yaml.entries}
+    for problem in _yaml_issues(doc, "F105"):
+        key = repeated.get(problem.start)
+        message = problem.message
+        if key is not None:
+            message = f"{message} (first on line {first_line[key]})"
+        yield Problem("F105", problem.start, problem.end, message)
 
 
 @rule("F106", "unsafe-yaml", "Custom YAML tags or alias expansion beyond a bound.", ERROR)
 def unsafe_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """Tags such as `!!python/object` are never constructed (nothing in a seed is ever
-    executed) and are reported. Aliases whose expansion exceeds 10,000 nodes (a
-    "billion laughs" bomb) are reported instead of expanded.
+    """YAML that only an unsafe loader would act on, or that expands without bound.
+
+    Tags such as `!!python/object/apply:os.system` or `!!python/name:...` make unsafe
+    loaders run code; any other custom tag (`!include`) depends on one tool. seedlint
+    never constructs them: it reports them. Aliases whose expansion exceeds 10,000 nodes
+    (a "billion laughs" bomb, a few lines that expand to gigabytes) are reported instead
+    of expanded.
+
+    Example: `source: !!python/object/apply:os.system ['rm -rf ~']`.
+
+    Fix by hand: write plain values; a seed needs no tags, anchors or aliases.
     """
     yield from _yaml_issues(doc, "F106")
 
@@ -238,10 +319,15 @@ def _date_entry(doc: Document) -> KeyEntry | None:
 
 @rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING, "safe")
 def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """The writer emits `upload_date: '2024-02-22'`. An unquoted YAML date, or another
-    unambiguous form (`2024/02/22`, `22 Feb 2024`, `February 22, 2024`, a timestamp), is
-    reported; `02/03/2024` is reported but never guessed. An impossible date
-    (`'2024-02-30'`) is reported too.
+    """`upload_date` must be a quoted `'YYYY-MM-DD'` string, as the writer emits it.
+
+    An unquoted `2024-02-22` is a YAML date, which many loaders turn into a date object
+    rather than the string other seeds hold. Other unambiguous forms (`2024/02/22`,
+    `2024-2-5`, `22 Feb 2024`, `February 22, 2024`, a timestamp) are reported and
+    fixable; `02/03/2024` is reported but never guessed (February 3 or March 2?). An
+    impossible date (`'2024-02-30'`) is reported without a fix.
+
+    Example: `upload_date: 2024-02-22` becomes `upload_date: '2024-02-22'`.
 
     Fix (safe): rewrite an unambiguous date as `'YYYY-MM-DD'`.
     """
@@ -272,26 +358,51 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 @rule("F202", "tag-format", "A tag does not match `tag-pattern`.", WARNING, "safe")
 def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """Tags are `Word_Word...`: letters and digits joined by `_` (the `tag-pattern`
-    setting). Spaces, `#` and punctuation are reported.
+    """Tags are `Word_Word...`: letters and digits joined by `_`, no spaces, no `#`.
 
-    Fix (safe): `#Machine Learning` becomes `Machine_Learning` when the result matches.
+    A tag written `#Machine Learning` or `machine-learning` does not group with
+    `Machine_Learning` in the vault.
+
+    Example: `- '#Machine Learning'` becomes `- Machine_Learning`.
+
+    Fix (safe): separators (spaces, `#`, `-`, punctuation) become one `_`, when the
+    result matches the pattern; letters are never dropped, so a tag the pattern still
+    rejects gets no fix. The result is quoted when YAML would read it as a number.
+
+    Options: `tag-pattern` (a regular expression; default `^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$`).
     """
     pattern = re.compile(context.settings.tag_pattern)
+    entry = doc.front_matter.entry("tags") if doc.front_matter else None
     for error, span in _schema(doc, context, "F202"):
-        original = doc.text[span.start : span.end]
-        entry = doc.front_matter.entry("tags") if doc.front_matter else None
-        value = entry.value[error.item] if entry and error.item is not None else original
-        fixed = "_".join(re.split(r"[^A-Za-z0-9]+", str(value).replace("#", " ").strip()))
-        fixed = fixed.strip("_")
+        if entry is None or error.item is None or not isinstance(entry.value, list):
+            continue
+        value = str(entry.value[error.item])
+        # Separators (spaces, '#', '-', punctuation) become one '_'; letters are never
+        # dropped, so a tag the pattern still rejects (accents, say) gets no fix.
+        fixed = "_".join(part for part in _SEPARATORS.split(value) if part)
         fix = None
         if fixed and fixed != value and pattern.search(fixed):
-            fix = Fix("safe", f"write {fixed!r}", (TextEdit(span.start, span.end, fixed),))
+            written = fixed if _plain_string(fixed) else f"'{fixed}'"
+            fix = Fix("safe", f"write {fixed!r}", (TextEdit(span.start, span.end, written),))
         yield Problem("F202", span.start, span.end, error.message, fix)
 
 
-def _item_line(doc: Document, span: Span) -> TextEdit | None:
-    """An edit deleting the block-list line that holds only this item, if it does."""
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _plain_string(text: str) -> bool:
+    """True when ``text`` written unquoted reads back as this string in YAML 1.1 and 1.2."""
+    try:
+        loaded = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return False
+    return loaded == text and isinstance(node, yaml.ScalarNode) and resolve_scalar(node) == text
+
+
+def _item_removal(doc: Document, span: Span, previous: Span | None) -> TextEdit | None:
+    """An edit deleting one list item: its whole line in a block list (`- tag`), or the
+    item with the comma before it in a flow list (`[a, b, a]`). None for other layouts."""
     line = doc.lines.position(span.start).line
     start, end = doc.lines.line_span(line)
     content = doc.text[start:end].rstrip("\r\n")
@@ -300,6 +411,8 @@ def _item_line(doc: Document, span: Span) -> TextEdit | None:
         and content.strip()[1:].strip() == doc.text[span.start : span.end].strip()
     ):
         return TextEdit(start, end, "")
+    if previous is not None and doc.text[previous.end : span.start].strip() == ",":
+        return TextEdit(previous.end, span.end, "")
     return None
 
 
@@ -307,19 +420,24 @@ def _item_line(doc: Document, span: Span) -> TextEdit | None:
 def duplicate_tag(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A tag listed twice adds nothing and is usually a merge accident.
 
-    Fix (safe): delete the repeated item (block-style lists).
+    Example: `tags: [NLP, LLM, NLP]`; the second `NLP` is reported.
+
+    Fix (safe): delete the repeated item (its line in a block list, the item and its
+    comma in a flow list).
     """
     entry = doc.front_matter.entry("tags") if doc.front_matter else None
     if entry is None or not isinstance(entry.value, list):
         return
     seen: set[object] = set()
+    previous: Span | None = None
     for value, span in zip(entry.value, entry.item_spans, strict=False):
         key = value if isinstance(value, str | int | float | bool) else repr(value)
         if key in seen:
-            edit = _item_line(doc, span)
+            edit = _item_removal(doc, span, previous)
             fix = Fix("safe", "remove the repeated tag", (edit,)) if edit else None
             yield Problem("F203", span.start, span.end, f"duplicate tag {value!r}", fix)
         seen.add(key)
+        previous = span
 
 
 def _expected_order(keys: list[str], context: RunContext) -> list[str]:
@@ -358,11 +476,19 @@ def _key_blocks(doc: Document, front: FrontMatter) -> list[tuple[str, int, int]]
 
 @rule("F204", "key-order", "Front matter keys are not in the configured order.", WARNING, "safe")
 def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """The writer emits keys in alphabetical order (`key-order = "alphabetical"`); a list
-    in `key-order` sets another order. Out-of-order keys make diffs noisy.
+    """Front matter keys out of the configured order make diffs between seeds noisy.
+
+    The writer emits keys in alphabetical order. The first key out of place is reported,
+    with the key expected there.
+
+    Example: `type:` before `source:`.
 
     Fix (safe): move whole key blocks (with the comment lines right above them); values,
-    quoting and comments are kept byte for byte.
+    quoting and comments are kept byte for byte. No fix when keys repeat (F105) or the
+    mapping is written in flow style.
+
+    Options: `key-order = "alphabetical"` (default) or a list of keys; keys the list does
+    not name go last, in their current order.
     """
     front = doc.front_matter
     if front is None or not front.yaml.entries:
@@ -394,7 +520,12 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 @rule("F205", "future-date", "`upload_date` lies in the future.", WARNING)
 def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
-    """An upload date after today is almost always a typo in the year or month."""
+    """An upload date after today is almost always a typo in the year or month.
+
+    Example: `upload_date: '2042-02-22'` in a seed written in 2024.
+
+    Fix by hand: correct the date. "Today" is the date of the machine running seedlint.
+    """
     entry = _date_entry(doc)
     if entry is None:
         return
