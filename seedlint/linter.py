@@ -191,7 +191,10 @@ class Linter:
         for rule in self.corpus_rules:
             for problem in rule.check_corpus(summaries, self.context):
                 result = by_path.get(problem.path)
-                if result is None:
+                if result is None or any(
+                    problem.code.startswith(prefix)
+                    for prefix in self._per_file_ignores(problem.path)
+                ):
                     continue
                 finding = self._corpus_finding(problem)
                 if not is_suppressed(result.suppressions, finding.code, finding.line):
