@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
 from seedlint.context import RunContext
 from seedlint.document import Document, UnreadableFile, parse
@@ -47,7 +45,7 @@ class Selection:
         enabled = set()
         severities: dict[str, Severity] = {}
         for code, rule in rules.items():
-            override = settings.severity.get(code)
+            override = settings.severity_for(code)
             if override == "off" or not is_selected(code, select, settings.ignore):
                 continue
             if offline and code in network:
@@ -67,6 +65,8 @@ class FileResult:
     summary: SeedSummary | None
     suppressions: list[Suppression] = field(default_factory=list)
     document: Document | None = None
+    # One line per rule that crashed on this file; the CLI prints them and exits 2.
+    errors: list[str] = field(default_factory=list)
 
 
 def _display(path: str) -> str:
@@ -87,6 +87,8 @@ class Linter:
             for code, rule in selection.rules.items()
             if code in selection.enabled and isinstance(rule, CorpusRule)
         ]
+        # Cross-file rules that crashed; per-file crashes travel in FileResult.errors.
+        self.errors: list[str] = []
 
     # -- one file -------------------------------------------------------------------------
 
@@ -125,8 +127,14 @@ class Linter:
 
     def lint_document(self, document: Document) -> FileResult:
         problems: list[Problem] = []
+        errors: list[str] = []
         for rule in self.file_rules:
-            problems.extend(rule.check(document, self.context))
+            try:
+                found = list(rule.check(document, self.context))
+            except Exception as error:  # a broken rule must not stop the other files
+                errors.append(_crash(rule, document.path, error))
+                continue
+            problems.extend(p for p in found if p.code in self.selection.enabled)
         ignored = self._per_file_ignores(document.path)
         suppressions = find_suppressions(document)
         findings = [
@@ -139,7 +147,7 @@ class Linter:
             for finding in findings
             if not is_suppressed(suppressions, finding.code, finding.line)
         ]
-        return FileResult(document.path, kept, _summarise(document), suppressions, document)
+        return FileResult(document.path, kept, _summarise(document), suppressions, document, errors)
 
     def _finding(self, document: Document, problem: Problem) -> Finding:
         begin = document.lines.position(problem.start)
@@ -168,19 +176,7 @@ class Linter:
         )
 
     def _per_file_ignores(self, path: str) -> list[str]:
-        patterns = self.context.settings.per_file_ignores
-        if not patterns:
-            return []
-        absolute = Path(path).resolve()
-        try:
-            relative = absolute.relative_to(self.context.configuration.root).as_posix()
-        except ValueError:
-            relative = PurePosixPath(path).as_posix()
-        codes: list[str] = []
-        for pattern, ignored in patterns.items():
-            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(absolute.name, pattern):
-                codes.extend(code.upper() for code in ignored)
-        return codes
+        return self.context.configuration.ignored_codes(path)
 
     # -- the whole run --------------------------------------------------------------------
 
@@ -189,7 +185,14 @@ class Linter:
         by_path = {result.path: result for result in results}
         summaries = [result.summary for result in results if result.summary is not None]
         for rule in self.corpus_rules:
-            for problem in rule.check_corpus(summaries, self.context):
+            try:
+                found = list(rule.check_corpus(summaries, self.context))
+            except Exception as error:  # reported like a crashing file rule
+                self.errors.append(_crash(rule, "the run", error))
+                continue
+            for problem in found:
+                if problem.code not in self.selection.enabled:
+                    continue
                 result = by_path.get(problem.path)
                 if result is None or any(
                     problem.code.startswith(prefix)
@@ -226,6 +229,10 @@ class Linter:
         results = [self.lint_path(path) for path in paths]
         self.finish(results)
         return results
+
+
+def _crash(rule: Rule, path: str, error: Exception) -> str:
+    return f"rule {rule.code} ({rule.name}) crashed on {path}: {type(error).__name__}: {error}"
 
 
 def _summarise(document: Document) -> SeedSummary:

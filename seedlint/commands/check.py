@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from seedlint import baseline
-from seedlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
-from seedlint.config import Configuration
+from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
+from seedlint.config import ConfigError, Configuration
 from seedlint.context import RunContext
 from seedlint.findings import Finding, Severity
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
@@ -55,10 +55,10 @@ def prepare(args: argparse.Namespace) -> Run:
         updates["extend_select"] = [*settings.extend_select, *args.extend_select]
     if args.ignore:
         updates["ignore"] = [*settings.ignore, *args.ignore]
-    if updates:
-        configuration = Configuration(
-            settings.model_copy(update=updates), configuration.root, configuration.source
-        )
+    try:
+        configuration = configuration.with_overrides(updates, "command line")
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
     try:
         rules = load_rules()
     except PluginError as error:
@@ -130,4 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings = baseline.apply(args.baseline, findings, args.quiet)
     summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
     report(findings, summary, args, ReportOptions(colour=True, quiet=args.quiet))
-    return exit_code(findings, args)
+    crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
+    for crash in crashes:
+        print(f"seedlint: error: {crash}", file=sys.stderr)
+    return EXIT_ERROR if crashes else exit_code(findings, args)
