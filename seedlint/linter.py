@@ -206,7 +206,8 @@ class Linter:
             for result in results:
                 if result.document is None or not result.suppressions:
                     continue
-                for unused_problem in unused(result.suppressions):
+                stale = unused(result.suppressions, self.selection.enabled, self.selection.rules)
+                for unused_problem in stale:
                     result.findings.append(self._finding(result.document, unused_problem))
         for result in results:
             result.findings.sort(key=Finding.sort_key)

@@ -1,10 +1,21 @@
-"""Suppression comments: found through the parsers, matched against findings, X001 if unused."""
+"""Suppression comments: found through the parsers, matched against findings, X001 if unused.
+
+Three forms, as users of ruff and markdownlint expect:
+
+- `# seedlint: ignore[F102, F204]` as a YAML comment in the front matter: the whole file;
+- `<!-- seedlint-disable T001 -->` in the body: the whole file;
+- `<!-- seedlint-disable-line T001 -->` at the end of a body line: that line, and
+  `<!-- seedlint-disable-next-line T001 -->` on its own line: the line below.
+
+Codes may be prefixes (`T`, `T00`); a comment without codes suppresses every code.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from seedlint.document import Document
 from seedlint.findings import Fix, Problem, TextEdit
@@ -13,9 +24,11 @@ from seedlint.findings import Fix, Problem, TextEdit
 # decide what is a comment.
 _YAML_DIRECTIVE = re.compile(r"#\s*seedlint:\s*ignore\[([A-Za-z0-9_,\s]*)\]")
 _HTML_DIRECTIVE = re.compile(
-    r"<!--\s*seedlint-disable(-line)?((?:\s+[A-Za-z][A-Za-z0-9]*,?)*)\s*-->"
+    r"<!--\s*seedlint-disable(-line|-next-line)?((?:[\s,]+[A-Za-z][A-Za-z0-9]*)*)[\s,]*-->"
 )
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+Kind = Literal["yaml", "html", "html-line", "html-next-line"]
 
 
 @dataclass(slots=True)
@@ -26,9 +39,17 @@ class Suppression:
     line: int | None  # the line it covers; None for the whole file
     removal: TextEdit
     used: set[str] = field(default_factory=set)
+    kind: Kind = "html"
 
     def covers(self, code: str) -> bool:
         return not self.codes or any(code.startswith(prefix) for prefix in self.codes)
+
+    def render(self, codes: Iterable[str]) -> str:
+        """The comment rewritten to name only ``codes`` (non-empty)."""
+        if self.kind == "yaml":
+            return f"# seedlint: ignore[{', '.join(codes)}]"
+        suffix = {"html": "", "html-line": "-line", "html-next-line": "-next-line"}[self.kind]
+        return f"<!-- seedlint-disable{suffix} {' '.join(codes)} -->"
 
 
 def _codes(raw: str) -> tuple[str, ...]:
@@ -64,33 +85,42 @@ def _yaml_suppressions(doc: Document) -> Iterator[Suppression]:
             removal = TextEdit(line_start + len(before.rstrip()), match.end(), "")
         else:
             removal = TextEdit(line_start, line_end, "")
-        yield Suppression(_codes(match.group(1)), hash_at, match.end(), None, removal)
+        yield Suppression(_codes(match.group(1)), hash_at, match.end(), None, removal, kind="yaml")
 
 
 def _html_suppressions(doc: Document) -> Iterator[Suppression]:
     for block in doc.blocks:
         for node in block.walk():
-            if node.kind not in ("html", "inline_html"):
+            if node.kind not in ("html", "inline_html", "html_block"):
                 continue
-            text = node.text or doc.text[node.start : node.end]
-            match = _HTML_DIRECTIVE.search(text)
-            if match is None:
-                continue
-            start = node.start + match.start()
-            end = node.start + match.end()
-            position = doc.lines.position(start)
-            line_start, line_end = doc.lines.line_span(position.line)
-            line_text = doc.text[line_start:line_end]
-            if match.group(1):
-                before = doc.text[line_start:start]
-                removal = TextEdit(line_start + len(before.rstrip()), end, "")
-                yield Suppression(_codes(match.group(2)), start, end, position.line, removal)
-            else:
-                whole_line = line_text.strip() == doc.text[start:end]
-                removal = (
-                    TextEdit(line_start, line_end, "") if whole_line else TextEdit(start, end, "")
-                )
-                yield Suppression(_codes(match.group(2)), start, end, None, removal)
+            if node.kind == "html_block" and node.children:
+                continue  # its html children are visited on their own
+            text = doc.text[node.start : node.end]
+            for match in _HTML_DIRECTIVE.finditer(text):
+                yield _html_suppression(doc, node.start, match)
+
+
+def _html_suppression(doc: Document, base: int, match: re.Match[str]) -> Suppression:
+    start = base + match.start()
+    end = base + match.end()
+    position = doc.lines.position(start)
+    line_start, line_end = doc.lines.line_span(position.line)
+    line_text = doc.text[line_start:line_end]
+    codes = _codes(match.group(2))
+    whole_line = line_text.strip() == doc.text[start:end]
+    if match.group(1) == "-line":
+        before = doc.text[line_start:start]
+        removal = (
+            TextEdit(line_start, line_end, "")
+            if whole_line
+            else TextEdit(line_start + len(before.rstrip()), end, "")
+        )
+        return Suppression(codes, start, end, position.line, removal, kind="html-line")
+    removal = TextEdit(line_start, line_end, "") if whole_line else TextEdit(start, end, "")
+    if match.group(1) == "-next-line":
+        covered = position.line + 1
+        return Suppression(codes, start, end, covered, removal, kind="html-next-line")
+    return Suppression(codes, start, end, None, removal, kind="html")
 
 
 def is_suppressed(suppressions: list[Suppression], code: str, line: int) -> bool:
@@ -102,15 +132,63 @@ def is_suppressed(suppressions: list[Suppression], code: str, line: int) -> bool
     return False
 
 
-def unused(suppressions: list[Suppression]) -> Iterator[Problem]:
+def unused(
+    suppressions: list[Suppression],
+    enabled: Collection[str] | None = None,
+    known: Collection[str] | None = None,
+) -> Iterator[Problem]:
+    """X001 for each comment, or code in a comment, that suppressed nothing.
+
+    With ``enabled`` and ``known`` (the run's enabled codes and every registered code), a
+    code is judged only when every rule it covers ran: an `--offline` run cannot tell
+    whether `<!-- seedlint-disable-line L001 -->` still serves, so it says nothing. A code
+    that names no rule at all is reported as unknown.
+    """
     for suppression in suppressions:
-        if suppression.used:
+        verdicts = [_verdict(code, suppression, enabled, known) for code in suppression.codes]
+        if not suppression.codes:
+            if suppression.used or not _all_ran(None, enabled, known):
+                continue
+            yield _problem(suppression, "unused suppression of all codes", ())
             continue
-        names = ", ".join(suppression.codes) if suppression.codes else "all codes"
-        yield Problem(
-            "X001",
-            suppression.start,
-            suppression.end,
-            f"unused suppression of {names}",
-            Fix("safe", "remove the unused suppression comment", (suppression.removal,)),
+        stale = [code for code, verdict in zip(suppression.codes, verdicts, strict=True) if verdict]
+        if not stale:
+            continue
+        described = ", ".join(
+            f"{code} (unknown code)" if verdict == "unknown" else code
+            for code, verdict in zip(suppression.codes, verdicts, strict=True)
+            if verdict
         )
+        kept = tuple(code for code in suppression.codes if code not in stale)
+        yield _problem(suppression, f"unused suppression of {described}", kept)
+
+
+def _verdict(
+    code: str,
+    suppression: Suppression,
+    enabled: Collection[str] | None,
+    known: Collection[str] | None,
+) -> Literal["unused", "unknown", ""]:
+    if any(used.startswith(code) for used in suppression.used):
+        return ""
+    if known is not None and not any(name.startswith(code) for name in known):
+        return "unknown"
+    return "unused" if _all_ran(code, enabled, known) else ""
+
+
+def _all_ran(
+    prefix: str | None, enabled: Collection[str] | None, known: Collection[str] | None
+) -> bool:
+    if enabled is None or known is None:
+        return True
+    covered = [code for code in known if prefix is None or code.startswith(prefix)]
+    return all(code in enabled for code in covered)
+
+
+def _problem(suppression: Suppression, message: str, kept: tuple[str, ...]) -> Problem:
+    if kept:
+        edit = TextEdit(suppression.start, suppression.end, suppression.render(kept))
+        fix = Fix("safe", "remove the unused codes from the comment", (edit,))
+    else:
+        fix = Fix("safe", "remove the unused suppression comment", (suppression.removal,))
+    return Problem("X001", suppression.start, suppression.end, message, fix)
