@@ -1,0 +1,226 @@
+"""`seedlint fix` and `seedlint check --fix / --diff`: fix in place, or show the diff.
+
+The run lints every file first, exactly as `check` does, so that cross-file rules and
+unused suppressions are judged on the whole run. Only files with a fix to apply go
+through the :class:`~seedlint.fixer.Fixer`; each is written atomically, or shown as a
+diff with ``--diff`` (nothing written, exit 1 when something would change). What is
+left is reported like `check` reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from typing import TextIO
+
+from seedlint.cli import EXIT_FINDINGS, EXIT_OK
+from seedlint.commands.check import STDIN, Run, exit_code, prepare, report
+from seedlint.document import UnreadableFile, parse
+from seedlint.findings import Finding
+from seedlint.fixer import Fixer, FixOutcome, Snapshot, unified_diff, write_atomic
+from seedlint.linter import FileResult
+from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+
+
+@dataclass
+class _File:
+    path: str  # as given (the one to open)
+    data: bytes | None  # None: unreadable, E001 says why
+    snapshot: Snapshot | None
+    result: FileResult
+    outcome: FixOutcome | None = None
+
+
+def _read(run: Run, path: str) -> tuple[bytes | None, Snapshot | None]:
+    # The snapshot is taken before the read: a change in between is then seen as a change
+    # at write time, and the file is left alone.
+    try:
+        snapshot = Snapshot.of(os.stat(path))
+        return run.linter.read(path), snapshot
+    except (OSError, UnreadableFile):
+        return None, None
+
+
+def _fix_one(fixer: Fixer, path: str, data: bytes) -> FixOutcome | str:
+    """The outcome, or the one-line reason the fixer could not run (never a traceback)."""
+    try:
+        return fixer.fix(path, data)
+    except RecursionError:
+        return "fix failed: structure nested too deeply"
+    except Exception as error:  # a rule crashing on a fixed text must not lose the run
+        return f"fix failed: {type(error).__name__}: {error}"
+
+
+def _wants_fix(fixer: Fixer, findings: list[Finding]) -> bool:
+    return any(fixer.applicable(finding) for finding in findings)
+
+
+def _annotate(findings: list[Finding], fixer: Fixer, why: str) -> list[Finding]:
+    """The findings of a file that could not be fixed: the fixable ones say why."""
+    return [
+        dataclasses.replace(finding, message=f"{finding.message} ({why})")
+        if fixer.applicable(finding)
+        else finding
+        for finding in findings
+    ]
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    run = prepare(args)
+    fixer = Fixer(run.linter, unsafe=args.unsafe_fixes)
+    if args.paths == [STDIN]:
+        return _run_stdin(run, fixer, args)
+    files = []
+    for path in run.paths:
+        data, snapshot = _read(run, path)
+        files.append(_File(path, data, snapshot, run.linter.lint_path(path, data)))
+    run.linter.finish([file.result for file in files])
+    errors: list[str] = []
+    for file in files:
+        if file.data is None or not _wants_fix(fixer, file.result.findings):
+            continue
+        fixed_or_why = _fix_one(fixer, file.result.path, file.data)
+        if isinstance(fixed_or_why, str):
+            errors.append(f"{file.result.path}: {fixed_or_why}")
+            file.result.findings = _annotate(file.result.findings, fixer, fixed_or_why)
+        else:
+            file.outcome = fixed_or_why
+    if args.diff:
+        return _show_diff(files, args)
+    for file in files:
+        outcome = file.outcome
+        if outcome is None or not outcome.changed:
+            continue
+        try:
+            write_atomic(file.path, outcome.data, file.snapshot)
+        except OSError as failure:
+            reason = failure.strerror if failure.strerror and failure.filename else str(failure)
+            outcome.error = f"cannot write: {reason}"
+            errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
+            file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
+    findings = _final_findings(run, files)
+    _notes(run, args)
+    for message in errors:
+        print(f"seedlint: error: {message}", file=sys.stderr)
+    written = [file.outcome for file in files if _written(file)]
+    fixed = sum(outcome.fixed_total for outcome in written if outcome is not None)
+    if getattr(args, "show_fixes", False) and written and args.format in ("text", "concise"):
+        _list_fixes([outcome for outcome in written if outcome is not None], run, sys.stdout)
+    summary = RunSummary.of(len(files), findings, fixed)
+    options = ReportOptions(
+        colour=True,
+        show_fixes=getattr(args, "show_fixes", False),
+        unsafe_fixes=args.unsafe_fixes,
+        quiet=args.quiet,
+    )
+    report(findings, summary, args, options)
+    code = exit_code(findings, args)
+    return max(code, EXIT_FINDINGS) if errors else code
+
+
+def _written(file: _File) -> bool:
+    return file.outcome is not None and file.outcome.changed and file.outcome.error is None
+
+
+def _final_findings(run: Run, files: list[_File]) -> list[Finding]:
+    """What is left: the first lint for untouched files, a new one for fixed files.
+
+    Cross-file rules and unused suppressions of a fixed file are judged against every
+    other file of the run. A fix that changed a seed's `link` can change another file's
+    cross-file findings: then the whole run is linted again.
+    """
+    fixed = [file for file in files if _written(file)]
+    if not fixed:
+        return [finding for file in files for finding in file.result.findings]
+    relinted: dict[int, FileResult] = {}
+    for file in fixed:
+        assert file.outcome is not None
+        document = parse(file.result.path, file.outcome.data)
+        relinted[id(file)] = run.linter.lint_document(document)
+    if any(_link(relinted[id(file)]) != _link(file.result) for file in fixed):
+        results = run.linter.run([file.path for file in files])
+        return [finding for result in results for finding in result.findings]
+    others = [
+        FileResult(file.result.path, [], file.result.summary)
+        for file in files
+        if id(file) not in relinted
+    ]
+    run.linter.finish([*relinted.values(), *others])
+    findings: list[Finding] = []
+    for file in files:
+        result = relinted.get(id(file), file.result)
+        findings.extend(result.findings)
+    return findings
+
+
+def _link(result: FileResult) -> str | None:
+    return result.summary.link if result.summary is not None else None
+
+
+def _show_diff(files: list[_File], args: argparse.Namespace) -> int:
+    changed = [file.outcome for file in files if file.outcome is not None and file.outcome.changed]
+    for outcome in changed:
+        if outcome is not None:
+            sys.stdout.write(unified_diff(outcome.path, outcome.original, outcome.text))
+    total = sum(outcome.fixed_total for outcome in changed if outcome is not None)
+    if not args.quiet:
+        files_word = "file" if len(changed) == 1 else "files"
+        noun = "finding" if total == 1 else "findings"
+        line = f"Would fix {total} {noun} in {len(changed)} {files_word}."
+        print(line if changed else "No fixes to apply.", file=sys.stderr)
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _run_stdin(run: Run, fixer: Fixer, args: argparse.Namespace) -> int:
+    """Editors pipe a buffer in: the fixed text goes to stdout, the report to stderr."""
+    name = args.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    result = run.linter.lint_path(name, data)
+    run.linter.finish([result])
+    findings = result.findings
+    outcome: FixOutcome | str | None = None
+    if any(f.code != "E001" for f in findings) and _wants_fix(fixer, findings):
+        outcome = _fix_one(fixer, name, data)
+    if isinstance(outcome, str):
+        print(f"seedlint: error: {name}: {outcome}", file=sys.stderr)
+        findings = _annotate(findings, fixer, outcome)
+        outcome = None
+    if args.diff:
+        if outcome is not None and outcome.changed:
+            sys.stdout.write(unified_diff(name, outcome.original, outcome.text))
+            return EXIT_FINDINGS
+        return EXIT_OK
+    sys.stdout.buffer.write(outcome.data if outcome is not None else data)
+    sys.stdout.flush()
+    fixed = 0
+    if outcome is not None and outcome.changed:
+        findings, fixed = outcome.findings, outcome.fixed_total
+    _notes(run, args)
+    options = ReportOptions(quiet=args.quiet, unsafe_fixes=args.unsafe_fixes)
+    REPORTERS[args.format](findings, RunSummary.of(1, findings, fixed), sys.stderr, options)
+    return exit_code(findings, args)
+
+
+def _notes(run: Run, args: argparse.Namespace) -> None:
+    if args.quiet:
+        return
+    for note in dict.fromkeys(run.context.notes):  # fix passes re-lint: say each once
+        print(f"seedlint: note: {note}", file=sys.stderr)
+
+
+def _list_fixes(outcomes: list[FixOutcome], run: Run, out: TextIO) -> None:
+    """ruff's `--show-fixes` listing: what was fixed, per file and code."""
+    total = sum(outcome.fixed_total for outcome in outcomes)
+    out.write(f"Fixed {total} finding{'s' if total != 1 else ''}:\n")
+    rules = run.linter.selection.rules
+    for outcome in outcomes:
+        out.write(f"- {outcome.path}:\n")
+        counts: Counter[str] = outcome.fixed
+        for code, count in sorted(counts.items()):
+            name = rules[code].name if code in rules else code
+            out.write(f"    {count} \u00d7 {code} ({name})\n")
+    out.write("\n")

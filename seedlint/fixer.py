@@ -1,0 +1,529 @@
+"""Apply fixes without losing a byte that should stay.
+
+The model is ruff's and sqlfluff's: every fix is data (:class:`~seedlint.findings.TextEdit`
+ranges on the text the linter saw). One *pass* splices the chosen edits into that text in
+a single sweep; a fix whose edits overlap an edit already chosen waits for the next pass,
+which re-lints the new text. Passes repeat until nothing is left to fix, at most
+:data:`MAX_PASSES` times.
+
+Nothing is trusted blindly: the fixed text must parse again (same front matter, same
+keys, no new YAML or schema error) and must raise none of the codes that were fixed.
+When it does not, the codes to blame are left unfixed and the run starts again from the
+original text, so a broken fix costs its own code and never the file. The file's own
+conventions (BOM, majority line ending, a missing final newline) survive every pass, and
+writing is atomic: a temporary file in the same folder, fsync, ``os.replace``, same mode.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import difflib
+import errno
+import itertools
+import os
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from seedlint.document import Document, LineIndex, decode, parse_text
+from seedlint.findings import Finding, Fix, TextEdit
+from seedlint.linter import Linter
+from seedlint.suppression import Suppression
+
+#: ruff and sqlfluff stop after a bounded number of passes; a seed settles in two or three.
+MAX_PASSES = 10
+#: Codes meaning "the front matter no longer reads as a valid seed": a fix must never add one.
+_BREAKAGE_PREFIXES = ("E0", "F0", "F1")
+_LINE_BREAKS = ("\r\n", "\n", "\r")
+
+
+# -- the file's conventions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """What a fix must keep of the file's form: BOM, line ending, final newline."""
+
+    has_bom: bool
+    newline: str
+    final_newline: bool
+
+    @classmethod
+    def of(cls, text: str, has_bom: bool) -> Conventions:
+        return cls(has_bom, majority_newline(text), text.endswith(("\n", "\r")))
+
+    def adapt(self, content: str) -> str:
+        """New text in the file's line ending: a rule writes ``\\n``, a CRLF file gets CRLF.
+
+        Content that already holds a ``\\r`` chose its line breaks on purpose (W002 does).
+        """
+        if self.newline == "\n" or "\n" not in content or "\r" in content:
+            return content
+        return content.replace("\n", self.newline)
+
+    def restore(self, text: str) -> str:
+        """Keep a missing final newline missing, and a present one present."""
+        if not text:
+            return text
+        ends_with_break = text.endswith(("\n", "\r"))
+        if ends_with_break and not self.final_newline:
+            for newline in _LINE_BREAKS:
+                if text.endswith(newline):
+                    return text[: -len(newline)]
+        if not ends_with_break and self.final_newline:
+            return text + self.newline
+        return text
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        return b"\xef\xbb\xbf" + data if self.has_bom else data
+
+
+def majority_newline(text: str) -> str:
+    """The most common line break; a tie goes to LF, then CRLF (as W002 decides)."""
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    # min() keeps the first of equals: the order below is the tie-break.
+    return min(("\n", "\r\n", "\r"), key=lambda kind: -counts[kind])
+
+
+# -- one pass ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A finding's fix, ready to apply: its edits sorted and in the file's line ending."""
+
+    code: str
+    message: str
+    edits: tuple[TextEdit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FixPass:
+    """One pass: the text it started from and the edits it spliced into it."""
+
+    before: str
+    after: str
+    edits: tuple[TextEdit, ...]
+    codes: tuple[str, ...]  # one code per applied fix
+
+
+def _conflict(a: TextEdit, b: TextEdit) -> bool:
+    """True when applying both edits is not well defined.
+
+    Two replacements conflict when they share a character. An insertion conflicts with an
+    edit that starts at its point or covers it, and with another insertion at the same
+    point: which text would come first is a guess, so the later one waits for a pass.
+    """
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start
+    if a.start == a.end:
+        return b.start <= a.start < b.end
+    if b.start == b.end:
+        return a.start <= b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def _valid(edits: Sequence[TextEdit], length: int) -> bool:
+    """Edits inside the text that do not overlap one another."""
+    if any(not 0 <= edit.start <= edit.end <= length for edit in edits):
+        return False
+    return not any(_conflict(a, b) for a, b in itertools.pairwise(edits))
+
+
+class _Chosen:
+    """The edits chosen for one pass, sorted by start; starts are unique (see `_conflict`)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.edits: list[TextEdit] = []
+        self.present: set[TextEdit] = set()
+
+    def conflicts(self, edit: TextEdit) -> bool:
+        # Chosen edits never conflict with each other, so only the neighbours can.
+        index = bisect.bisect_right(self.starts, edit.start)
+        neighbours = self.edits[max(0, index - 1) : index + 1]
+        return any(_conflict(edit, other) for other in neighbours)
+
+    def add(self, edit: TextEdit) -> None:
+        index = bisect.bisect_right(self.starts, edit.start)
+        self.starts.insert(index, edit.start)
+        self.edits.insert(index, edit)
+        self.present.add(edit)
+
+
+def apply_fixes(text: str, candidates: Iterable[Candidate]) -> tuple[str, list[Candidate]]:
+    """Splice every candidate that overlaps no earlier one into ``text``, in one sweep.
+
+    Candidates are taken in order of their first edit (then code), as ruff does; one whose
+    edits are all already chosen (two findings, one fix) counts as applied. Returns the
+    new text and the candidates applied.
+    """
+    chosen = _Chosen()
+    applied: list[Candidate] = []
+    ordered = sorted(candidates, key=lambda c: (c.edits[0].start, c.edits[-1].end, c.code))
+    for candidate in ordered:
+        if not _valid(candidate.edits, len(text)):
+            continue
+        if all(edit in chosen.present for edit in candidate.edits):
+            applied.append(candidate)
+            continue
+        if any(chosen.conflicts(edit) for edit in candidate.edits):
+            continue
+        for edit in candidate.edits:
+            chosen.add(edit)
+        applied.append(candidate)
+    return splice(text, chosen.edits), applied
+
+
+def splice(text: str, edits: Sequence[TextEdit]) -> str:
+    """``text`` with non-overlapping ``edits`` (sorted by start) applied.
+
+    Going forward and joining the kept slices is the same single sweep as splicing in
+    reverse order, in linear time: every character outside the edits is copied as is.
+    """
+    pieces: list[str] = []
+    position = 0
+    for edit in edits:
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# -- the loop over one file ----------------------------------------------------------------
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one file did, or would do (``--diff`` writes nothing)."""
+
+    path: str
+    original: str
+    text: str
+    conventions: Conventions
+    findings: list[Finding]  # what the final text raises
+    fixed: Counter[str] = field(default_factory=Counter)
+    passes: list[FixPass] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # code -> why its fixes were not applied
+    error: str | None = None  # the write failed, or the fix crashed: the file is untouched
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    @property
+    def data(self) -> bytes:
+        return self.conventions.encode(self.text)
+
+    @property
+    def fixed_total(self) -> int:
+        return sum(self.fixed.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    text: str
+    findings: list[Finding]
+    fixed: Counter[str]
+    passes: list[FixPass]
+    unsettled: frozenset[str]  # codes still fixable after the last pass
+
+
+class Fixer:
+    """Fix files one at a time with a linter's selection, settings and suppressions."""
+
+    def __init__(self, linter: Linter, *, unsafe: bool = False, max_passes: int = MAX_PASSES):
+        self.linter = linter
+        self.unsafe = unsafe
+        self.max_passes = max_passes
+        self._file_codes = frozenset(rule.code for rule in linter.file_rules)
+        self._known = tuple(linter.selection.rules)
+
+    # What the linter says about one text -------------------------------------------------
+
+    def lint(self, path: str, text: str, has_bom: bool = False) -> tuple[Document, list[Finding]]:
+        """The findings of ``text`` alone, X001 included, and its Document."""
+        document = parse_text(path, text, has_bom=has_bom)
+        result = self.linter.lint_document(document)
+        suppressions = list(result.suppressions)
+        self.linter.finish([result])
+        findings = [self._guard_x001(finding, suppressions) for finding in result.findings]
+        return document, findings
+
+    def _guard_x001(self, finding: Finding, suppressions: list[Suppression]) -> Finding:
+        """Keep X001's fix only where one file is enough to know the comment is unused.
+
+        A file seen alone cannot tell whether a cross-file code (C001) or a code this run
+        does not check (L001 with ``--offline``, an ignored code) would have been
+        suppressed: removing such a comment would lose the user's decision.
+        """
+        if finding.code != "X001" or finding.fix is None:
+            return finding
+        for suppression in suppressions:
+            if suppression.start == finding.start and suppression.end == finding.end:
+                if self._judgeable(suppression):
+                    return finding
+                break
+        return dataclasses.replace(
+            finding,
+            fix=None,
+            edit_positions=(),
+            message=f"{finding.message} (not fixed: it names codes this run does not check)",
+        )
+
+    def _judgeable(self, suppression: Suppression) -> bool:
+        if not suppression.codes:
+            return False  # a blanket comment may serve a cross-file code
+        for prefix in suppression.codes:
+            covered = [code for code in self._known if code.startswith(prefix)]
+            if any(code not in self._file_codes for code in covered):
+                return False
+        return True
+
+    def applicable(self, finding: Finding) -> bool:
+        fix = finding.fix
+        return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or self.unsafe)
+
+    # The loop ----------------------------------------------------------------------------
+
+    def fix(self, path: str, data: bytes) -> FixOutcome:
+        """Fix one file's bytes in memory; the caller writes (or diffs) the outcome."""
+        text, has_bom = decode(data)
+        conventions = Conventions.of(text, has_bom)
+        document, findings = self.lint(path, text, has_bom)
+        outcome = FixOutcome(path, text, text, conventions, findings)
+        refused: dict[str, str] = {}
+        # Each failed verification removes at least one code, so this ends.
+        while True:
+            attempt = self._attempt(path, text, findings, conventions, frozenset(refused))
+            if not attempt.fixed:
+                break
+            blame = self._verify(document, findings, attempt)
+            if blame is None:
+                outcome.text = attempt.text
+                outcome.findings = attempt.findings
+                outcome.fixed = attempt.fixed
+                outcome.passes = attempt.passes
+                break
+            codes, reason = blame
+            for code in codes:
+                refused[code] = reason
+        outcome.refused = refused
+        outcome.findings = [self._explain(finding, refused) for finding in outcome.findings]
+        return outcome
+
+    def _candidates(
+        self, findings: Sequence[Finding], refused: frozenset[str], conventions: Conventions
+    ) -> list[Candidate]:
+        candidates = []
+        for finding in findings:
+            fix = finding.fix
+            if fix is None or finding.code in refused or not self.applicable(finding):
+                continue
+            candidates.append(_candidate(finding.code, fix, conventions))
+        return candidates
+
+    def _attempt(
+        self,
+        path: str,
+        text: str,
+        findings: list[Finding],
+        conventions: Conventions,
+        refused: frozenset[str],
+    ) -> _Attempt:
+        fixed: Counter[str] = Counter()
+        passes: list[FixPass] = []
+        candidates = self._candidates(findings, refused, conventions)
+        for _ in range(self.max_passes):
+            if not candidates:
+                break
+            spliced, applied = apply_fixes(text, candidates)
+            after = conventions.restore(spliced)
+            if not applied or after == text:
+                break
+            codes = tuple(candidate.code for candidate in applied)
+            edits = tuple(sorted({e for c in applied for e in c.edits}, key=lambda e: e.start))
+            passes.append(FixPass(text, after, edits, codes))
+            fixed.update(codes)
+            text = after
+            _, findings = self.lint(path, text, conventions.has_bom)
+            candidates = self._candidates(findings, refused, conventions)
+        unsettled = frozenset(candidate.code for candidate in candidates) if passes else frozenset()
+        return _Attempt(text, findings, fixed, passes, unsettled)
+
+    def _verify(
+        self, original: Document, before: list[Finding], attempt: _Attempt
+    ) -> tuple[set[str], str] | None:
+        """None when the fixed text may be written; else the codes to blame and why."""
+        fixed_codes = set(attempt.fixed)
+        after = parse_text(original.path, attempt.text, has_bom=original.has_bom)
+        broken = _structure_change(original, after)
+        if broken is not None:
+            return fixed_codes, broken
+        before_counts = Counter(f.code for f in before)
+        for finding in attempt.findings:
+            code = finding.code
+            if code.startswith(_BREAKAGE_PREFIXES) and code not in fixed_codes:
+                now = sum(1 for f in attempt.findings if f.code == code)
+                if now > before_counts[code]:
+                    return fixed_codes, f"the fixed text would raise {code}: {finding.message}"
+        if attempt.unsettled:
+            return (
+                set(attempt.unsettled) & fixed_codes or fixed_codes,
+                f"the fixes did not settle after {self.max_passes} passes",
+            )
+        left = Counter(f.code for f in before if not self.applicable(f))
+        blamed: set[str] = set()
+        reasons: list[str] = []
+        for code in sorted(fixed_codes):
+            remaining = [f for f in attempt.findings if f.code == code]
+            if len(remaining) > left[code]:
+                blamed.add(code)
+                reasons.append(f"the fixed text still raises {code}: {remaining[0].message}")
+        if blamed:
+            return blamed, "; ".join(reasons)
+        return None
+
+    def _explain(self, finding: Finding, refused: dict[str, str]) -> Finding:
+        reason = refused.get(finding.code)
+        if reason is None or not self.applicable(finding):
+            return finding
+        return dataclasses.replace(
+            finding,
+            fix=None,
+            edit_positions=(),
+            message=f"{finding.message} (fix not applied: {reason})",
+        )
+
+
+def _candidate(code: str, fix: Fix, conventions: Conventions) -> Candidate:
+    edits = sorted(
+        (TextEdit(edit.start, edit.end, conventions.adapt(edit.content)) for edit in fix.edits),
+        key=lambda edit: (edit.start, edit.end),
+    )
+    return Candidate(code, fix.message, tuple(edits))
+
+
+def _structure_change(before: Document, after: Document) -> str | None:
+    """Why ``after`` no longer reads as the same kind of seed as ``before``, or None."""
+    if before.front_matter is None:
+        if after.front_matter is not None or after.unclosed_front_matter:
+            return "the fix would change where the front matter ends"
+        return None
+    if after.front_matter is None:
+        return "the fixed text would lose its front matter"
+    old, new = before.front_matter.yaml, after.front_matter.yaml
+    if old.is_mapping and not new.is_mapping:
+        return "the fixed front matter would not be a mapping"
+    old_issues = Counter(issue.code for issue in old.issues)
+    for issue in new.issues:
+        if sum(1 for other in new.issues if other.code == issue.code) > old_issues[issue.code]:
+            return f"the fixed front matter would not parse: {issue.message}"
+    if sorted(e.key for e in old.entries) != sorted(e.key for e in new.entries):
+        return "the fix would change the front matter's keys"
+    return None
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the file looked like when it was read: a write refuses a file changed since."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> Snapshot:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def read_with_snapshot(path: str) -> tuple[bytes, Snapshot]:
+    with open(path, "rb") as handle:
+        before = os.fstat(handle.fileno())
+        data = handle.read()
+    return data, Snapshot.of(before)
+
+
+def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> None:
+    """Replace ``path``'s content with ``data`` so that a reader sees the old or the new
+    file, never a mix, and a failure at any step leaves the old file as it was.
+
+    The new bytes go to a temporary file in the same folder (same filesystem, so the
+    rename is atomic), are flushed to disk, get the old file's mode (and owner, where
+    allowed), and only then replace it. A symlink is followed: its target is rewritten.
+    Raises OSError (the caller reports it); the temporary file never stays behind.
+    """
+    target = os.path.realpath(path)
+    status = os.stat(target)
+    if snapshot is not None and Snapshot.of(status) != snapshot:
+        raise OSError(errno.ESTALE, "the file changed on disk while it was being fixed", path)
+    if not os.access(target, os.W_OK) or not status.st_mode & stat.S_IWUSR:
+        # root may write anyway; a read-only file is the user's decision all the same.
+        raise PermissionError(errno.EACCES, "the file is read-only", path)
+    folder = os.path.dirname(target)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".seedlint-tmp", dir=folder
+    )
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(handle, view)
+                view = view[written:]
+            os.fchmod(handle, stat.S_IMODE(status.st_mode))
+            if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+                with suppress(OSError):
+                    os.fchown(handle, status.st_uid, status.st_gid)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable; some systems cannot open a folder: not an error."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with suppress(OSError):
+            os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+# -- showing ------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` with their own line breaks (CRLF, LF or CR), as diff needs."""
+    starts = LineIndex(text).starts
+    ends = [*starts[1:], len(text)]
+    return [text[start:end] for start, end in zip(starts, ends, strict=True) if start < end]
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff that `patch -p0` applies; each line keeps its own line ending and a
+    missing final newline is marked as git marks it."""
+    out: list[str] = []
+    for line in difflib.unified_diff(_lines(before), _lines(after), path, path, lineterm="\n"):
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
