@@ -232,6 +232,15 @@ def _is_comment(doc: Document, block: Node) -> bool:
     return block.kind == "html_block" and raw.startswith("<!--") and raw.endswith("-->")
 
 
+_LINK_FORMS = {
+    "autolink": "<url>",
+    "email": "an email address",
+    "reference": "[Title][ref]",
+    "collapsed": "[Title][]",
+    "shortcut": "[Title] with a definition elsewhere",
+}
+
+
 def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
     """Where and why an item is not `- [Title](url) : description`; None when it is."""
     text = doc.text
@@ -255,7 +264,8 @@ def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
         if link.kind == "link" and link.link_type == "wikilink":
             why = "a wikilink is not a URL: write [Title](https://...)"
         elif link.kind == "link":
-            why = f"write the URL inline as [Title](url), not as a {link.link_type} link"
+            written = _LINK_FORMS.get(link.link_type, f"a {link.link_type} link")
+            why = f"write [Title](url), not {written}"
         elif raw.startswith("[") and "](" in raw:
             why = "not a link: a space in the URL? (write %20, or <url>)"
         return content_start, line_end, f"malformed link item: {why}"
