@@ -240,7 +240,7 @@ def _classify(detail: Any, settings: Settings) -> SchemaError:
 
 def _tag_rule(settings: Settings) -> str:
     if settings.tag_pattern == DEFAULT_TAG_PATTERN:
-        return "is not words of letters and digits joined by '_'"
+        return "is not of the form Word_Word (letters and digits joined by '_')"
     return f"does not match tag-pattern {settings.tag_pattern!r}"
 
 
@@ -277,7 +277,7 @@ def _yaml_repr(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return repr(value)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return repr(value)

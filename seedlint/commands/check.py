@@ -17,6 +17,7 @@ from seedlint.findings import Finding, Severity
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, load_rules
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.reporters.text import colour_wanted
 from seedlint.walk import discover_files
 
 #: Rules that need the network; `--offline` turns them off.
@@ -98,7 +99,7 @@ def report(
         out: TextIO = sys.stdout
         if args.output_file is not None:
             out = stack.enter_context(_open_output(args.output_file))
-        colour = options.colour and out is sys.stdout and sys.stdout.isatty()
+        colour = options.colour and out is sys.stdout and colour_wanted(sys.stdout)
         options = ReportOptions(colour, options.show_fixes, options.unsafe_fixes, options.quiet)
         if getattr(args, "statistics", False):
             from seedlint.statistics import report_statistics
@@ -129,7 +130,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.baseline is not None:
         findings = baseline.apply(args.baseline, findings, args.quiet)
     summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
-    report(findings, summary, args, ReportOptions(colour=True, quiet=args.quiet))
+    options = ReportOptions(
+        colour=True, show_fixes=args.show_fixes, unsafe_fixes=args.unsafe_fixes, quiet=args.quiet
+    )
+    report(findings, summary, args, options)
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
         print(f"seedlint: error: {crash}", file=sys.stderr)

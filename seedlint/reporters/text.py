@@ -1,8 +1,13 @@
-"""Human-readable reports: `text` (ruff-like, with excerpts) and `concise`."""
+"""Human-readable reports: `text` (ruff-like, with excerpts) and `concise` (a line each).
+
+Colour follows the conventions every terminal tool shares: on when the output is a
+terminal, off otherwise; `NO_COLOR` (any value) turns it off and `FORCE_COLOR` on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.findings import Finding, Severity
@@ -13,8 +18,19 @@ if TYPE_CHECKING:
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
 _CODE_COLOUR = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
-_DIM = "\033[2m"
 _CYAN = "\033[36m"
+_TAB_WIDTH = 4
+
+
+def colour_wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour ``stream``: NO_COLOR wins, then FORCE_COLOR, then isatty()."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _paint(text: str, style: str, colour: bool) -> str:
@@ -31,28 +47,34 @@ def _headline(finding: Finding, colour: bool) -> str:
     return f"{_location(finding, colour)} {code} {finding.message}"
 
 
+def _applicable(finding: Finding, options: ReportOptions) -> bool:
+    """Would `seedlint fix` (with the same --unsafe-fixes choice) apply this fix?"""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or options.unsafe_fixes
+
+
 def _fix_label(finding: Finding, options: ReportOptions) -> str:
-    if finding.fix is None:
-        return ""
-    if finding.fix.applicability == "safe":
-        return " [*]"
-    return " [-]" if not options.unsafe_fixes else " [*]"
+    return " [*]" if _applicable(finding, options) else ""
 
 
 def _excerpt(finding: Finding, colour: bool) -> list[str]:
-    line = finding.source_line.expandtabs(4) if "\t" in finding.source_line else finding.source_line
-    if not finding.source_line and finding.line == 1 and finding.column == 1:
-        return []
+    source = finding.source_line
+    if not source and finding.line == 1 and finding.column == 1:
+        return []  # nothing to show: an unreadable file, or a finding without a place
+    line = source.expandtabs(_TAB_WIDTH)
     gutter = str(finding.line)
     pad = " " * len(gutter)
-    width = 1
+    start = finding.column - 1
     if finding.end_line == finding.line:
-        width = max(1, finding.end_column - finding.column)
+        end = max(start + 1, finding.end_column - 1)
     else:
-        width = max(1, len(finding.source_line) - finding.column + 1)
-    # Tabs before the column were widened above: keep the caret under the same character.
-    prefix = finding.source_line[: finding.column - 1].expandtabs(4)
-    caret = " " * len(prefix) + "^" * min(width, max(1, len(line) - len(prefix)))
+        end = max(start + 1, len(source))  # a multi-line span: mark to the end of its line
+    # Widths are measured after tab expansion, so the caret sits under the same characters.
+    indent = len(source[:start].expandtabs(_TAB_WIDTH))
+    width = max(1, len(source[:end].expandtabs(_TAB_WIDTH)) - indent)
+    caret = " " * indent + "^" * width
     bar = _paint("|", _CYAN, colour)
     return [
         f"{pad} {bar}",
@@ -77,10 +99,11 @@ def report_text(
             out.write(f"  = {_paint('help', _BOLD, colour)}: {kind}: {finding.fix.message}\n")
         out.write("\n")
     if not options.quiet:
-        out.write(_summary_line(summary, options) + "\n")
+        out.write(summary_text(summary, findings, options) + "\n")
 
 
-def _summary_line(summary: RunSummary, options: ReportOptions) -> str:
+def summary_text(summary: RunSummary, findings: Sequence[Finding], options: ReportOptions) -> str:
+    """The closing lines: counts, then what `seedlint fix` would do, in ruff's words."""
     files = f"{summary.files} file{'s' if summary.files != 1 else ''}"
     parts = []
     if summary.fixed:
@@ -90,13 +113,22 @@ def _summary_line(summary: RunSummary, options: ReportOptions) -> str:
         return ". ".join(parts) + "."
     noun = "finding" if summary.findings == 1 else "findings"
     parts.append(f"Found {summary.findings} {noun} in {files}")
-    line = ". ".join(parts) + "."
-    if summary.fixable:
-        line += (
-            f"\n[*] {summary.fixable} fixable with `seedlint fix`"
-            " (unsafe ones with `--unsafe-fixes`)."
-        )
-    return line
+    lines = [". ".join(parts) + "."]
+    fixable = sum(1 for finding in findings if _applicable(finding, options))
+    hidden = sum(
+        1
+        for finding in findings
+        if finding.fix is not None and finding.fix.edits and not _applicable(finding, options)
+    )
+    note = ""
+    if hidden:
+        are = "fix can" if hidden == 1 else "fixes can"
+        note = f" ({hidden} hidden {are} be enabled with the `--unsafe-fixes` option)"
+    if fixable:
+        lines.append(f"[*] {fixable} fixable with `seedlint fix`{note}.")
+    elif hidden:
+        lines.append(f"No fixes available{note}.")
+    return "\n".join(lines)
 
 
 def report_concise(
@@ -104,7 +136,8 @@ def report_concise(
 ) -> None:
     for finding in findings:
         out.write(
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.code}"
+            f"{_fix_label(finding, options)} {finding.message}\n"
         )
     if not options.quiet:
-        out.write(_summary_line(summary, options) + "\n")
+        out.write(summary_text(summary, findings, options) + "\n")
