@@ -12,6 +12,7 @@ is passed through as the runner expects.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
@@ -34,9 +35,28 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation_path(path: str, workspace: str | None) -> str:
+    """The file as the runner resolves it: relative to the checkout, not to seedlint's cwd.
+
+    A job may run seedlint in a sub-folder (``working-directory: vault``); annotations
+    only attach to the diff when the path is relative to ``GITHUB_WORKSPACE``.
+    """
+    if path == "-":
+        return path
+    absolute = os.path.abspath(path)
+    if workspace:
+        try:
+            relative = os.path.relpath(absolute, os.path.abspath(workspace))
+        except ValueError:  # another drive, on Windows
+            relative = os.pardir
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            return relative.replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def annotation(finding: Finding, workspace: str | None = None) -> str:
     properties = [
-        ("file", finding.path),
+        ("file", annotation_path(finding.path, workspace)),
         ("line", str(finding.line)),
     ]
     # The toolkit documents that columns cannot be sent when the annotation spans lines.
@@ -57,5 +77,6 @@ def annotation(finding: Finding) -> str:
 def report_github(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
     for finding in findings:
-        out.write(annotation(finding) + "\n")
+        out.write(annotation(finding, workspace) + "\n")

@@ -1,0 +1,1 @@
+"""Where users run seedlint: pre-commit, CI report formats, the baseline, editors."""
