@@ -1,0 +1,323 @@
+"""Time `seedlint check --offline` on generated vaults, and rumdl on the same files.
+
+Every figure is a fresh process, as a user or pre-commit starts it: wall time and peak
+resident memory. Peak memory is sampled for the whole process tree (the linter and its
+workers together) every 20 ms from /proc, and also read exactly for the largest single
+process from wait4's rusage. Page cache is warm in every scenario (each corpus is read
+once before timing); "cold" and "warm" are about seedlint's own result cache:
+
+- cold: `.seedlint_cache/` deleted before the run (the run writes it);
+- cold, no cache: `--no-cache` (reads nothing, writes nothing);
+- warm: the cache holds every file's results;
+- one changed: warm, then one seed edited;
+- rumdl cold: `rumdl check --no-cache`; rumdl warm: its own cache filled by a first run.
+
+seedlint and rumdl runs are interleaved, so that the ratio between them holds on a noisy
+machine. Vaults are generated once under --work and reused.
+
+    python benchmarks/bench_check.py                # 1k and 10k
+    python benchmarks/bench_check.py --sizes 1000,10000,100000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate
+
+#: Bumped when the generator changes, so that stale vaults are rewritten.
+CORPUS_VERSION = "1"
+CACHE_FOLDER = ".seedlint_cache"
+
+
+@dataclass
+class Measure:
+    wall: float
+    cpu: float  # user + system seconds of the process and its workers
+    tree_rss_mb: float
+    process_rss_mb: float
+    returncode: int
+
+
+@dataclass
+class Row:
+    scenario: str
+    files: int
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(m.wall for m in self.measures)
+
+    @property
+    def best(self) -> float:
+        return min(m.wall for m in self.measures)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(m.cpu for m in self.measures)
+
+    @property
+    def rss(self) -> float:
+        return max(m.tree_rss_mb for m in self.measures)
+
+    @property
+    def process_rss(self) -> float:
+        return max(m.process_rss_mb for m in self.measures)
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and its descendants, in kB (0 when it is gone)."""
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(command: Sequence[str], cwd: Path) -> Measure:
+    """Run ``command`` once; its wall time and peak memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.stderr is not None
+    errors = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {errors[-2000:]}")
+    process_rss = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(wall, cpu, max(peak / 1024, process_rss), process_rss, process.returncode)
+
+
+def seedlint_command() -> list[str]:
+    script = Path(sys.executable).parent / "seedlint"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("seedlint")
+    return [found] if found else [sys.executable, "-m", "seedlint"]
+
+
+def rumdl_command() -> list[str] | None:
+    script = Path(sys.executable).parent / "rumdl"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("rumdl")
+    return [found] if found else None
+
+
+def vault(work: Path, n: int) -> Path:
+    root = work / f"vault-{n}"
+    marker = root / ".corpus-version"
+    if not marker.exists() or marker.read_text() != CORPUS_VERSION:
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, n)
+        marker.write_text(CORPUS_VERSION)
+    for path in (root / "contents").rglob("*.md"):  # warm the page cache
+        path.read_bytes()
+    return root
+
+
+def clear_cache(root: Path) -> None:
+    shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
+
+
+def one_seed(root: Path) -> Path:
+    return min((root / "contents" / "Blog post").glob("*.md"))
+
+
+class Bench:
+    def __init__(self, repeat: int, jobs: int | None) -> None:
+        self.repeat = repeat
+        self.jobs = jobs
+        self.rows: list[Row] = []
+        self.seedlint = seedlint_command()
+        self.rumdl = rumdl_command()
+
+    def check(self, *extra: str) -> list[str]:
+        jobs = ["--jobs", str(self.jobs)] if self.jobs is not None else []
+        return [*self.seedlint, "check", "--offline", *jobs, *extra]
+
+    def measure(
+        self,
+        scenarios: list[tuple[str, int, Path, list[str], Callable[[], None] | None]],
+    ) -> None:
+        """Run each scenario ``repeat`` times, interleaved; ``before`` runs untimed first."""
+        rows = [Row(name, files) for name, files, _, _, _ in scenarios]
+        for _ in range(self.repeat):
+            for row, (_, _, cwd, command, before) in zip(rows, scenarios, strict=True):
+                if before is not None:
+                    before()
+                row.measures.append(run(command, cwd))
+                print(
+                    f"  {row.scenario:<34} {row.measures[-1].wall:7.3f} s "
+                    f"{row.measures[-1].tree_rss_mb:7.1f} MB (exit {row.measures[-1].returncode})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        self.rows.extend(rows)
+
+    def size(self, root: Path, n: int, *, rumdl: bool, warm: bool) -> None:
+        label = f"{n // 1000}k" if n >= 1000 else str(n)
+        cold: list[tuple[str, int, Path, list[str], Callable[[], None] | None]] = [
+            (f"seedlint cold {label}", n, root, self.check("contents"), lambda: clear_cache(root)),
+            (
+                f"seedlint cold {label} --no-cache",
+                n,
+                root,
+                self.check("--no-cache", "contents"),
+                None,
+            ),
+        ]
+        if rumdl and self.rumdl is not None:
+            cold.append(
+                (
+                    f"rumdl cold {label} --no-cache",
+                    n,
+                    root,
+                    [*self.rumdl, "check", "--no-cache", "contents"],
+                    None,
+                )
+            )
+        self.measure(cold)
+        if not warm:
+            return
+        # Fill both caches, then time warm runs.
+        run(self.check("contents"), root)
+        warm: list[tuple[str, int, Path, list[str], Callable[[], None] | None]] = [
+            (f"seedlint warm {label}", n, root, self.check("contents"), None)
+        ]
+        if rumdl and self.rumdl is not None:
+            run([*self.rumdl, "check", "contents"], root)
+            warm.append((f"rumdl warm {label}", n, root, [*self.rumdl, "check", "contents"], None))
+        self.measure(warm)
+
+    def one_changed(self, root: Path, n: int) -> None:
+        label = f"{n // 1000}k" if n >= 1000 else str(n)
+        seed = one_seed(root)
+        original = seed.read_bytes()
+        counter = [0]
+
+        def edit() -> None:
+            run(self.check("contents"), root)  # warm again after the previous edit
+            counter[0] += 1
+            seed.write_bytes(original + f"\n\nEdited {counter[0]}.\n".encode())
+
+        try:
+            self.measure(
+                [
+                    (
+                        f"seedlint warm {label}, one file changed",
+                        n,
+                        root,
+                        self.check("contents"),
+                        edit,
+                    )
+                ]
+            )
+        finally:
+            seed.write_bytes(original)
+
+    def startup(self, root: Path) -> None:
+        seed = one_seed(root)
+        relative = str(seed.relative_to(root))
+        self.measure(
+            [
+                ("seedlint --version", 0, root, [*self.seedlint, "--version"], None),
+                ("seedlint check one file", 1, root, self.check("--no-cache", relative), None),
+            ]
+        )
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| scenario | files | wall, median (s) | wall, best (s) | CPU (s) | peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.scenario} | {row.files:,} | {row.median:.3f} | {row.best:.3f} "
+            f"| {row.cpu:.2f} | {row.rss:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated vault sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/seedlint-bench"))
+    parser.add_argument("--jobs", type=int, default=None, help="pass --jobs N to seedlint")
+    parser.add_argument("--no-rumdl", action="store_true", help="skip the rumdl runs")
+    parser.add_argument("--only-cold", action="store_true", help="cold runs only")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    bench = Bench(args.repeat, args.jobs)
+    for n in sizes:
+        print(f"vault of {n} seeds", file=sys.stderr, flush=True)
+        root = vault(args.work, n)
+        bench.size(root, n, rumdl=not args.no_rumdl, warm=not args.only_cold)
+        if n == 10_000 and not args.only_cold:
+            bench.one_changed(root, n)
+    root = vault(args.work, min(sizes))
+    bench.startup(root)
+    print(table(bench.rows))
+    if args.json is not None:
+        payload = [
+            {
+                "scenario": row.scenario,
+                "files": row.files,
+                "wall_median": row.median,
+                "wall_best": row.best,
+                "cpu_median": row.cpu,
+                "peak_rss_mb": row.rss,
+                "peak_process_rss_mb": row.process_rss,
+            }
+            for row in bench.rows
+        ]
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
