@@ -224,6 +224,7 @@ class Linter:
             self.selection.rules[problem.code].name,
             self.selection.severities[problem.code],
             problem.message,
+            source_line=problem.source_line,
         )
 
     def run(self, paths: Iterable[str]) -> list[FileResult]:
@@ -245,7 +246,9 @@ def _summarise(document: Document) -> SeedSummary:
         link = entry.value
         begin = document.lines.position(entry.value_span.start)
         end = document.lines.position(entry.value_span.end)
-    return SeedSummary(document.path, link, begin, end)
+    return SeedSummary(
+        document.path, link, begin, end, document.line_text(begin.line), document.line_text(1)
+    )
 
 
 def iter_findings(results: Iterable[FileResult]) -> Iterator[Finding]:

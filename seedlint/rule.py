@@ -24,6 +24,9 @@ class SeedSummary:
     link: str | None
     link_start: Position
     link_end: Position
+    # Source lines for the excerpt of a cross-file finding: the file is gone by then.
+    link_line: str = ""
+    first_line: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class CorpusProblem:
     start: Position
     end: Position
     message: str
+    source_line: str = ""
 
 
 @runtime_checkable

@@ -70,6 +70,7 @@ def duplicate_seed(seeds: Sequence[SeedSummary], context: RunContext) -> Iterato
                 seed.link_start,
                 seed.link_end,
                 f"duplicate seed: the same link as {_names(others)}",
+                seed.link_line,
             )
 
 
@@ -87,22 +88,23 @@ def duplicate_seed_id(seeds: Sequence[SeedSummary], context: RunContext) -> Iter
     and `014_7277590c367447cf.txt`) mean one of them is overwritten or lost on the next
     import. Each file is reported, naming the other(s). Names of another form are ignored.
     """
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[SeedSummary]] = {}
     for seed in seeds:
         found = seed_id(seed.path)
         if found is not None:
-            groups.setdefault(found, []).append(seed.path)
-    for found, paths in groups.items():
-        if len(paths) < 2:
+            groups.setdefault(found, []).append(seed)
+    for found, group in groups.items():
+        if len(group) < 2:
             continue
-        for path in paths:
-            others = [other for other in paths if other != path]
+        for seed in group:
+            others = [other.path for other in group if other is not seed]
             yield CorpusProblem(
-                path,
+                seed.path,
                 "C002",
                 _FILE_START,
                 _FILE_START,
                 f"duplicate seed id {found}: also used by {_names(others)}",
+                seed.first_line,
             )
 
 
@@ -136,6 +138,7 @@ def file_name(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[Cor
                 _FILE_START,
                 _FILE_START,
                 f"file name {name!r} does not match file-name-pattern {pattern_text!r}",
+                seed.first_line,
             )
 
 
