@@ -28,6 +28,27 @@ def _line_range(doc: Document, node: Node) -> range:
     return range(first, doc.lines.position(last_char).line + 1)
 
 
+_BLOCK_KINDS = frozenset(
+    {"paragraph", "heading", "blockquote", "code_block", "html_block", "list", "item", "table"}
+)
+
+
+def _paragraph_runs(doc: Document, node: Node) -> Iterator[range]:
+    """Line ranges of the node's paragraphs, including a tight list item's text, which
+    the parser gives as bare inlines rather than wrapped in a paragraph."""
+    if node.kind == "paragraph":
+        yield _line_range(doc, node)
+    elif node.kind == "item":
+        run: list[Node] = []
+        for child in (*node.children, None):
+            if child is not None and child.kind not in _BLOCK_KINDS:
+                run.append(child)
+                continue
+            if run:
+                yield _line_range(doc, Node("paragraph", run[0].start, run[-1].end))
+            run = []
+
+
 def _body_lines(doc: Document) -> tuple[set[int], set[int]]:
     """Lines inside code blocks, and lines where trailing spaces make a hard break: every
     paragraph line but the paragraph's last."""
@@ -37,8 +58,7 @@ def _body_lines(doc: Document) -> tuple[set[int], set[int]]:
         for node in block.walk():
             if node.kind == "code_block":
                 code.update(_line_range(doc, node))
-            elif node.kind == "paragraph":
-                lines = _line_range(doc, node)
+            for lines in _paragraph_runs(doc, node):
                 breaks.update(lines[:-1])
     return code, breaks
 
@@ -62,7 +82,9 @@ def trailing_whitespace(doc: Document, context: RunContext) -> Iterator[Problem]
     Example: `## Summary␣␣␣` is reported at column 11.
 
     Fix (safe): delete the run. Where the spaces do make a hard break (three or more on
-    a continued paragraph line), keep exactly two, so the rendering does not change.
+    a continued paragraph line), keep exactly two, so the rendering does not change. A
+    blank-only line between a lone `CR` and an `LF` gets no fix: emptying it would fuse
+    the two line breaks into one (fix W002 first).
 
     Options: none.
     """
@@ -81,6 +103,7 @@ def trailing_whitespace(doc: Document, context: RunContext) -> Iterator[Problem]
         line_start, _ = doc.lines.line_span(line)
         start = line_start + len(stripped)
         end = line_start + len(text)
+        fix: Fix | None
         if hard_break:
             fix = Fix(
                 "safe", "keep two spaces (a hard line break)", (TextEdit(start, end, HARD_BREAK),)
@@ -91,6 +114,8 @@ def trailing_whitespace(doc: Document, context: RunContext) -> Iterator[Problem]
         else:
             fix = Fix("safe", "remove trailing whitespace", (TextEdit(start, end, ""),))
             message = "trailing whitespace"
+        if doc.text[start - 1 : start] == "\r" and doc.text[end : end + 1] == "\n":
+            fix = None  # deleting would fuse a lone CR and the LF into one CRLF line break
         yield Problem("W001", start, end, message, fix)
 
 
