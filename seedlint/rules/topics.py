@@ -43,21 +43,32 @@ class TopicRef:
     placement: Placement
     gap: tuple[int, int] | None = None
 
-    @property
-    def path(self) -> str | None:
-        """The path the reference means (decoded), or None if it cannot be decoded."""
+    def _decoded(self, part: str) -> str | None:
         if self.style == "wikilink":
-            return normalise(self.dest.strip())
+            return normalise(part)
         try:
-            return normalise(unquote_to_bytes(self.dest.strip()).decode("utf-8"))
+            return normalise(unquote_to_bytes(part).decode("utf-8"))
         except UnicodeDecodeError:
             return None
 
     @property
+    def path(self) -> str | None:
+        """The path the reference means (decoded, without a `#heading`), or None if it
+        cannot be decoded."""
+        return self._decoded(self.dest.strip().partition("#")[0])
+
+    @property
+    def fragment(self) -> str | None:
+        """The decoded `#heading` part after the path, if any (Obsidian links to one)."""
+        _, hash_sign, fragment = self.dest.strip().partition("#")
+        return self._decoded(fragment) if hash_sign else None
+
+    @property
     def key(self) -> str | None:
-        """``Category/Name`` of the note under ``topics/``, or None off that prefix."""
+        """``Category/Name`` of the note under ``topics/``, or None when the path is off
+        that prefix or names a folder rather than a note."""
         path = self.path
-        if path is None or not path.startswith(PREFIX):
+        if path is None or not path.startswith(PREFIX) or path.endswith("/"):
             return None
         key = path[len(PREFIX) :]
         return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
@@ -66,8 +77,9 @@ class TopicRef:
 def topic_refs(doc: Document) -> list[TopicRef]:
     """Every reference in the document's Topics section(s), in order; computed once."""
     global _last
-    if _last is not None and _last[0] is doc:
-        return _last[1]
+    last = _last  # read once: another thread may replace it meanwhile
+    if last is not None and last[0] is doc:
+        return last[1]
     refs: list[TopicRef] = []
     for section in doc.sections:
         if section.title != SECTION:
@@ -210,17 +222,23 @@ def _encode_whitespace(dest: str) -> str:
 def render(ref: TopicRef, style: Style, path: str, embed: bool = True) -> str | None:
     """The reference rewritten in ``style`` for ``path``; None when it cannot be."""
     bang = "!" if embed else ""
+    fragment = ref.fragment
     if style == "wikilink":
-        if any(char in path for char in _WIKILINK_UNSAFE) or any(c in ref.alt for c in "[]|"):
+        if any(char in path + (fragment or "") for char in _WIKILINK_UNSAFE) or any(
+            char in ref.alt for char in "[]|"
+        ):
             return None
+        heading = f"#{fragment}" if fragment is not None else ""
         alias = f"|{ref.alt}" if ref.alt.strip() else ""
-        return f"{bang}[[{path}{alias}]]"
+        return f"{bang}[[{path}{heading}{alias}]]"
     if any(char in ref.alt for char in "[]\n\r"):
         return None
     if ref.style == "markdown" and ref.path == path:
         encoded = _encode_whitespace(ref.dest)  # keep the author's own encoding
     else:
         encoded = quote(path, safe="/")
+        if fragment is not None:
+            encoded += "#" + quote(fragment, safe="")
     return f"{bang}[{ref.alt}]({encoded})"
 
 
@@ -362,6 +380,9 @@ def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]
             rebuild = True
         if path is None:
             issues.append("the path is not percent-encoded UTF-8")
+            fixable = False
+        elif path.startswith(PREFIX) and ref.key is None:
+            issues.append(f"the path {path!r} names a folder, not a note")
             fixable = False
         elif not path.startswith(PREFIX):
             issues.append(f"the path {path!r} is not under '{PREFIX}'")

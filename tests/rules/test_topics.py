@@ -393,3 +393,23 @@ def test_duplicate_sharing_a_paragraph_is_reported_without_deleting_lines(vault:
     (finding,) = only(lint(text, vault), "T003")
     assert (finding.line, finding.column) == (TOPICS_LINE, 28)
     assert finding.fix is None
+
+
+def test_heading_part_is_not_part_of_the_note_name(vault: Path) -> None:
+    text = seed("![[topics/Concept/Pre training#Data mix|pre]]\n\n![](topics/Library/Pandas#io)")
+    assert lint(text, vault) == []
+    (finding,) = only(lint(text, vault, topic_ref_style="markdown"), "T002")
+    assert finding.fix is not None
+    fixed = apply(text, finding.fix.edits)
+    assert fixed == seed(
+        "![pre](topics/Concept/Pre%20training#Data%20mix)\n\n![](topics/Library/Pandas#io)"
+    )
+    assert lint(fixed, vault, topic_ref_style="markdown") == []
+
+
+def test_folder_instead_of_a_note(vault: Path) -> None:
+    text = seed("![](topics/Concept/)")
+    findings = lint(text, vault)
+    assert [f.code for f in findings] == ["T002"]
+    assert "names a folder, not a note" in findings[0].message
+    assert findings[0].fix is None
