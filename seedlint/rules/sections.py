@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from seedlint.context import RunContext
 from seedlint.document import Document, Node, Section
-from seedlint.findings import Fix, Problem, Severity, TextEdit
+from seedlint.findings import Applicability, Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 
 ERROR = Severity.ERROR
@@ -307,7 +307,7 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
     start = line_start + len(text) - len(text.lstrip())
     end = start + len(token)
     if _looks_like_url(token):
-        applicability = "safe" if token == f"<{link}>" else "unsafe"
+        applicability: Applicability = "safe" if token == f"<{link}>" else "unsafe"
         fix = Fix(applicability, f"write {link}", (TextEdit(start, end, link),))
         yield Problem(
             "S005",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint.document import parse_text
 from seedlint.findings import Finding, Fix
-from seedlint.rules.links import dest_span, link_items, url_problem
-from tests.helpers import codes, lint_text, real_seed_text
+from seedlint.rules.links import RULES, dest_span, link_items, url_problem
+from tests.helpers import codes, lint_text, make_linter, real_seed_text
 
 LINK = "https://example.com/post"
 FRONT = f"""---
@@ -291,3 +293,44 @@ def test_l006_different_urls_are_not_duplicates() -> None:
         "- [E](http://example.org/page)\n"
     )
     assert found(seed(items), "L006") == []
+
+
+_PIECES = st.sampled_from(
+    [
+        "## Links\n",
+        "## Topics\n",
+        "- ",
+        "* ",
+        "1. ",
+        "  ",
+        "[T](https://example.org/a)",
+        "[T](<https://e.org/a b>)",
+        "[T](ftp://x)",
+        "[](https://example.org/a)",
+        "<https://example.org/a>",
+        "[[Note]]",
+        "[T][r]",
+        "\n[r]: https://example.org/r\n",
+        " : d",
+        ":",
+        "(",
+        ")",
+        "\\",
+        "\n",
+        "\r\n",
+        "```\n",
+        "é",
+    ]
+)
+_CONTEXT = make_linter().context
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_link_rules_never_crash_and_stay_in_bounds(text: str) -> None:
+    doc = parse_text("p.md", text)
+    for rule in RULES:
+        for problem in rule.check(doc, _CONTEXT):
+            assert 0 <= problem.start <= problem.end <= len(text)
+            for edit in problem.fix.edits if problem.fix else ():
+                assert 0 <= edit.start <= edit.end <= len(text)

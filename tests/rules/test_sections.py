@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seedlint.document import parse_text
 from seedlint.findings import Finding, Fix
-from tests.helpers import codes, lint_text, real_seed_text
+from seedlint.rules.sections import RULES
+from tests.helpers import codes, lint_text, make_linter, real_seed_text
 
 LINK = "https://example.com/post"
 FRONT = f"""---
@@ -38,7 +45,7 @@ def seed(body: str) -> str:
     return FRONT + body
 
 
-def found(text: str, code: str, **settings: object) -> list[Finding]:
+def found(text: str, code: str, **settings: Any) -> list[Finding]:
     return [finding for finding in lint_text(text, **settings) if finding.code == code]
 
 
@@ -335,3 +342,43 @@ def test_odd_files_give_findings_not_tracebacks() -> None:
         lint_text(text)
     # An unclosed front matter leaves no body: no section rule speaks.
     assert not SECTION_CODES & set(codes(lint_text("---\nlink: x\n## Summary\n")))
+
+
+_PIECES = st.sampled_from(
+    [
+        "---\n",
+        f"link: {LINK}\n",
+        "link: 42\n",
+        f"{LINK}\n",
+        f"<{LINK}>\n",
+        "## Summary\n",
+        "## Links\n",
+        "## Topics\n",
+        "# Topics\n",
+        "### Summary\n",
+        "## Notes\n",
+        "Summary\n-------\n",
+        "Prose.\n",
+        "\n",
+        "\r\n",
+        "\r",
+        "```\n",
+        "- ",
+        "> ",
+        "    ",
+        "<!-- c -->\n",
+        "é",
+    ]
+)
+_CONTEXT = make_linter().context
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_section_rules_never_crash_and_stay_in_bounds(text: str) -> None:
+    doc = parse_text("p.md", text)
+    for rule in RULES:
+        for problem in rule.check(doc, _CONTEXT):
+            assert 0 <= problem.start <= problem.end <= len(text)
+            for edit in problem.fix.edits if problem.fix else ():
+                assert 0 <= edit.start <= edit.end <= len(text)
