@@ -80,7 +80,11 @@ def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     if doc.unclosed_front_matter:
         start, end = _fence(doc)
         yield Problem("F002", start, end, "unclosed front matter: no closing '---' line")
-    yield from _yaml_issues(doc, "F002")
+    for problem in _yaml_issues(doc, "F002"):
+        if doc.text[problem.start : problem.start + 1] == "\t" and "tab" not in problem.message:
+            message = f"{problem.message} (a tab: YAML indents with spaces only)"
+            problem = Problem("F002", problem.start, problem.start + 1, message)
+        yield problem
 
 
 @rule("F003", "front-matter-not-mapping", "The front matter is a list or a scalar.", ERROR)
