@@ -228,9 +228,17 @@ class FixOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Linted:
+    document: Document
+    findings: list[Finding]
+    crashes: tuple[str, ...]  # rules that crashed on this text
+
+
+@dataclass(frozen=True, slots=True)
 class _Attempt:
     text: str
     findings: list[Finding]
+    crashes: tuple[str, ...]
     fixed: Counter[str]
     passes: list[FixPass]
     unsettled: frozenset[str]  # codes still fixable after the last pass
@@ -248,14 +256,14 @@ class Fixer:
 
     # What the linter says about one text -------------------------------------------------
 
-    def lint(self, path: str, text: str, has_bom: bool = False) -> tuple[Document, list[Finding]]:
+    def lint(self, path: str, text: str, has_bom: bool = False) -> Linted:
         """The findings of ``text`` alone, X001 included, and its Document."""
         document = parse_text(path, text, has_bom=has_bom)
         result = self.linter.lint_document(document)
         suppressions = list(result.suppressions)
         self.linter.finish([result])
         findings = [self._guard_x001(finding, suppressions) for finding in result.findings]
-        return document, findings
+        return Linted(document, findings, tuple(result.errors))
 
     def _guard_x001(self, finding: Finding, suppressions: list[Suppression]) -> Finding:
         """Keep X001's fix only where one file is enough to know the comment is unused.
@@ -297,7 +305,8 @@ class Fixer:
         """Fix one file's bytes in memory; the caller writes (or diffs) the outcome."""
         text, has_bom = decode(data)
         conventions = Conventions.of(text, has_bom)
-        document, findings = self.lint(path, text, has_bom)
+        first = self.lint(path, text, has_bom)
+        findings = first.findings
         outcome = FixOutcome(path, text, text, conventions, findings)
         refused: dict[str, str] = {}
         # Each failed verification removes at least one code, so this ends.
@@ -305,7 +314,7 @@ class Fixer:
             attempt = self._attempt(path, text, findings, conventions, frozenset(refused))
             if not attempt.fixed:
                 break
-            blame = self._verify(document, findings, attempt)
+            blame = self._verify(first, attempt)
             if blame is None:
                 outcome.text = attempt.text
                 outcome.findings = attempt.findings
@@ -340,6 +349,7 @@ class Fixer:
     ) -> _Attempt:
         fixed: Counter[str] = Counter()
         passes: list[FixPass] = []
+        crashes: tuple[str, ...] = ()
         candidates = self._candidates(findings, refused, conventions)
         for _ in range(self.max_passes):
             if not candidates:
@@ -353,20 +363,24 @@ class Fixer:
             passes.append(FixPass(text, after, edits, codes))
             fixed.update(codes)
             text = after
-            _, findings = self.lint(path, text, conventions.has_bom)
+            linted = self.lint(path, text, conventions.has_bom)
+            findings, crashes = linted.findings, linted.crashes
             candidates = self._candidates(findings, refused, conventions)
         unsettled = frozenset(candidate.code for candidate in candidates) if passes else frozenset()
-        return _Attempt(text, findings, fixed, passes, unsettled)
+        return _Attempt(text, findings, crashes, fixed, passes, unsettled)
 
-    def _verify(
-        self, original: Document, before: list[Finding], attempt: _Attempt
-    ) -> tuple[set[str], str] | None:
+    def _verify(self, first: Linted, attempt: _Attempt) -> tuple[set[str], str] | None:
         """None when the fixed text may be written; else the codes to blame and why."""
         fixed_codes = set(attempt.fixed)
+        original, before = first.document, first.findings
         after = parse_text(original.path, attempt.text, has_bom=original.has_bom)
         broken = _structure_change(original, after)
         if broken is not None:
             return fixed_codes, broken
+        crashed = _crashed_rules(attempt.crashes) - _crashed_rules(first.crashes)
+        if crashed:
+            # The crashed rule's findings are unknown: nothing can be verified.
+            return fixed_codes, f"a rule failed on the fixed text: {sorted(crashed)[0]}"
         before_counts = Counter(f.code for f in before)
         for finding in attempt.findings:
             code = finding.code
@@ -401,6 +415,12 @@ class Fixer:
             edit_positions=(),
             message=f"{finding.message} (fix not applied: {reason})",
         )
+
+
+def _crashed_rules(crashes: Iterable[str]) -> set[str]:
+    # "rule T001 (broken-topic-ref) crashed on ...": the same rule failing again on the
+    # fixed text is no news; the message details (positions) may differ.
+    return {" ".join(crash.split(" ", 2)[:2]) for crash in crashes}
 
 
 def _candidate(code: str, fix: Fix, conventions: Conventions) -> Candidate:
@@ -467,10 +487,12 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> No
     status = os.stat(target)
     if snapshot is not None and Snapshot.of(status) != snapshot:
         raise OSError(errno.ESTALE, "the file changed on disk while it was being fixed", path)
-    if not os.access(target, os.W_OK) or not status.st_mode & stat.S_IWUSR:
-        # root may write anyway; a read-only file is the user's decision all the same.
-        raise PermissionError(errno.EACCES, "the file is read-only", path)
     folder = os.path.dirname(target)
+    # A read-only file or folder is the user's decision, also for root (who could write).
+    if not _writable(target, status):
+        raise PermissionError(errno.EACCES, "the file is read-only", path)
+    if not _writable(folder, os.stat(folder)):
+        raise PermissionError(errno.EACCES, "its folder is read-only", path)
     handle, temporary = tempfile.mkstemp(
         prefix=f".{os.path.basename(target)}.", suffix=".seedlint-tmp", dir=folder
     )
@@ -493,6 +515,13 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> No
             os.unlink(temporary)
         raise
     _sync_folder(folder)
+
+
+def _writable(path: str, status: os.stat_result) -> bool:
+    return os.access(path, os.W_OK) and bool(status.st_mode & _ANY_WRITE)
+
+
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 def _sync_folder(folder: str) -> None:

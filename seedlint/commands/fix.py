@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
-from seedlint.cli import EXIT_FINDINGS, EXIT_OK
+from seedlint import baseline
+from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from seedlint.commands.check import STDIN, Run, exit_code, prepare, report
 from seedlint.document import UnreadableFile, parse
 from seedlint.findings import Finding
@@ -103,14 +104,17 @@ def run_fix(args: argparse.Namespace) -> int:
             errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
             file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
     findings = _final_findings(run, files)
+    if args.baseline is not None:
+        findings = baseline.apply(args.baseline, findings, args.quiet)
     _notes(run, args)
-    for message in errors:
+    crashes = [*(error for file in files for error in file.result.errors), *run.linter.errors]
+    for message in [*errors, *dict.fromkeys(crashes)]:
         print(f"seedlint: error: {message}", file=sys.stderr)
     written = [file.outcome for file in files if _written(file)]
     fixed = sum(outcome.fixed_total for outcome in written if outcome is not None)
     if getattr(args, "show_fixes", False) and written and args.format in ("text", "concise"):
         _list_fixes([outcome for outcome in written if outcome is not None], run, sys.stdout)
-    summary = RunSummary.of(len(files), findings, fixed)
+    summary = RunSummary.of(len(files), findings, fixed, paths=[f.result.path for f in files])
     options = ReportOptions(
         colour=True,
         show_fixes=getattr(args, "show_fixes", False),
@@ -118,6 +122,8 @@ def run_fix(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     report(findings, summary, args, options)
+    if crashes:
+        return EXIT_ERROR
     code = exit_code(findings, args)
     return max(code, EXIT_FINDINGS) if errors else code
 
