@@ -97,9 +97,38 @@ def report_text(
         if finding.fix is not None:
             kind = "Safe fix" if finding.fix.applicability == "safe" else "Unsafe fix"
             out.write(f"  = {_paint('help', _BOLD, colour)}: {kind}: {finding.fix.message}\n")
+            if options.show_fixes:
+                out.writelines(line + "\n" for line in fix_lines(finding))
         out.write("\n")
     if not options.quiet:
         out.write(summary_text(summary, findings, options) + "\n")
+
+
+def fix_lines(finding: Finding) -> list[str]:
+    """`--show-fixes`: the finding's line before and after the fix when every edit stays on
+    it, else each edit as a range and the text it writes."""
+    fix = finding.fix
+    if fix is None or len(finding.edit_positions) != len(fix.edits):
+        return []
+    pairs = list(zip(fix.edits, finding.edit_positions, strict=True))
+    if all(begin.line == end.line == finding.line for _, (begin, end) in pairs):
+        after = finding.source_line
+        for edit, (begin, end) in sorted(pairs, key=lambda pair: -pair[1][0].column):
+            after = after[: begin.column - 1] + edit.content + after[end.column - 1 :]
+        return [f"    - {finding.source_line}", *(f"    + {part}" for part in after.splitlines())]
+    lines = []
+    for edit, (begin, end) in pairs:
+        where = f"{begin.line}:{begin.column}"
+        if (begin.line, begin.column) != (end.line, end.column):
+            where += f"-{end.line}:{end.column}"
+        shown = repr(edit.content if len(edit.content) <= 60 else edit.content[:57] + "...")
+        if not edit.content:
+            lines.append(f"    delete {where}")
+        elif where.count(":") == 1:
+            lines.append(f"    insert at {where}: {shown}")
+        else:
+            lines.append(f"    replace {where} with {shown}")
+    return lines
 
 
 def summary_text(summary: RunSummary, findings: Sequence[Finding], options: ReportOptions) -> str:
