@@ -382,7 +382,9 @@ class Fixer:
             # The crashed rule's findings are unknown: nothing can be verified.
             return fixed_codes, f"a rule failed on the fixed text: {sorted(crashed)[0]}"
         before_counts = Counter(f.code for f in before)
-        for finding in attempt.findings:
+        # A front matter that did not parse had no schema findings: a fix that repairs it
+        # (W001 deleting a tab-only line) brings them out, and that is no breakage.
+        for finding in attempt.findings if _readable(original) else ():
             code = finding.code
             if code.startswith(_BREAKAGE_PREFIXES) and code not in fixed_codes:
                 now = sum(1 for f in attempt.findings if f.code == code)
@@ -446,9 +448,21 @@ def _structure_change(before: Document, after: Document) -> str | None:
     for issue in new.issues:
         if sum(1 for other in new.issues if other.code == issue.code) > old_issues[issue.code]:
             return f"the fixed front matter would not parse: {issue.message}"
-    if sorted(e.key for e in old.entries) != sorted(e.key for e in new.entries):
+    if _readable(before) and sorted(e.key for e in old.entries) != sorted(
+        e.key for e in new.entries
+    ):
         return "the fix would change the front matter's keys"
     return None
+
+
+def _readable(doc: Document) -> bool:
+    """The front matter is a mapping that parsed: its keys and schema mean something."""
+    front = doc.front_matter
+    return (
+        front is not None
+        and front.yaml.is_mapping
+        and not any(issue.code in ("F002", "F003", "F106") for issue in front.yaml.issues)
+    )
 
 
 # -- writing ------------------------------------------------------------------------------
