@@ -63,7 +63,7 @@ class TopicIndex:
 
         The same name filed under another category (or in another letter case) is the
         commonest slip and wins outright; otherwise close spellings of the name in any
-        category and of the whole path.
+        category, the likeliest first.
         """
         key = normalise(key)
         cached = self._suggested.get(key)
@@ -82,16 +82,18 @@ class TopicIndex:
         return tuple(note for note in self._by_name.get(name.casefold(), ()) if _name(note) == name)
 
     def _close(self, key: str) -> tuple[str, ...]:
+        """Notes whose name is a close spelling of ``key``'s, in any category.
+
+        Names, not whole paths, are compared: a slip in the category alone is already
+        caught by the same-name search, and one pass over the names is half the work.
+        """
         folded_key = key.casefold()
-        name = _name(key).casefold()
         scored: dict[str, float] = {}
-        for match in difflib.get_close_matches(name, list(self._by_name), n=3, cutoff=0.8):
+        for match in difflib.get_close_matches(
+            _name(folded_key), list(self._by_name), n=3, cutoff=0.8
+        ):
             for note in self._by_name[match]:
                 scored[note] = difflib.SequenceMatcher(None, folded_key, note.casefold()).ratio()
-        folded = {note.casefold(): note for note in self.notes}
-        for match in difflib.get_close_matches(folded_key, list(folded), n=3, cutoff=0.8):
-            note = folded[match]
-            scored[note] = difflib.SequenceMatcher(None, folded_key, match).ratio()
         return tuple(sorted(scored, key=lambda note: (-scored[note], note))[:3])
 
 
