@@ -31,7 +31,7 @@ def test_one_testcase_per_file_and_a_failure_per_finding(vault: Vault) -> None:
         assert element.get("tests") == "3"
         assert element.get("failures") == "1"
         assert element.get("errors") == "0"
-    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    cases = {case.get("name", ""): case for case in suite.findall("testcase")}
     assert sorted(cases) == ["seeds/also clean.md", "seeds/broken.md", "seeds/clean.md"]
     assert cases["seeds/clean.md"].findall("failure") == []
     assert cases["seeds/also clean.md"].findall("failure") == []
