@@ -99,7 +99,7 @@ def run_fix(args: argparse.Namespace) -> int:
         try:
             write_atomic(file.path, outcome.data, file.snapshot)
         except OSError as failure:
-            reason = failure.strerror if failure.strerror and failure.filename else str(failure)
+            reason = failure.strerror or str(failure)
             outcome.error = f"cannot write: {reason}"
             errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
             file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
