@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from seedlint.context import RunContext
 from seedlint.document import Document, UnreadableFile, parse
 from seedlint.findings import Finding, Position, Problem, Severity
+from seedlint.links.extract import find_links
 from seedlint.rule import CorpusProblem, CorpusRule, FileRule, Rule, SeedSummary
 from seedlint.suppression import Suppression, find_suppressions, is_suppressed, unused
 
@@ -224,7 +225,11 @@ class Linter:
             self.selection.rules[problem.code].name,
             self.selection.severities[problem.code],
             problem.message,
-            source_line=problem.source_line,
+            problem.fix,
+            problem.span[0],
+            problem.span[1],
+            problem.edit_positions,
+            problem.source_line,
         )
 
     def run(self, paths: Iterable[str]) -> list[FileResult]:
@@ -247,7 +252,13 @@ def _summarise(document: Document) -> SeedSummary:
         begin = document.lines.position(entry.value_span.start)
         end = document.lines.position(entry.value_span.end)
     return SeedSummary(
-        document.path, link, begin, end, document.line_text(begin.line), document.line_text(1)
+        document.path,
+        link,
+        begin,
+        end,
+        document.line_text(begin.line),
+        document.line_text(1),
+        find_links(document),
     )
 
 

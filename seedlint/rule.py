@@ -7,13 +7,31 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-from seedlint.findings import Position, Problem, Severity
+from seedlint.findings import Fix, Position, Problem, Severity
 
 if TYPE_CHECKING:
     from seedlint.context import RunContext
     from seedlint.document import Document
 
 FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOccurrence:
+    """A URL as written in a seed: front matter `link`, source line, or `## Links` item.
+
+    Located while the document is alive, because the network rules judge every URL of
+    the run at once, in `Linter.finish`, and report at each place a URL occurs.
+    """
+
+    url: str
+    start: int  # character offsets of the URL's text in the file
+    end: int
+    begin: Position
+    finish: Position
+    line_text: str
+    # True when text[start:end] is exactly `url`, so that a fix may replace it.
+    exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +45,7 @@ class SeedSummary:
     # Source lines for the excerpt of a cross-file finding: the file is gone by then.
     link_line: str = ""
     first_line: str = ""
+    links: tuple[LinkOccurrence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +56,10 @@ class CorpusProblem:
     end: Position
     message: str
     source_line: str = ""
+    # Character span and fix, for cross-file findings that can be fixed (L002).
+    span: tuple[int, int] = (0, 0)
+    fix: Fix | None = None
+    edit_positions: tuple[tuple[Position, Position], ...] = ()
 
 
 @runtime_checkable

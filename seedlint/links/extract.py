@@ -1,0 +1,95 @@
+"""The URLs a seed holds, located in the file: what the network rules check.
+
+Three places, as the seed format defines them: the front matter `link`, the source line
+(the first body line, a bare URL) and every link of the `## Links` section. Positions are
+taken from the parsed Document (YAML spans, CommonMark nodes), never by searching the text
+with patterns, and computed while the document is alive: the network rules run once for
+the whole run, after the documents are gone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from seedlint.rule import LinkOccurrence
+
+if TYPE_CHECKING:
+    from seedlint.document import Document, Node
+
+_SCHEMES = ("http://", "https://")
+_QUOTES = ("'", '"')
+
+
+def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
+    """Every checkable URL of ``doc`` with its span, in file order."""
+    spans: list[tuple[str, int, int, bool]] = []
+    front = _front_matter_link(doc)
+    if front is not None:
+        spans.append(front)
+    source = _source_line(doc)
+    if source is not None:
+        spans.append(source)
+    spans.extend(_links_section(doc))
+    return tuple(_occurrence(doc, *span) for span in spans)
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(_SCHEMES) and not any(char.isspace() for char in text)
+
+
+def _occurrence(doc: Document, url: str, start: int, end: int, exact: bool) -> LinkOccurrence:
+    begin = doc.lines.position(start)
+    return LinkOccurrence(
+        url, start, end, begin, doc.lines.position(end), doc.line_text(begin.line), exact
+    )
+
+
+def _front_matter_link(doc: Document) -> tuple[str, int, int, bool] | None:
+    front = doc.front_matter
+    entry = front.entry("link") if front is not None else None
+    if entry is None or not isinstance(entry.value, str) or not _is_url(entry.value.strip()):
+        return None
+    start, end = entry.value_span.start, entry.value_span.end
+    written = doc.text[start:end]
+    if entry.quoted and len(written) >= 2 and written[0] in _QUOTES and written[-1] == written[0]:
+        start, end = start + 1, end - 1
+        written = written[1:-1]
+    return entry.value, start, end, written == entry.value
+
+
+def _source_line(doc: Document) -> tuple[str, int, int, bool] | None:
+    """The first body line when it is a bare URL (or an autolink `<url>`)."""
+    first = next((block for block in doc.blocks if block.kind == "paragraph"), None)
+    if first is None or doc.blocks[0] is not first:
+        return None
+    line = doc.lines.position(first.start).line
+    line_start, line_end = doc.lines.line_span(line)
+    raw = doc.text[line_start:line_end].rstrip("\r\n")
+    stripped = raw.strip()
+    if stripped.startswith("<") and stripped.endswith(">"):
+        stripped = stripped[1:-1]
+    if not _is_url(stripped):
+        return None
+    start = line_start + raw.index(stripped)
+    return stripped, start, start + len(stripped), True
+
+
+def _links_section(doc: Document) -> list[tuple[str, int, int, bool]]:
+    section = doc.section("Links")
+    if section is None:
+        return []
+    found: list[tuple[str, int, int, bool]] = []
+    for block in section.blocks:
+        for node in block.walk():
+            if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
+                found.append(_dest_span(doc, node))
+    return found
+
+
+def _dest_span(doc: Document, node: Node) -> tuple[str, int, int, bool]:
+    """The destination's own span inside ``[title](dest)``, else the whole link."""
+    written = doc.text[node.start : node.end]
+    at = written.rfind(node.dest)
+    if at < 0:  # a reference link, or a destination written with escapes
+        return node.dest, node.start, node.end, False
+    return node.dest, node.start + at, node.start + at + len(node.dest), True
