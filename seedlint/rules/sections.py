@@ -288,13 +288,15 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
     if not isinstance(link, str) or not link.strip():
         return
     link = link.strip()
+    # A link with whitespace inside (L003) would not be one line, nor a URL: no fix.
+    fixable = not any(char.isspace() for char in link)
     newline = _newline(doc)
     line = _first_content_line(doc)
     if line is None:
         at = doc.body_start
         prefix = "" if at == 0 or doc.text[at - 1] in "\r\n" else newline
         edit = TextEdit(at, at, f"{prefix}{link}{newline}")
-        fix = Fix("safe", "insert the source line", (edit,))
+        fix = Fix("safe", "insert the source line", (edit,)) if fixable else None
         yield Problem(
             "S005", at, at, f"missing source line: the body should start with {link}", fix
         )
@@ -308,24 +310,28 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
     end = start + len(token)
     if _looks_like_url(token):
         applicability: Applicability = "safe" if token == f"<{link}>" else "unsafe"
-        fix = Fix(applicability, f"write {link}", (TextEdit(start, end, link),))
+        replace = Fix(applicability, f"write {link}", (TextEdit(start, end, link),))
         yield Problem(
             "S005",
             start,
             end,
             f"source line {token} differs from front matter link {link}",
-            fix,
+            replace if fixable else None,
         )
         return
     # Before a heading the real files put the URL right above it; before prose, a blank
     # line keeps the URL from joining the paragraph.
     starts_heading = any(block.kind == "heading" and block.start == start for block in doc.blocks)
     separator = newline if starts_heading else newline * 2
-    fix = Fix(
+    insert = Fix(
         "safe", "insert the source line", (TextEdit(line_start, line_start, link + separator),)
     )
     yield Problem(
-        "S005", start, start, f"missing source line: the body should start with {link}", fix
+        "S005",
+        start,
+        start,
+        f"missing source line: the body should start with {link}",
+        insert if fixable else None,
     )
 
 

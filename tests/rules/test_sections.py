@@ -382,3 +382,11 @@ def test_section_rules_never_crash_and_stay_in_bounds(text: str) -> None:
             assert 0 <= problem.start <= problem.end <= len(text)
             for edit in problem.fix.edits if problem.fix else ():
                 assert 0 <= edit.start <= edit.end <= len(text)
+
+
+def test_s005_link_with_whitespace_gets_no_fix() -> None:
+    text = seed(BODY.replace(f"\n{LINK}\n", "\n", 1)).replace(
+        f"link: {LINK}", "link: 'https://example.com/a b'"
+    )
+    (finding,) = found(text, "S005")
+    assert finding.fix is None
