@@ -194,8 +194,8 @@ def _front_link(doc: Document, context: RunContext) -> Iterator[Problem]:
 @rule("L003", "invalid-url", "Not an absolute http(s) URL, spaces, or a bad host.", ERROR)
 def invalid_url(doc: Document, context: RunContext) -> Iterator[Problem]:
     """The front matter `link` and every link in the `## Links` section must be an
-    absolute `http://` or `https://` URL with a valid host and no whitespace. Such a link
-    cannot be opened, and the network rules skip it.
+    absolute `http://` or `https://` URL with a valid host and no whitespace: anything
+    else cannot be opened by a reader, nor checked by the network rules.
 
     Reported: `example.com/page` (no scheme), `ftp://...` or `mailto:` (other schemes),
     `https:/example.com` (no host), `https://exa mple.com` (whitespace; in Markdown only
@@ -253,9 +253,13 @@ def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
         return item.start, marker_end, f"malformed link item: list marker '{marker}', write '- '"
     inlines = _inlines(item)
     if inlines is None:
-        return item.start, line_end, "a link item is one line: no nested list or second paragraph"
+        return (
+            item.start,
+            line_end,
+            ("malformed link item: one line a link, no nested list or second paragraph"),
+        )
     if not inlines:
-        return item.start, line_end, "empty list item"
+        return item.start, line_end, "malformed link item: empty list item"
     link = inlines[0]
     content_start = link.start
     if link.kind != "link" or link.link_type != "inline":

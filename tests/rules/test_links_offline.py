@@ -208,9 +208,9 @@ def test_l005_empty_item_and_nested_list() -> None:
     text = seed("- \n- [A](https://example.org/a) : x\n  - nested\n")
     findings = found(text, "L005")
     assert [(f.message, where(f)) for f in findings] == [
-        ("empty list item", (item_line(1), 1, item_line(1), 3)),
+        ("malformed link item: empty list item", (item_line(1), 1, item_line(1), 3)),
         (
-            "a link item is one line: no nested list or second paragraph",
+            "malformed link item: one line a link, no nested list or second paragraph",
             (item_line(2), 1, item_line(2), 33),
         ),
     ]
