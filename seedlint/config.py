@@ -101,14 +101,29 @@ class LinkSettings(_Settings):
     retries: int = Field(
         default=2, ge=0, le=10, description="Retries after a timeout or a transient status."
     )
+    retry_wait: float = Field(
+        default=1.0, ge=0, description="Seconds before the first retry; doubles, with jitter."
+    )
+    max_retry_wait: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest Retry-After / X-RateLimit-Reset honoured; longer is unverifiable.",
+    )
     max_concurrency: int = Field(default=64, ge=1, description="Concurrent requests in all.")
     max_per_host: int = Field(default=4, ge=1, description="Concurrent requests to one host.")
+    method: Literal["get", "head"] = Field(
+        default="get",
+        description='"get" (streamed, closed after the headers) or "head" (GET on an error).',
+    )
     accept: list[str | int] = Field(
         default_factory=lambda: list[str | int](["200..=299"]),
         description="Status codes or ranges (`200..=299`) that count as alive.",
     )
     exclude: list[str] = Field(
         default_factory=list, description="Regular expressions of URLs never checked."
+    )
+    cache: bool = Field(
+        default=True, description="Keep successes in `.seedlint_cache/` (`--no-cache`: off)."
     )
     cache_ttl: int | str = Field(
         default="7d", description="How long a result is cached: seconds or `30m`, `12h`, `7d`."
@@ -127,6 +142,22 @@ class LinkSettings(_Settings):
     @classmethod
     def _compiled(cls, patterns: list[str]) -> list[str]:
         return [_regex(pattern) for pattern in patterns]
+
+    @field_validator("accept")
+    @classmethod
+    def _status_ranges(cls, values: list[str | int]) -> list[str | int]:
+        from seedlint.links.options import parse_accept
+
+        parse_accept(values)
+        return values
+
+    @field_validator("cache_ttl")
+    @classmethod
+    def _duration(cls, value: int | str) -> int | str:
+        from seedlint.links.options import parse_duration
+
+        parse_duration(value)
+        return value
 
 
 class Bounds(_Settings):
