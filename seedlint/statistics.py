@@ -8,6 +8,7 @@ before adopting a rule on a large vault ("400 F204, all fixable: run `seedlint f
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TextIO
@@ -20,24 +21,45 @@ class CodeCount:
     code: str
     name: str
     count: int
+    #: Fixed by `seedlint fix` as run (safe fixes; unsafe ones too with --unsafe-fixes).
     fixable: int
+    #: Fixable only with --unsafe-fixes, which this run did not give.
+    unsafe_fixable: int
 
 
-def count_codes(findings: Sequence[Finding]) -> list[CodeCount]:
+def _fix_kind(finding: Finding, unsafe_fixes: bool) -> str:
+    if finding.fix is None:
+        return "none"
+    if finding.fix.applicability == "safe" or unsafe_fixes:
+        return "fixable"
+    return "unsafe"
+
+
+def count_codes(findings: Sequence[Finding], unsafe_fixes: bool = False) -> list[CodeCount]:
     """One row a code, the most frequent first (ties by code, so the order is stable)."""
     names: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    fixable: dict[str, int] = {}
+    counts: dict[str, Counter[str]] = {}
     for finding in findings:
         names[finding.code] = finding.rule
-        counts[finding.code] = counts.get(finding.code, 0) + 1
-        fixable[finding.code] = fixable.get(finding.code, 0) + (finding.fix is not None)
-    rows = [CodeCount(code, names[code], counts[code], fixable[code]) for code in counts]
+        counts.setdefault(finding.code, Counter())[_fix_kind(finding, unsafe_fixes)] += 1
+    rows = [
+        CodeCount(code, names[code], kinds.total(), kinds["fixable"], kinds["unsafe"])
+        for code, kinds in counts.items()
+    ]
     return sorted(rows, key=lambda row: (-row.count, row.code))
 
 
-def report_statistics(findings: Sequence[Finding], out: TextIO, output_format: str) -> None:
-    rows = count_codes(findings)
+def _marker(row: CodeCount) -> str:
+    # As the text report: [*] fixable by `seedlint fix`, [-] only with --unsafe-fixes.
+    if row.fixable:
+        return "[*]"
+    return "[-]" if row.unsafe_fixable else "   "
+
+
+def report_statistics(
+    findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: bool = False
+) -> None:
+    rows = count_codes(findings, unsafe_fixes)
     if output_format in ("json", "jsonl"):
         json.dump([asdict(row) for row in rows], out, indent=2)
         out.write("\n")
@@ -53,12 +75,16 @@ def report_statistics(findings: Sequence[Finding], out: TextIO, output_format: s
         "      rule\n"
     )
     for row in rows:
-        marker = "[*]" if row.fixable else "   "
         out.write(
             f"{row.count:>{count_width}}  {row.code:<{code_width}}  "
-            f"{row.fixable:>{fixable_width}}  {marker} {row.name}\n"
+            f"{row.fixable:>{fixable_width}}  {_marker(row)} {row.name}\n"
         )
     total = sum(row.count for row in rows)
-    total_fixable = sum(row.fixable for row in rows)
+    fixable = sum(row.fixable for row in rows)
+    unsafe = sum(row.unsafe_fixable for row in rows)
     noun = "finding" if total == 1 else "findings"
-    out.write(f"{total} {noun}, {total_fixable} fixable with `seedlint fix`.\n")
+    command = "seedlint fix --unsafe-fixes" if unsafe_fixes else "seedlint fix"
+    line = f"{total} {noun}, {fixable} fixable with `{command}`"
+    if unsafe:
+        line += f", {unsafe} more with `--unsafe-fixes`"
+    out.write(line + ".\n")

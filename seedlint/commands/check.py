@@ -104,7 +104,7 @@ def report(
         if getattr(args, "statistics", False):
             from seedlint.statistics import report_statistics
 
-            report_statistics(findings, out, args.format)
+            report_statistics(findings, out, args.format, getattr(args, "unsafe_fixes", False))
             return
         REPORTERS[args.format](findings, summary, out, options)
 

@@ -112,13 +112,39 @@ def test_statistics_as_json(vault: Vault) -> None:
     )
 
     rows = json.loads(result.stdout)
-    assert rows[0] == {"code": "F103", "name": rows[0]["name"], "count": 3, "fixable": 0}
+    assert rows[0] == {
+        "code": "F103",
+        "name": "wrong-type",
+        "count": 3,
+        "fixable": 0,
+        "unsafe_fixable": 0,
+    }
     assert {row["code"]: (row["count"], row["fixable"]) for row in rows} == {
         "F103": (3, 0),
         "F201": (3, 3),
         "F202": (3, 3),
         "W001": (3, 3),
     }
+
+
+def test_statistics_tell_unsafe_fixes_apart(vault: Vault) -> None:
+    # No `## Topics`: S001, whose fix (an empty section) is unsafe.
+    text = (vault.root / "seeds/clean.md").read_text(encoding="utf-8")
+    vault.write("seeds/clean.md", text[: text.index("## Topics")])
+
+    plain = seedlint("check", "--offline", "--statistics", "seeds/clean.md", cwd=vault.root)
+    unsafe = seedlint(
+        "check", "--offline", "--statistics", "--unsafe-fixes", "seeds/clean.md", cwd=vault.root
+    )
+
+    assert plain.stdout.splitlines()[1:] == [
+        "    1  S001        0  [-] missing-section",
+        "1 finding, 0 fixable with `seedlint fix`, 1 more with `--unsafe-fixes`.",
+    ]
+    assert unsafe.stdout.splitlines()[1:] == [
+        "    1  S001        1  [*] missing-section",
+        "1 finding, 1 fixable with `seedlint fix --unsafe-fixes`.",
+    ]
 
 
 def test_statistics_of_a_clean_run(vault: Vault, tmp_path: Path) -> None:
