@@ -30,8 +30,12 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False}
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
-#: Expanded nodes allowed when aliases are followed: a seed's front matter has ~20.
+#: Nodes re-visited through aliases before the front matter is called a bomb. Only
+#: re-visits count: 10,000 distinct tags are fine, nine aliases of nine aliases are not.
 MAX_EXPANDED_NODES = 10_000
+#: Collections nested deeper than this are refused (F106): a seed's front matter is two
+#: levels deep, and each level costs a Python stack frame in every reader of the values.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,31 +83,47 @@ class _AliasBudgetExceeded(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 class _Reader:
     def __init__(self, offset: int, result: LoadedYaml) -> None:
         self.offset = offset
         self.result = result
         self.budget = MAX_EXPANDED_NODES
         self.reported_tags: set[int] = set()
+        # Composed aliases are the very node they name: a second visit is an expansion.
+        self.visited: set[int] = set()
+        self.depth = 0
 
     def span(self, node: yaml.Node) -> Span:
         return Span(self.offset + node.start_mark.index, self.offset + node.end_mark.index)
 
     def value(self, node: yaml.Node) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _AliasBudgetExceeded
-        self.check_tag(node)
+        if id(node) in self.visited:
+            self.budget -= 1
+            if self.budget < 0:
+                raise _AliasBudgetExceeded
+        else:
+            self.visited.add(id(node))
+            self.check_tag(node)
         if isinstance(node, yaml.ScalarNode):
             self.result.scalar_spans.append(self.span(node))
             return resolve_scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.value(item) for item in node.value]
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node)
-            mapping[key if _hashable(key) else repr(key)] = self.value(value_node)
-        return mapping
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(self.span(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.value(item) for item in node.value]
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.value(key_node)
+                mapping[key if _hashable(key) else repr(key)] = self.value(value_node)
+            return mapping
+        finally:
+            self.depth -= 1
 
     def check_tag(self, node: yaml.Node) -> None:
         if node.tag in _SAFE_TAGS or id(node) in self.reported_tags:
@@ -136,7 +156,10 @@ def resolve_scalar(node: yaml.ScalarNode) -> Any:
     if value.lower() in _BOOLS and value in (value.lower(), value.title(), value.upper()):
         return _BOOLS[value.lower()]
     if _INT.fullmatch(value):
-        return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+        try:
+            return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+        except ValueError:  # over Python's 4,300-digit limit: no seed value is a number that long
+            return value
     if _FLOAT.fullmatch(value):
         return float(value)
     if value.lower() in _SPECIAL_FLOATS:
@@ -154,6 +177,16 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
     result = LoadedYaml()
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as error:
+        where = offset + _reader_offset(text, error.position)
+        message = f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}"
+        result.issues.append(YamlIssue("F002", message, Span(where, where)))
+        return result
+    except RecursionError:  # only the pure-Python loader recurses; libyaml caps nesting
+        result.issues.append(
+            YamlIssue("F002", "invalid YAML: nested too deeply", Span(offset, offset))
+        )
+        return result
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = offset + (mark.index if mark is not None else 0)
@@ -185,7 +218,18 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
             )
         )
         result.entries.clear()
+    except _TooDeep as deep:
+        (span,) = deep.args
+        result.issues.append(YamlIssue("F106", f"YAML nested deeper than {MAX_DEPTH} levels", span))
+        result.entries.clear()
     return result
+
+
+def _reader_offset(text: str, position: int) -> int:
+    """libyaml reports reader errors as a UTF-8 byte offset; the Python reader, in characters."""
+    if _Loader is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
 
 
 def _read_mapping(root: yaml.MappingNode, reader: _Reader) -> None:

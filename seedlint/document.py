@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -36,14 +38,19 @@ class Node:
     text: str = ""
 
     def plain_text(self) -> str:
-        if self.kind in ("text", "code"):
-            return self.text
-        return "".join([child.plain_text() for child in self.children])
+        return "".join([node.text for node in self.walk() if node.kind in ("text", "code")])
 
-    def walk(self) -> Any:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+    def walk(self) -> Iterator[Node]:
+        """This node and its descendants in document order.
+
+        A loop, not recursion: Markdown nests without limit (10,000 `>` make 10,000
+        block quotes) and a recursive walk would exhaust the Python stack.
+        """
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,16 +132,47 @@ class Document:
         return self.front_matter.yaml.values if self.front_matter else {}
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_FOREIGN_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
 def decode(data: bytes) -> tuple[str, bool]:
-    """Decode a seed's bytes, or raise UnreadableFile with the reason."""
-    if b"\x00" in data:
-        raise UnreadableFile("binary file (NUL bytes)")
-    has_bom = data.startswith(b"\xef\xbb\xbf")
+    """Decode a seed's bytes, or raise UnreadableFile with the reason and where it is.
+
+    Only UTF-8 is read (a BOM is allowed and remembered so a fix can keep it). Other
+    encodings are refused rather than guessed: a wrong guess would be written back by
+    ``fix`` as mojibake, so the user is told which encoding to convert from instead.
+    """
+    for bom, name in _FOREIGN_BOMS:
+        if data.startswith(bom):
+            raise UnreadableFile(f"{name} text (byte order mark {bom.hex(' ')}): save it as UTF-8")
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if has_bom else data
+    nul = body.find(b"\x00")
     try:
-        text = data.decode("utf-8-sig" if has_bom else "utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(f"not valid UTF-8 (byte {error.start})") from None
+        if 0 <= nul < error.start:
+            raise UnreadableFile(f"binary file (NUL byte at {_where(body, nul)})") from None
+        bad = body[error.start : error.start + 1].hex()
+        raise UnreadableFile(
+            f"not valid UTF-8 (byte 0x{bad} at {_where(body, error.start)}): save it as UTF-8"
+        ) from None
+    if nul >= 0:
+        raise UnreadableFile(f"binary file (NUL byte at {_where(body, nul)})")
     return text, has_bom
+
+
+def _where(data: bytes, offset: int) -> str:
+    """'line L, column C' of a byte offset, counting characters of the valid prefix."""
+    prefix = data[:offset].decode("utf-8", errors="replace")
+    position = LineIndex(prefix).position(len(prefix))
+    return f"line {position.line}, column {position.column}"
 
 
 def parse(path: str, data: bytes) -> Document:
@@ -250,12 +288,30 @@ def _link_type(detail: dict[str, Any]) -> str:
 
 
 def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
+    """The body's CommonMark tree, built from the parser's flat event stream.
+
+    Adjacent text events that are verbatim source (``<<<<`` comes as four one-character
+    events) become one text node: a 1 MB line of ``<`` or ``[`` would otherwise make a
+    million nodes and cost hundreds of megabytes.
+    """
     body = text[body_start:]
     offsets = _Offsets(body, body_start)
     # Each frame: kind, start offset, detail, children collected so far.
     stack: list[tuple[str, int, Any, list[Node]]] = [("root", 0, None, [])]
+    run_start = run_end = -1  # the verbatim text run not yet added to stack[-1]
     for event, span in pyromark.events_with_range(body, options=_PARSER_OPTIONS):
         name, value = _tag_name(event)
+        if name == "Text":
+            start, end = offsets(span["start"]), offsets(span["end"])
+            piece = str(value)
+            if end - start == len(piece) and text.startswith(piece, start):
+                if run_end != start:
+                    _flush_text(text, run_start, run_end, stack[-1][3])
+                    run_start = start
+                run_end = end
+                continue
+        _flush_text(text, run_start, run_end, stack[-1][3])
+        run_start = run_end = -1
         if name == "Start":
             tag, detail = _tag_name(value)
             stack.append((tag, offsets(span["start"]), detail, []))
@@ -270,7 +326,13 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             stack[-1][3].append(
                 Node(kind, offsets(span["start"]), offsets(span["end"]), text=str(value))
             )
+    _flush_text(text, run_start, run_end, stack[-1][3])
     return tuple(stack[0][3])
+
+
+def _flush_text(text: str, start: int, end: int, children: list[Node]) -> None:
+    if start >= 0:
+        children.append(Node("text", start, end, text=text[start:end]))
 
 
 def _make_node(tag: str, start: int, end: int, detail: Any, children: list[Node]) -> Node:

@@ -68,10 +68,8 @@ def discover_files(
     seen: set[str] = set()
     skipped = {os.path.abspath(folder) for folder in skip}
     for given in paths:
-        if os.path.isdir(given):
-            walked = sorted(_walk(given, skipped, root, exclude))
-        else:
-            walked = [given]  # explicit files are always linted, whatever their name
+        # Explicit files are always linted, whatever their name.
+        walked = sorted(_walk(given, skipped, root, exclude)) if os.path.isdir(given) else [given]
         for path in walked:
             key = os.path.realpath(path)
             if key not in seen:
@@ -102,8 +100,8 @@ def _walk(top: str, skipped: set[str], root: Path, exclude: list[str]) -> Iterat
             path = entry.path
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a symlink loop: not a folder, maybe a seed to report
+                is_dir = False
             if is_dir:
                 if entry.name.startswith(".") or os.path.abspath(path) in skipped:
                     continue
@@ -113,8 +111,25 @@ def _walk(top: str, skipped: set[str], root: Path, exclude: list[str]) -> Iterat
                     continue
                 stack.append((path, active))
             elif entry.name.endswith(SEED_SUFFIXES) and not entry.name.startswith("."):
+                if not _is_seed_candidate(entry):
+                    continue
                 if any(ignore.matches(path, False) for ignore in active):
                     continue
                 if _excluded(path, root, exclude):
                     continue
                 yield path
+
+
+def _is_seed_candidate(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a symlink that leads nowhere (dangling, or a loop).
+
+    FIFOs, sockets and devices are skipped: opening a FIFO blocks until a writer comes,
+    which would hang a pre-commit hook. Broken symlinks are kept so that the run reports
+    them (E001) instead of silently linting fewer notes than the folder shows.
+    """
+    try:
+        if entry.is_file():
+            return True
+    except OSError:
+        return True
+    return entry.is_symlink() and not os.path.exists(entry.path)
