@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from seedlint.document import Document, LineIndex, decode, parse_text
 from seedlint.findings import Finding, Fix, TextEdit
-from seedlint.linter import Linter
+from seedlint.linter import FileResult, Linter
 from seedlint.suppression import Suppression
 
 #: ruff and sqlfluff stop after a bounded number of passes; a seed settles in two or three.
@@ -212,6 +212,8 @@ class FixOutcome:
     fixed: Counter[str] = field(default_factory=Counter)
     passes: list[FixPass] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # code -> why its fixes were not applied
+    # The fixed text's result before `Linter.finish`, for the whole run's report.
+    result: FileResult | None = None
     error: str | None = None  # the write failed, or the fix crashed: the file is untouched
 
     @property
@@ -229,19 +231,36 @@ class FixOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Linted:
+    """One text as the fixer sees it: the findings of the file alone, X001 included."""
+
     document: Document
     findings: list[Finding]
     crashes: tuple[str, ...]  # rules that crashed on this text
+    # The same file's result before any `Linter.finish`, for the whole run's report.
+    result: FileResult
+
+
+def detach(result: FileResult) -> FileResult:
+    """A copy of a file's result that `Linter.finish` can mutate (it appends findings,
+    marks suppressions used and drops the document) without touching the original."""
+    return FileResult(
+        result.path,
+        list(result.findings),
+        result.summary,
+        [dataclasses.replace(s, used=set(s.used)) for s in result.suppressions],
+        result.document,
+        list(result.errors),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Attempt:
     text: str
-    findings: list[Finding]
-    crashes: tuple[str, ...]
+    last: Linted | None  # the final text's, when a pass changed anything
     fixed: Counter[str]
     passes: list[FixPass]
     unsettled: frozenset[str]  # codes still fixable after the last pass
+    stubborn: dict[str, str]  # code -> how its fixes left their findings behind
 
 
 class Fixer:
@@ -258,12 +277,16 @@ class Fixer:
 
     def lint(self, path: str, text: str, has_bom: bool = False) -> Linted:
         """The findings of ``text`` alone, X001 included, and its Document."""
-        document = parse_text(path, text, has_bom=has_bom)
-        result = self.linter.lint_document(document)
-        suppressions = list(result.suppressions)
-        self.linter.finish([result])
-        findings = [self._guard_x001(finding, suppressions) for finding in result.findings]
-        return Linted(document, findings, tuple(result.errors))
+        return self.alone(self.linter.lint_document(parse_text(path, text, has_bom=has_bom)))
+
+    def alone(self, result: FileResult) -> Linted:
+        """Finish a copy of ``result`` (not finished yet, document kept) as a run of one."""
+        assert result.document is not None, "a finished result has lost its document"
+        work = detach(result)
+        suppressions = list(work.suppressions)
+        self.linter.finish([work])
+        findings = [self._guard_x001(finding, suppressions) for finding in work.findings]
+        return Linted(result.document, findings, tuple(work.errors), detach(result))
 
     def _guard_x001(self, finding: Finding, suppressions: list[Suppression]) -> Finding:
         """Keep X001's fix only where one file is enough to know the comment is unused.
@@ -301,11 +324,20 @@ class Fixer:
 
     # The loop ----------------------------------------------------------------------------
 
-    def fix(self, path: str, data: bytes) -> FixOutcome:
-        """Fix one file's bytes in memory; the caller writes (or diffs) the outcome."""
+    def fix(self, path: str, data: bytes, linted: FileResult | None = None) -> FixOutcome:
+        """Fix one file's bytes in memory; the caller writes (or diffs) the outcome.
+
+        ``linted``, the linter's result for these very bytes before `Linter.finish`,
+        saves linting them again.
+        """
         text, has_bom = decode(data)
         conventions = Conventions.of(text, has_bom)
-        first = self.lint(path, text, has_bom)
+        reusable = linted is not None and linted.document is not None
+        first = (
+            self.alone(linted)
+            if linted is not None and reusable
+            else self.lint(path, text, has_bom)
+        )
         findings = first.findings
         outcome = FixOutcome(path, text, text, conventions, findings)
         refused: dict[str, str] = {}
@@ -315,12 +347,14 @@ class Fixer:
             if not attempt.fixed:
                 break
             blame = self._verify(first, attempt)
-            if blame is None:
+            if blame is None and attempt.last is not None:
                 outcome.text = attempt.text
-                outcome.findings = attempt.findings
+                outcome.findings = attempt.last.findings
+                outcome.result = attempt.last.result
                 outcome.fixed = attempt.fixed
                 outcome.passes = attempt.passes
                 break
+            assert blame is not None
             codes, reason = blame
             for code in codes:
                 refused[code] = reason
@@ -349,7 +383,8 @@ class Fixer:
     ) -> _Attempt:
         fixed: Counter[str] = Counter()
         passes: list[FixPass] = []
-        crashes: tuple[str, ...] = ()
+        last: Linted | None = None
+        stubborn: dict[str, str] = {}
         candidates = self._candidates(findings, refused, conventions)
         for _ in range(self.max_passes):
             if not candidates:
@@ -363,31 +398,47 @@ class Fixer:
             passes.append(FixPass(text, after, edits, codes))
             fixed.update(codes)
             text = after
-            linted = self.lint(path, text, conventions.has_bom)
-            findings, crashes = linted.findings, linted.crashes
+            last = self.lint(path, text, conventions.has_bom)
+            for code in set(codes) - set(stubborn):
+                reason = self._left_behind(code, findings, last.findings)
+                if reason is not None:
+                    stubborn[code] = reason
+            findings = last.findings
             candidates = self._candidates(findings, refused, conventions)
         unsettled = frozenset(candidate.code for candidate in candidates) if passes else frozenset()
-        return _Attempt(text, findings, crashes, fixed, passes, unsettled)
+        return _Attempt(text, last, fixed, passes, unsettled, stubborn)
+
+    def _left_behind(self, code: str, before: list[Finding], after: list[Finding]) -> str | None:
+        """Why a pass's fixes of ``code`` did not work: the pass left more findings of the
+        code without a fix than it found (a fix that turns its finding into another)."""
+        was = [f for f in before if f.code == code and not self.applicable(f)]
+        now = [f for f in after if f.code == code and not self.applicable(f)]
+        if len(now) <= len(was):
+            return None
+        known = {f.message for f in was}
+        new = next((f for f in now if f.message not in known), now[0])
+        return f"the fixed text still raises {code}: {new.message}"
 
     def _verify(self, first: Linted, attempt: _Attempt) -> tuple[set[str], str] | None:
         """None when the fixed text may be written; else the codes to blame and why."""
         fixed_codes = set(attempt.fixed)
         original, before = first.document, first.findings
-        after = parse_text(original.path, attempt.text, has_bom=original.has_bom)
-        broken = _structure_change(original, after)
+        last = attempt.last
+        assert last is not None  # something was fixed, so a pass linted the new text
+        broken = _structure_change(original, last.document)
         if broken is not None:
             return fixed_codes, broken
-        crashed = _crashed_rules(attempt.crashes) - _crashed_rules(first.crashes)
+        crashed = _crashed_rules(last.crashes) - _crashed_rules(first.crashes)
         if crashed:
             # The crashed rule's findings are unknown: nothing can be verified.
             return fixed_codes, f"a rule failed on the fixed text: {sorted(crashed)[0]}"
         before_counts = Counter(f.code for f in before)
         # A front matter that did not parse had no schema findings: a fix that repairs it
         # (W001 deleting a tab-only line) brings them out, and that is no breakage.
-        for finding in attempt.findings if _readable(original) else ():
+        for finding in last.findings if _readable(original) else ():
             code = finding.code
             if code.startswith(_BREAKAGE_PREFIXES) and code not in fixed_codes:
-                now = sum(1 for f in attempt.findings if f.code == code)
+                now = sum(1 for f in last.findings if f.code == code)
                 if now > before_counts[code]:
                     return fixed_codes, f"the fixed text would raise {code}: {finding.message}"
         if attempt.unsettled:
@@ -395,16 +446,8 @@ class Fixer:
                 set(attempt.unsettled) & fixed_codes or fixed_codes,
                 f"the fixes did not settle after {self.max_passes} passes",
             )
-        left = Counter(f.code for f in before if not self.applicable(f))
-        blamed: set[str] = set()
-        reasons: list[str] = []
-        for code in sorted(fixed_codes):
-            remaining = [f for f in attempt.findings if f.code == code]
-            if len(remaining) > left[code]:
-                blamed.add(code)
-                reasons.append(f"the fixed text still raises {code}: {remaining[0].message}")
-        if blamed:
-            return blamed, "; ".join(reasons)
+        if attempt.stubborn:
+            return set(attempt.stubborn), "; ".join(attempt.stubborn.values())
         return None
 
     def _explain(self, finding: Finding, refused: dict[str, str]) -> Finding:
@@ -488,7 +531,9 @@ def read_with_snapshot(path: str) -> tuple[bytes, Snapshot]:
     return data, Snapshot.of(before)
 
 
-def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> None:
+def write_atomic(
+    path: str, data: bytes, snapshot: Snapshot | None = None, *, sync_folder: bool = True
+) -> str:
     """Replace ``path``'s content with ``data`` so that a reader sees the old or the new
     file, never a mix, and a failure at any step leaves the old file as it was.
 
@@ -496,6 +541,8 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> No
     rename is atomic), are flushed to disk, get the old file's mode (and owner, where
     allowed), and only then replace it. A symlink is followed: its target is rewritten.
     Raises OSError (the caller reports it); the temporary file never stays behind.
+    Returns the folder written to: a run writing many files may pass
+    ``sync_folder=False`` and call :func:`sync_folders` once per folder at the end.
     """
     target = os.path.realpath(path)
     status = os.stat(target)
@@ -528,7 +575,9 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot | None = None) -> No
         with suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    if sync_folder:
+        sync_folders([folder])
+    return folder
 
 
 def _writable(path: str, status: os.stat_result) -> bool:
@@ -538,17 +587,18 @@ def _writable(path: str, status: os.stat_result) -> bool:
 _ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
-def _sync_folder(folder: str) -> None:
-    """Make the rename itself durable; some systems cannot open a folder: not an error."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with suppress(OSError):
-            os.fsync(handle)
-    finally:
-        os.close(handle)
+def sync_folders(folders: Iterable[str]) -> None:
+    """Make the renames durable; some systems cannot open a folder: not an error."""
+    for folder in dict.fromkeys(folders):
+        try:
+            handle = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            with suppress(OSError):
+                os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 # -- showing ------------------------------------------------------------------------------

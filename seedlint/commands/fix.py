@@ -20,9 +20,17 @@ from typing import TextIO
 from seedlint import baseline
 from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from seedlint.commands.check import STDIN, Run, exit_code, prepare, report
-from seedlint.document import UnreadableFile, parse
+from seedlint.document import UnreadableFile
 from seedlint.findings import Finding
-from seedlint.fixer import Fixer, FixOutcome, Snapshot, unified_diff, write_atomic
+from seedlint.fixer import (
+    Fixer,
+    FixOutcome,
+    Snapshot,
+    detach,
+    sync_folders,
+    unified_diff,
+    write_atomic,
+)
 from seedlint.linter import FileResult
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
 
@@ -33,6 +41,9 @@ class _File:
     data: bytes | None  # None: unreadable, E001 says why
     snapshot: Snapshot | None
     result: FileResult
+    # The result before the run's `finish`, kept only for files that may need a fix, so
+    # that the fixer does not lint them again.
+    unfinished: FileResult | None = None
     outcome: FixOutcome | None = None
 
 
@@ -46,10 +57,12 @@ def _read(run: Run, path: str) -> tuple[bytes | None, Snapshot | None]:
         return None, None
 
 
-def _fix_one(fixer: Fixer, path: str, data: bytes) -> FixOutcome | str:
+def _fix_one(
+    fixer: Fixer, path: str, data: bytes, unfinished: FileResult | None = None
+) -> FixOutcome | str:
     """The outcome, or the one-line reason the fixer could not run (never a traceback)."""
     try:
-        return fixer.fix(path, data)
+        return fixer.fix(path, data, unfinished)
     except RecursionError:
         return "fix failed: structure nested too deeply"
     except Exception as error:  # a rule crashing on a fixed text must not lose the run
@@ -78,13 +91,21 @@ def run_fix(args: argparse.Namespace) -> int:
     files = []
     for path in run.paths:
         data, snapshot = _read(run, path)
-        files.append(_File(path, data, snapshot, run.linter.lint_path(path, data)))
+        result = run.linter.lint_path(path, data)
+        file = _File(path, data, snapshot, result)
+        # X001 is only known after `finish`: a file with suppressions may need a fix too.
+        if result.document is not None and (
+            result.suppressions or _wants_fix(fixer, result.findings)
+        ):
+            file.unfinished = detach(result)
+        files.append(file)
     run.linter.finish([file.result for file in files])
     errors: list[str] = []
     for file in files:
+        unfinished, file.unfinished = file.unfinished, None
         if file.data is None or not _wants_fix(fixer, file.result.findings):
             continue
-        fixed_or_why = _fix_one(fixer, file.result.path, file.data)
+        fixed_or_why = _fix_one(fixer, file.result.path, file.data, unfinished)
         if isinstance(fixed_or_why, str):
             errors.append(f"{file.result.path}: {fixed_or_why}")
             file.result.findings = _annotate(file.result.findings, fixer, fixed_or_why)
@@ -92,17 +113,19 @@ def run_fix(args: argparse.Namespace) -> int:
             file.outcome = fixed_or_why
     if args.diff:
         return _show_diff(files, args)
+    folders: list[str] = []
     for file in files:
         outcome = file.outcome
         if outcome is None or not outcome.changed:
             continue
         try:
-            write_atomic(file.path, outcome.data, file.snapshot)
+            folders.append(write_atomic(file.path, outcome.data, file.snapshot, sync_folder=False))
         except OSError as failure:
             reason = failure.strerror or str(failure)
             outcome.error = f"cannot write: {reason}"
             errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
             file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
+    sync_folders(folders)
     findings = _final_findings(run, files)
     if args.baseline is not None:
         findings = baseline.apply(args.baseline, findings, args.quiet)
@@ -144,9 +167,8 @@ def _final_findings(run: Run, files: list[_File]) -> list[Finding]:
         return [finding for file in files for finding in file.result.findings]
     relinted: dict[int, FileResult] = {}
     for file in fixed:
-        assert file.outcome is not None
-        document = parse(file.result.path, file.outcome.data)
-        relinted[id(file)] = run.linter.lint_document(document)
+        assert file.outcome is not None and file.outcome.result is not None
+        relinted[id(file)] = file.outcome.result
     if any(_link(relinted[id(file)]) != _link(file.result) for file in fixed):
         results = run.linter.run([file.path for file in files])
         return [finding for result in results for finding in result.findings]
