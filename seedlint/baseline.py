@@ -74,14 +74,19 @@ def write(file: Path, findings: Sequence[Finding]) -> int:
     ]
     payload = {"format": FORMAT, "version": FORMAT_VERSION, "entries": entries}
     text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    folder = _base(file)
+    # Written beside the target and renamed over it: an interrupted run leaves the old
+    # baseline whole, never half a file that would make every finding "new".
+    temporary: str | None = None
     try:
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{file.name}.", delete=False
+            "w", encoding="utf-8", dir=_base(file), prefix=f".{file.name}.", delete=False
         ) as handle:
+            temporary = handle.name
             handle.write(text)
-        os.replace(handle.name, file)
+        os.replace(temporary, file)
     except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise BaselineError(f"cannot write baseline {file}: {error.strerror or error}") from None
     return len(entries)
 

@@ -66,7 +66,8 @@ def junit_tree(findings: Sequence[Finding], summary: RunSummary) -> ET.Element:
             failures += 1
         if notes:
             ET.SubElement(case, "system-out").text = _xml_text("\n".join(notes))
-        failed += failures > 0
+        if failures:
+            failed += 1
         cases.append(case)
     counts = {"tests": str(len(paths)), "failures": str(failed), "errors": "0", "skipped": "0"}
     root = ET.Element("testsuites", {"name": SUITE, **counts})

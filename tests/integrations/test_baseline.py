@@ -209,3 +209,20 @@ def test_writing_a_baseline_where_it_cannot_be_written(vault: Vault) -> None:
 
     assert result.returncode == 2
     assert result.stderr.startswith("seedlint: error: cannot write baseline missing/folder/b.json")
+
+
+def test_a_failed_write_leaves_no_partial_file(vault: Vault) -> None:
+    (vault.root / "baseline.json").mkdir()  # the rename onto it fails
+
+    result = seedlint(
+        "check", "--offline", "--write-baseline", "baseline.json", "seeds", cwd=vault.root
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("seedlint: error: cannot write baseline baseline.json")
+    assert sorted(path.name for path in vault.root.iterdir()) == [
+        "baseline.json",
+        "seedlint.toml",
+        "seeds",
+        "topics",
+    ]
