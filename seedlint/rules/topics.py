@@ -406,7 +406,9 @@ def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]
             edits.append(TextEdit(ref.gap[0], ref.gap[1], separator))
         elif ref.placement in ("crowded", "nested"):
             where = (
-                "not alone on its line" if ref.placement == "crowded" else "inside a list or quote"
+                "not alone on its line"
+                if ref.placement == "crowded"
+                else "inside a list, quote or heading"
             )
             issues.append(where)
             fixable = False
