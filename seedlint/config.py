@@ -342,10 +342,12 @@ def glob_matches(relative: str, name: str, pattern: str) -> bool:
 
 def _table(path: Path) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        # utf-8-sig: Windows editors save a BOM that TOML parsers otherwise refuse.
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     if path.name == "pyproject.toml":

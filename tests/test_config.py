@@ -400,16 +400,23 @@ def test_rule_settings_from_the_file(tmp_path: Path, capsys: pytest.CaptureFixtu
         ("[per-file-ignores]\n'a.md' = 'F1'\n", "invalid value for 'per-file-ignores.a.md'"),
         ("allowed-types = []\n", "invalid value for 'allowed-types'"),
         ("select = [\n", "invalid TOML"),
+        ("select = ['\udcff']\n", "invalid TOML: not UTF-8"),
     ],
 )
 def test_bad_configuration_is_one_line_naming_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, named: str
 ) -> None:
-    config = write(tmp_path / "seedlint.toml", content)
+    config = tmp_path / "seedlint.toml"
+    config.write_bytes(content.encode("utf-8", "surrogateescape"))
     path = write(tmp_path / "seed.md", seed())
     line = one_line_error(run(capsys, "check", "--offline", path))
     assert named in line
     assert str(config) in line
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "seedlint.toml").write_bytes(b'\xef\xbb\xbfignore = ["F102"]\n')
+    assert found_codes(capsys, write(tmp_path / "seed.md", seed())) == ["F201"]
 
 
 def test_bad_pyproject_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -44,11 +45,11 @@ def raw(front: str, body: str = BODY) -> str:
     return f"---\n{front}---\n{body}"
 
 
-def found(text: str, code: str, **config: object) -> list[Finding]:
+def found(text: str, code: str, **config: Any) -> list[Finding]:
     return [finding for finding in lint_text(text, **config) if finding.code == code]
 
 
-def one(text: str, code: str, **config: object) -> Finding:
+def one(text: str, code: str, **config: Any) -> Finding:
     findings = found(text, code, **config)
     assert len(findings) == 1, findings
     return findings[0]
@@ -67,7 +68,7 @@ def fixed(text: str, finding: Finding, applicability: str) -> str:
     return text
 
 
-def front_codes(text: str, **config: object) -> list[str]:
+def front_codes(text: str, **config: Any) -> list[str]:
     return [code for code in codes(lint_text(text, **config)) if code.startswith("F")]
 
 
