@@ -153,18 +153,17 @@ def decode(data: bytes) -> tuple[str, bool]:
             raise UnreadableFile(f"{name} text (byte order mark {bom.hex(' ')}): save it as UTF-8")
     has_bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8) :] if has_bom else data
+    # No text editor writes NUL: a file holding one is binary, whatever else is wrong.
     nul = body.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableFile(f"binary file (NUL byte at {_where(body, nul)})")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        if 0 <= nul < error.start:
-            raise UnreadableFile(f"binary file (NUL byte at {_where(body, nul)})") from None
         bad = body[error.start : error.start + 1].hex()
         raise UnreadableFile(
             f"not valid UTF-8 (byte 0x{bad} at {_where(body, error.start)}): save it as UTF-8"
         ) from None
-    if nul >= 0:
-        raise UnreadableFile(f"binary file (NUL byte at {_where(body, nul)})")
     return text, has_bom
 
 
