@@ -33,6 +33,7 @@ _BUILTIN_MODULES = (
     "seedlint.rules.sections",
     "seedlint.rules.topics",
     "seedlint.rules.links",
+    "seedlint.rules.network",
     "seedlint.rules.corpus",
     "seedlint.rules.whitespace",
 )

@@ -1,0 +1,391 @@
+"""The async link checker: each URL once, politely, with three honest outcomes.
+
+One shared ``httpx.AsyncClient`` keeps connections alive. A request holds a slot of its
+host (``max-per-host``, or the host's own ``max-concurrency``) and then a global slot
+(``max-concurrency``), only while it is on the wire: retry pauses and redirect hops hold
+none, so a slow host never starves the others and a redirect to the same host cannot
+wait on itself.
+
+A host that answers 429 is paused as a whole (its ``Retry-After`` or
+``X-RateLimit-Reset``, else 0.5 s doubling up to 30 s) so that its other URLs wait too.
+Timeouts, resets, connection failures and 408/429/5xx are retried after 1 s, then 2 s
+(``retry-wait``), with jitter so that parallel runs do not retry in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import errno
+import http
+import random
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
+
+import httpx
+
+from seedlint.links.guard import (
+    ConnectFailed,
+    GuardedBackend,
+    GuardedTransport,
+    LookupFailed,
+    NoNetwork,
+    PrivateAddress,
+    Resolver,
+    UnknownHost,
+)
+from seedlint.links.options import CheckOptions
+from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+from seedlint.links.urls import host_of, normalise
+
+MAX_REDIRECTS = 10
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+HOST_BACKOFF_START = 0.5
+HOST_BACKOFF_CAP = 30.0
+#: A body this small is read, so that the connection can be kept alive; larger ones are
+#: not downloaded: the connection is closed once the headers are in.
+DRAIN_LIMIT = 64 * 1024
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+_UNREACHABLE = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A response's status line and the headers the checker reads."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    attempts: int = 1
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> _Answer:
+        reason = response.reason_phrase
+        if not reason:
+            try:
+                reason = http.HTTPStatus(response.status_code).phrase
+            except ValueError:
+                reason = ""
+        return cls(response.status_code, reason, response.headers)
+
+    @property
+    def label(self) -> str:
+        return f"{self.status} {self.reason}".strip()
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("location") if 300 <= self.status < 400 else None
+
+    def asks_to_wait(self) -> float | None:
+        """Seconds from ``Retry-After`` (seconds or a date) or ``X-RateLimit-Reset``."""
+        value = self.headers.get("retry-after", "").strip()
+        if value:
+            if value.isdigit():
+                return float(value)
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None:
+                return max(0.0, when.timestamp() - time.time())
+        reset = self.headers.get("x-ratelimit-reset", "").strip()
+        try:
+            moment = float(reset)
+        except ValueError:
+            return None
+        # Epoch seconds (GitHub) or seconds from now (others): no epoch is that small.
+        return max(0.0, moment - time.time()) if moment > 1e9 else max(0.0, moment)
+
+    @property
+    def rate_limited(self) -> bool:
+        # GitHub and others answer 403 with X-RateLimit-Remaining: 0 when rate limiting.
+        return self.status == 429 or (
+            self.status == 403 and self.headers.get("x-ratelimit-remaining") == "0"
+        )
+
+    @property
+    def challenge(self) -> bool:
+        """A bot wall: a page for browsers running JavaScript, not an answer about the URL."""
+        if self.headers.get("cf-mitigated", "").lower() == "challenge":
+            return True
+        if "x-amzn-waf-action" in self.headers:
+            return True
+        server = self.headers.get("server", "").lower()
+        return self.status in (403, 503) and ("cloudflare" in server or "ddos-guard" in server)
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    resume_at: float = 0.0  # loop time before which no request to this host starts
+    backoff: float = 0.0  # the next pause after a 429 that names no wait
+
+    def slow_down(self, now: float, wait: float | None) -> None:
+        if wait is None:
+            self.backoff = min(
+                HOST_BACKOFF_CAP, self.backoff * 2 if self.backoff else HOST_BACKOFF_START
+            )
+            wait = self.backoff
+        self.resume_at = max(self.resume_at, now + wait)
+
+
+class Checker:
+    """Check many URLs at once; ``run`` returns one LinkResult for each."""
+
+    def __init__(
+        self, options: CheckOptions, on_done: Callable[[LinkResult], None] | None = None
+    ) -> None:
+        self.options = options
+        self.on_done = on_done
+        self.resolver = Resolver(options.connect_timeout)
+        self.backend = GuardedBackend(self.resolver, allow_private=options.allow_private)
+        self.requests = 0  # HTTP requests sent: retries and redirect hops included
+        self._hosts: dict[str, _Host] = {}
+        self._unreachable: set[str] = set()
+        self._slots: asyncio.Semaphore | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def offline(self) -> bool:
+        """No network at all: every lookup failed, or every connection had no route."""
+        if self.resolver.offline:
+            return True
+        return bool(self._unreachable) and not self.backend.connected and not self.resolver.network
+
+    async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
+        wanted = list(dict.fromkeys(urls))
+        options = self.options
+        self._slots = asyncio.Semaphore(options.max_concurrency)
+        limits = httpx.Limits(
+            max_connections=options.max_concurrency,
+            max_keepalive_connections=options.max_concurrency,
+            keepalive_expiry=5.0,
+        )
+        client = httpx.AsyncClient(
+            transport=GuardedTransport(self.backend, limits),
+            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout, pool=None),
+            headers={"User-Agent": options.user_agent, "Accept": _ACCEPT},
+            follow_redirects=False,
+            trust_env=False,
+        )
+        async with client:
+            self._client = client
+            found = await asyncio.gather(*(self._check(url) for url in wanted))
+        results = dict(zip(wanted, found, strict=True))
+        if self.offline:
+            for url, result in results.items():
+                if url in self._unreachable or result.skip is Skip.OFFLINE:
+                    results[url] = skipped(url, Skip.OFFLINE)
+        return results
+
+    # -- one URL: redirects ---------------------------------------------------------------
+
+    async def _check(self, url: str) -> LinkResult:
+        try:
+            result = await self._follow(url)
+        except NoNetwork:
+            result = skipped(url, Skip.OFFLINE)
+        except Exception as error:  # a surprise costs one link its verdict, not the run
+            detail = f"could not be checked ({type(error).__name__}: {error})"
+            result = unverifiable(url, detail)
+        if self.on_done is not None:
+            self.on_done(result)
+        return result
+
+    async def _follow(self, url: str) -> LinkResult:
+        chain = [url]
+        moved: tuple[str, int] | None = None
+        permanent_so_far = True
+        while True:
+            current = chain[-1]
+            answer = await self._request(current)
+            if isinstance(answer, LinkResult):
+                return _through(url, current, answer)
+            location = answer.location
+            if location is None:
+                result = self._judge(url, answer)
+                if len(chain) > 1:
+                    result = _through(url, current, replace(result, final_url=current))
+                if result.verdict is Verdict.OK and moved is not None:
+                    result = replace(result, moved_to=moved[0], moved_status=moved[1])
+                return result
+            target = normalise(urljoin(current, location))
+            if target is None:
+                return unverifiable(url, f"redirects to {location!r}, not an http(s) URL")
+            if permanent_so_far and answer.status in PERMANENT_REDIRECTS:
+                moved = (target, answer.status) if target != url else None
+            else:
+                permanent_so_far = False
+            if target in chain:
+                loop = " -> ".join([*chain, target])
+                return dead(url, f"redirects in a loop ({loop})", answer.status)
+            if len(chain) > MAX_REDIRECTS:
+                return dead(url, f"redirects more than {MAX_REDIRECTS} times", answer.status)
+            chain.append(target)
+
+    def _judge(self, url: str, answer: _Answer) -> LinkResult:
+        status, label = answer.status, answer.label
+        tries = f" (after {answer.attempts} attempts)" if answer.attempts > 1 else ""
+        if self.options.accepts(status):
+            return ok(url, status)
+        if answer.challenge:
+            return unverifiable(url, f"answered {label} with a bot challenge", status)
+        if status in (401, 407):
+            return unverifiable(url, f"returned {label}: it needs a login", status)
+        if status == 403:
+            return unverifiable(url, f"returned {label}: the site refuses automated checks", status)
+        if answer.rate_limited:
+            return unverifiable(url, f"returned {label}{tries}: rate limited", status)
+        if status == 999 or status >= 600 or status < 200:
+            return unverifiable(url, f"returned {label}: a wall against automated checks", status)
+        if 300 <= status < 400:
+            return dead(url, f"returned {label} without a Location to follow", status)
+        if 200 <= status < 300:
+            return dead(url, f"returned {label}, not an accepted status", status)
+        return dead(url, f"returned {label}{tries}", status)
+
+    # -- one URL, one hop: retries --------------------------------------------------------
+
+    async def _request(self, url: str) -> _Answer | LinkResult:
+        host = host_of(url)
+        state = self._host(host)
+        attempts = self.options.retries + 1
+        cap = self.options.max_retry_wait
+        loop = asyncio.get_running_loop()
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            while (pause := state.resume_at - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            if self.resolver.offline:
+                raise NoNetwork(host)
+            try:
+                answer = await self._send(url, host, state)
+            except (NoNetwork, asyncio.CancelledError):
+                raise
+            except Exception as error:
+                retry, result = self._failure(url, error)
+                if retry and not last:
+                    await self._pause(attempt, None)
+                    continue
+                if attempt > 1 and result.verdict is not Verdict.SKIPPED:
+                    result = replace(result, detail=f"{result.detail} (after {attempt} attempts)")
+                return result
+            answer = replace(answer, attempts=attempt)
+            wait = answer.asks_to_wait()
+            if answer.rate_limited:
+                if wait is not None and wait > cap:
+                    detail = (
+                        f"returned {answer.label} and asks to wait {wait:.0f} s,"
+                        f" more than the {cap:.0f} s cap"
+                    )
+                    return unverifiable(url, detail, answer.status)
+                state.slow_down(loop.time(), wait)
+                if last:
+                    return answer
+                continue  # the host's pause is this URL's wait too
+            state.backoff = 0.0
+            if answer.status in RETRY_STATUSES and not last and not answer.challenge:
+                if wait is not None and wait > cap:
+                    return answer
+                await self._pause(attempt, wait)
+                continue
+            return answer
+        raise AssertionError("unreachable: the last attempt always returns")
+
+    async def _pause(self, attempt: int, wait: float | None) -> None:
+        delay = self.options.retry_wait * 2 ** (attempt - 1)
+        delay += random.uniform(0, delay / 4)
+        await asyncio.sleep(max(delay, wait or 0.0))
+
+    async def _send(self, url: str, host: str, state: _Host) -> _Answer:
+        assert self._client is not None and self._slots is not None
+        client = self._client
+        headers = self.options.host_headers.get(host)
+        async with state.slots, self._slots, asyncio.timeout(self._deadline):
+            self.requests += 1
+            if self.options.head:
+                answer = _Answer.of(await client.head(url, headers=headers))
+                if answer.status < 400:
+                    return answer
+                self.requests += 1  # HEAD is not trusted with an error: ask with GET
+            async with client.stream("GET", url, headers=headers) as response:
+                answer = _Answer.of(response)
+                await _drain(response)
+            return answer
+
+    @property
+    def _deadline(self) -> float:
+        return self.options.connect_timeout + self.options.timeout
+
+    def _host(self, host: str) -> _Host:
+        state = self._hosts.get(host)
+        if state is None:
+            state = _Host(asyncio.Semaphore(self.options.per_host(host)))
+            self._hosts[host] = state
+        return state
+
+    def _failure(self, url: str, error: Exception) -> tuple[bool, LinkResult]:
+        """Whether to retry after ``error``, and the verdict if it is the last word."""
+        if isinstance(error, PrivateAddress):
+            return False, skipped(url, Skip.PRIVATE, f"not checked: {error}")
+        if isinstance(error, UnknownHost):
+            return False, dead(url, f"is on an unknown host ({error})")
+        if isinstance(error, LookupFailed):
+            return True, unverifiable(url, f"could not be looked up ({error})")
+        if isinstance(error, httpx.TimeoutException | TimeoutError):
+            return True, unverifiable(url, "timed out")
+        if isinstance(error, httpx.ConnectError):
+            cause = _os_cause(error)
+            if isinstance(cause, ssl.SSLError):
+                reason = getattr(cause, "verify_message", None) or cause.reason or cause
+                return False, dead(url, f"failed the TLS handshake ({reason})")
+            code = getattr(cause, "errno", None)
+            if isinstance(cause, ConnectionRefusedError) or code == errno.ECONNREFUSED:
+                return True, dead(url, "refused the connection")
+            if code in _UNREACHABLE:
+                self._unreachable.add(url)
+                return True, unverifiable(url, "is unreachable (no route to the host)")
+            return True, unverifiable(url, f"could not be reached ({cause or error})")
+        if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            return True, unverifiable(url, "closed the connection without answering")
+        if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
+            return False, unverifiable(url, f"cannot be requested ({error})")
+        return True, unverifiable(url, f"failed ({type(error).__name__}: {error})")
+
+
+def _through(url: str, hop: str, result: LinkResult) -> LinkResult:
+    """A verdict reached at redirect hop ``hop``, said of the URL the seed holds."""
+    if hop == url:
+        return result
+    detail = result.detail
+    if result.verdict is Verdict.SKIPPED:
+        detail = f"redirects to {hop} ({detail})"
+    elif result.verdict is not Verdict.OK:
+        detail = f"redirects to {hop}, which {detail}"
+    return replace(result, url=url, detail=detail, final_url=hop)
+
+
+def _os_cause(error: BaseException) -> BaseException | None:
+    """The OS or TLS error under httpx's and httpcore's wrappers."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ConnectFailed):
+            seen = seen.reason
+            continue
+        if isinstance(seen, OSError) and (seen.errno is not None or isinstance(seen, ssl.SSLError)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+async def _drain(response: httpx.Response) -> None:
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= DRAIN_LIMIT:
+        # The verdict comes from the headers; reading the body only keeps the connection.
+        with contextlib.suppress(httpx.HTTPError):
+            await response.aread()

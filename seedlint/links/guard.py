@@ -1,0 +1,264 @@
+"""Name resolution, the private-address guard, and telling "no network" from "dead".
+
+A seed in a pull request must not make CI probe the internal network, so the guard sits
+where connections are made: the client's network backend resolves each host itself,
+refuses private, loopback, link-local and multicast addresses (unless `allow-private`),
+and connects to the very address it checked. Every connection goes through it, redirect
+hops included, and a DNS answer cannot change between the check and the connection.
+
+The resolver also decides whether the machine has a network at all: when a lookup fails
+before any has succeeded, it resolves well-known names once; if those fail too, the run
+is offline and no link is called dead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+#: Names that exist as long as the DNS does (RFC 2606 / IANA): the "is there a network" probe.
+PROBE_HOSTS = ("example.com", "iana.org")
+#: getaddrinfo's "this name does not exist" answers; other failures may pass.
+_NO_SUCH_NAME = frozenset(
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class NoNetwork(Exception):
+    """Every lookup fails, well-known names included: the machine is offline."""
+
+
+class UnknownHost(Exception):
+    """The name does not exist (the DNS answered, and said so)."""
+
+
+class LookupFailed(Exception):
+    """The lookup failed without a clear answer (a timeout, a server failure): retry."""
+
+
+class ConnectFailed(httpcore.ConnectError):
+    """A failed connection or TLS handshake, holding the OS or TLS error that caused it.
+
+    httpcore's pool re-raises connection errors ``from None``, which loses the cause; the
+    checker needs it to tell "refused" (dead) and "TLS failure" (dead) from the rest.
+    """
+
+    def __init__(self, error: httpcore.ConnectError) -> None:
+        super().__init__(str(error))
+        self.reason: BaseException | None = error.__cause__ or error.__context__
+
+
+class PrivateAddress(Exception):
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to {address}, a private address")
+        self.host = host
+        self.address = address
+
+
+def is_public(address: Address) -> bool:
+    """True for addresses on the public internet, the only ones checked by default."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            return is_public(embedded)
+        if address.teredo is not None:
+            return is_public(address.teredo[1])
+    return address.is_global and not address.is_multicast
+
+
+def literal(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+class Resolver:
+    """getaddrinfo off the event loop, once per host, with the offline decision."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._lookups: dict[str, asyncio.Future[list[str]]] = {}
+        self._probe: asyncio.Future[bool] | None = None
+        self.network: bool | None = None  # unknown until a lookup succeeds or the probe ends
+        self.offline = False
+
+    async def resolve(self, host: str) -> list[str]:
+        """The addresses of ``host``; raises UnknownHost, LookupFailed or NoNetwork."""
+        host = host.lower().rstrip(".")
+        address = literal(host)
+        if address is not None:
+            return [str(address)]
+        # RFC 6761: these names are answered locally, never sent to a DNS server.
+        if host == "invalid" or host.endswith(".invalid"):
+            raise UnknownHost(f"{host}: reserved name that never resolves")
+        if host == "localhost" or host.endswith(".localhost"):
+            return ["127.0.0.1", "::1"]
+        if self.offline:
+            raise NoNetwork(host)
+        pending = self._lookups.get(host)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(host))
+            self._lookups[host] = pending
+        try:
+            return await asyncio.shield(pending)
+        except LookupFailed:
+            # A passing failure is not remembered: the retry looks the name up again.
+            if self._lookups.get(host) is pending:
+                del self._lookups[host]
+            raise
+
+    async def _lookup(self, host: str) -> list[str]:
+        try:
+            found = await self._getaddrinfo(host)
+        except socket.gaierror as error:
+            if not await self._has_network():
+                self.offline = True
+                raise NoNetwork(host) from error
+            if error.errno in _NO_SUCH_NAME:
+                raise UnknownHost(f"{host}: {error.strerror}") from error
+            raise LookupFailed(f"{host}: {error.strerror}") from error
+        except (TimeoutError, OSError) as error:
+            raise LookupFailed(f"{host}: lookup timed out") from error
+        self.network = True
+        return found
+
+    async def _getaddrinfo(self, host: str) -> list[str]:
+        loop = asyncio.get_running_loop()
+        infos = await asyncio.wait_for(
+            loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), self.timeout
+        )
+        # IPv4 first: machines without an IPv6 route are common, the reverse is rare.
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        return sorted(addresses, key=lambda text: ":" in text)
+
+    async def _has_network(self) -> bool:
+        if self.network is not None:
+            return self.network
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self._run_probe())
+        return await asyncio.shield(self._probe)
+
+    async def _run_probe(self) -> bool:
+        for name in PROBE_HOSTS:
+            try:
+                await self._getaddrinfo(name)
+            except (OSError, TimeoutError):
+                continue
+            self.network = True
+            return True
+        self.network = False
+        return False
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to addresses the guard allowed."""
+
+    def __init__(self, resolver: Resolver, *, allow_private: bool) -> None:
+        self.resolver = resolver
+        self.allow_private = allow_private
+        self.inner = httpcore.AnyIOBackend()
+        # Set once any connection succeeds: the network exists, whatever DNS said.
+        self.connected = False
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.resolver.resolve(host)
+        if not self.allow_private:
+            for address in addresses:
+                parsed = literal(address.split("%")[0])
+                if parsed is None or not is_public(parsed):
+                    raise PrivateAddress(host, address)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                stream = await self.inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectTimeout:
+                raise
+            except httpcore.ConnectError as error:
+                failure = ConnectFailed(error)
+                continue
+            self.connected = True
+            return _Stream(stream)
+        assert failure is not None  # resolve() never returns an empty list
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("seedlint does not connect to Unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection whose TLS handshake failures keep their cause (see ConnectFailed)."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self.stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            return _Stream(await self.stream.start_tls(ssl_context, server_hostname, timeout))
+        except httpcore.ConnectTimeout:
+            raise
+        except httpcore.ConnectError as error:
+            raise ConnectFailed(error) from error
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over the guarded backend; proxies from the environment unused."""
+
+    def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
+        # Certificates: SSL_CERT_FILE / SSL_CERT_DIR when set (company CAs), else certifi.
+        ssl_context = httpx.create_ssl_context(trust_env=True)
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
+        # httpx offers no public way to give its pool a network backend: the pool is
+        # rebuilt with the same settings and ours (httpcore's own API, public).
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )

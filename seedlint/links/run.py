@@ -1,0 +1,160 @@
+"""One link check for a whole run: cache, network, and the summary said at the end."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Coroutine, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seedlint.links.options import CheckOptions
+from seedlint.links.result import LinkResult, Skip, Verdict, skipped
+from seedlint.links.urls import normalise
+
+if TYPE_CHECKING:
+    from seedlint.links.cache import LinkCache
+
+
+@dataclass
+class LinkReport:
+    """The verdict on every unique URL of a run, and how it was reached."""
+
+    results: dict[str, LinkResult] = field(default_factory=dict)
+    requests: int = 0  # HTTP requests sent: retries and redirect hops included
+    offline: bool = False
+    seconds: float = 0.0
+
+    def merge(self, other: LinkReport) -> None:
+        self.results.update(other.results)
+        self.requests += other.requests
+        self.offline = self.offline or other.offline
+        self.seconds += other.seconds
+
+    def counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for result in self.results.values():
+            if result.verdict is Verdict.SKIPPED:
+                counts["skipped"] += 1
+                counts[f"skipped:{result.skip.value if result.skip else 'other'}"] += 1
+                continue
+            counts["checked"] += 1
+            counts["cached"] += result.from_cache
+            if result.redirected:
+                counts["redirected"] += 1
+            elif result.verdict is not Verdict.OK:
+                counts[result.verdict.value] += 1
+        return counts
+
+    def summary(self) -> str:
+        """One line: checked, from cache, dead, redirected, unverifiable, skipped (why)."""
+        counts = self.counts()
+        parts = [
+            f"{counts['dead']} dead",
+            f"{counts['redirected']} redirected",
+            f"{counts['unverifiable']} unverifiable",
+        ]
+        text = f"links: {counts['checked']} checked ({counts['cached']} from cache): "
+        text += ", ".join(parts)
+        if counts["skipped"]:
+            reasons = ", ".join(
+                f"{counts[key]} {key.removeprefix('skipped:')}"
+                for key in sorted(counts)
+                if key.startswith("skipped:")
+            )
+            text += f"; {counts['skipped']} skipped ({reasons})"
+        return f"{text}; {self.requests} requests in {self.seconds:.1f} s"
+
+    def offline_warning(self) -> str:
+        count = sum(result.skip is Skip.OFFLINE for result in self.results.values())
+        return (
+            f"no network: {count} links were not checked (every lookup failed);"
+            " L001, L002 and L004 say nothing about them. Use --offline (or"
+            " SEEDLINT_OFFLINE=1) to skip link checks on purpose."
+        )
+
+
+def check_urls(
+    urls: Iterable[str],
+    options: CheckOptions,
+    cache_folder: Path | None,
+    *,
+    progress: bool = True,
+) -> LinkReport:
+    """Check each unique URL of ``urls`` (normalised), from the cache where fresh."""
+    started = time.perf_counter()
+    report = LinkReport()
+    wanted: list[str] = []
+    for url in dict.fromkeys(urls):
+        if normalise(url) != url:
+            report.results[url] = skipped(url, Skip.UNSUPPORTED)
+        elif options.excluded(url):
+            report.results[url] = skipped(url, Skip.EXCLUDED)
+        else:
+            wanted.append(url)
+    cache = _open_cache(cache_folder) if wanted else None
+    now = time.time()
+    if cache is not None:
+        fresh = cache.get(wanted, options.cache_ttl, now)
+        report.results.update(
+            (url, result) for url, result in fresh.items() if _still_ok(result, options)
+        )
+        wanted = [url for url in wanted if url not in report.results]
+    if wanted:
+        checked, requests, offline = _check_network(wanted, options, progress)
+        report.results.update(checked)
+        report.requests, report.offline = requests, offline
+        if cache is not None and not offline:
+            cache.put(checked.values(), now, options.cache_ttl)
+    if cache is not None:
+        cache.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _still_ok(result: LinkResult, options: CheckOptions) -> bool:
+    return result.status is not None and options.accepts(result.status)
+
+
+def _open_cache(folder: Path | None) -> LinkCache | None:
+    if folder is None:
+        return None
+    from seedlint.links.cache import LinkCache
+
+    return LinkCache.open(folder)
+
+
+def _check_network(
+    urls: list[str], options: CheckOptions, progress: bool
+) -> tuple[dict[str, LinkResult], int, bool]:
+    # The HTTP stack is imported here: runs whose links are all cached never load it.
+    from seedlint.links.checker import Checker
+    from seedlint.links.progress import Progress
+
+    bar = Progress(len(urls)) if progress else None
+
+    def done(result: LinkResult) -> None:
+        if bar is not None:
+            bar.advance(dead=result.verdict is Verdict.DEAD)
+
+    checker = Checker(options, done)
+    try:
+        results = _run_async(checker.run(urls))
+    finally:
+        if bar is not None:
+            bar.close()
+    return results, checker.requests, checker.offline
+
+
+def _run_async(coroutine: Coroutine[Any, Any, dict[str, LinkResult]]) -> dict[str, LinkResult]:
+    """Run on a fresh event loop, in a thread when the caller already runs one."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

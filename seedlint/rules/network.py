@@ -1,0 +1,205 @@
+"""Network rules (L001, L002, L004): is each URL a seed holds still alive?
+
+They are cross-file rules in form because a link check is one piece of work for the whole
+run: each unique URL (normalised) is requested once, however many seeds hold it, and the
+verdict is reported at every place it occurs. The three rules share that one check: the
+first of them to run in a run does it, the others read its results.
+
+`--offline` (or `SEEDLINT_OFFLINE=1`) turns them off; the other rules never use the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from seedlint.context import RunContext
+from seedlint.findings import Fix, Severity, TextEdit
+from seedlint.links.result import LinkResult, Verdict
+from seedlint.links.run import LinkReport
+from seedlint.links.urls import normalise
+from seedlint.rule import CorpusProblem, LinkOccurrence, SeedSummary, corpus_rule
+
+#: Characters that would need escaping in YAML or Markdown: no automatic fix then.
+_UNSAFE_IN_FIX = frozenset(" \t\r\n'\"\\<>()`")
+
+
+@dataclass
+class _RunLinks:
+    """The link check of one run (one RunContext), grown as new URLs are asked about."""
+
+    context: RunContext
+    report: LinkReport = field(default_factory=LinkReport)
+    note: int | None = None  # index of this run's summary in context.notes
+
+
+# The three rules of a run share one check. The linter calls them one after another with
+# the same RunContext (and `seedlint fix` calls them again per file): remembering the last
+# run is enough, and a new context starts afresh.
+_last: _RunLinks | None = None
+
+
+def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport:
+    """Verdicts on every URL of ``seeds``; only URLs this run has not judged are checked."""
+    global _last
+    if _last is None or _last.context is not context:
+        _last = _RunLinks(context)
+    run = _last
+    urls = {
+        url for seed in seeds for link in seed.links if (url := normalise(link.url)) is not None
+    }
+    missing = [url for url in sorted(urls) if url not in run.report.results]
+    if missing:
+        from seedlint.links.cache import CACHE_FOLDER
+        from seedlint.links.options import CheckOptions
+        from seedlint.links.run import check_urls
+
+        settings = context.settings.links
+        folder = context.configuration.root / CACHE_FOLDER if settings.cache else None
+        run.report.merge(check_urls(missing, CheckOptions.of(settings), folder))
+        _say(run)
+    return run.report
+
+
+def _say(run: _RunLinks) -> None:
+    """The run's one line on stderr (as a note): the summary, or the offline warning."""
+    text = run.report.offline_warning() if run.report.offline else run.report.summary()
+    notes = run.context.notes
+    if run.note is None or run.note >= len(notes):
+        run.note = len(notes)
+        notes.append(text)
+    else:
+        notes[run.note] = text
+
+
+def _problems(
+    seeds: Sequence[SeedSummary],
+    context: RunContext,
+    code: str,
+    wanted: Callable[[LinkResult], bool],
+    describe: Callable[[LinkOccurrence, LinkResult], tuple[str, Fix | None]],
+) -> Iterator[CorpusProblem]:
+    results = link_report(seeds, context).results
+    for seed in seeds:
+        for link in seed.links:
+            url = normalise(link.url)
+            result = results.get(url) if url is not None else None
+            if result is None or not wanted(result):
+                continue
+            message, fix = describe(link, result)
+            yield CorpusProblem(
+                seed.path,
+                code,
+                link.begin,
+                link.finish,
+                message,
+                link.line_text,
+                (link.start, link.end),
+                fix,
+                ((link.begin, link.finish),) if fix is not None else (),
+            )
+
+
+def _is_dead(result: LinkResult) -> bool:
+    return result.verdict is Verdict.DEAD
+
+
+def _is_unverifiable(result: LinkResult) -> bool:
+    return result.verdict is Verdict.UNVERIFIABLE
+
+
+def _plain(link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
+    return f"{link.url} {result.detail}", None
+
+
+def _moved(link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
+    assert result.moved_to is not None
+    target = result.moved_to
+    fragment = urlsplit(link.url).fragment
+    if fragment and not urlsplit(target).fragment:
+        target = f"{target}#{fragment}"  # browsers carry the fragment over a redirect
+    message = f"{link.url} redirects permanently ({result.moved_status}) to {target}"
+    if not link.exact or _UNSAFE_IN_FIX.intersection(target):
+        return message, None
+    fix = Fix("unsafe", f"use {target}", (TextEdit(link.start, link.end, target),))
+    return message, fix
+
+
+@corpus_rule("L001", "dead-link", "A link is dead: the server or the network says no.")
+def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
+    """A URL of the seed (front matter `link`, the source line, a `## Links` item) is dead:
+    it answered 404 or 410, or another 4xx/5xx status after the retries, its host does not
+    exist, the connection was refused, the TLS handshake failed, or its redirects loop.
+
+    Why: dead links are the first thing that rots in a reading vault; a seed whose source
+    is gone needs an archived copy or a replacement while one can still be found.
+
+    Example: `https://example.com/post-that-moved returned 404 Not Found`, reported at
+    every place the URL occurs, in every seed that holds it.
+
+    Fix: none automatic. Replace the URL (an archive such as the Wayback Machine often
+    holds the page), or remove the item.
+
+    Answers that say nothing clear (timeouts, 401/403, rate limits, bot walls) are L004,
+    never L001. A machine with no network at all gets one warning that links were not
+    checked, not a dead verdict for each. `--offline` (or `SEEDLINT_OFFLINE=1`) turns the
+    network rules off.
+
+    Options (`[tool.seedlint.links]`): `timeout` (20 s), `connect-timeout` (10 s),
+    `retries` (2), `retry-wait` (1 s, doubling), `max-retry-wait` (60 s),
+    `max-concurrency` (64), `max-per-host` (4), `method` ("get" or "head"), `accept`
+    (`["200..=299"]`), `exclude` (URL regexes), `user-agent`, `allow-private` (false),
+    `cache` (true), `cache-ttl` ("7d"), and `[tool.seedlint.links.hosts."host"]` with
+    `headers` and `max-concurrency`. Loopback, private, link-local and multicast
+    addresses are not requested unless `allow-private = true`.
+    """
+    return _problems(seeds, context, "L001", _is_dead, _plain)
+
+
+@corpus_rule(
+    "L002",
+    "redirected-link",
+    "A link redirects permanently (301/308) to another URL.",
+    Severity.WARNING,
+    fix="unsafe",
+)
+def redirected_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
+    """A URL answers with a permanent redirect (301 or 308) to another URL, and that URL
+    is alive. The site says the old address is gone for good: links to it work until the
+    redirect is dropped, and the seed should name the page where it now lives.
+
+    Example: `http://example.com/post redirects permanently (301) to
+    https://example.com/posts/post`.
+
+    Fix (unsafe, `seedlint fix --unsafe-fixes`): the URL is replaced by the one the
+    permanent redirects lead to (the fragment, if any, is kept). Unsafe because a site
+    may redirect many old pages to its home page: read the diff. Temporary redirects
+    (302, 303, 307) are not reported: they often lead to login or consent pages.
+    """
+    return _problems(seeds, context, "L002", lambda result: result.redirected, _moved)
+
+
+@corpus_rule(
+    "L004",
+    "unverifiable-link",
+    "A link could not be verified: no clear answer after the retries.",
+    Severity.WARNING,
+)
+def unverifiable_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
+    """A URL gave no clear answer after the retries: it timed out, answered 401 or 403,
+    kept answering 429 (or asked to wait longer than `max-retry-wait`), answered 999 or
+    another bot wall (a challenge page), or the connection broke without an answer.
+
+    Why a third outcome: accepting 403 hides dead links, and calling it dead makes CI
+    flaky. Many sites refuse automated requests; the link may well be fine in a browser.
+
+    Fix: none. Open the link in a browser. If a host always answers this way, give it
+    headers (`[tool.seedlint.links.hosts."example.com"] headers = {...}`), a lower
+    `max-concurrency`, or leave it out with `exclude`; or ignore L004 for it with a
+    `<!-- seedlint-disable-line L004 -->` comment.
+    """
+    return _problems(seeds, context, "L004", _is_unverifiable, _plain)
+
+
+RULES = (dead_link, redirected_link, unverifiable_link)

@@ -1,0 +1,223 @@
+"""Real HTTP/1.1 servers on several loopback addresses, for the link checker's tests.
+
+One asyncio loop in a background thread serves every address (127.0.0.1, 127.0.0.2, ...),
+each on its own ephemeral port. A response is scripted by the request's query string, so
+a test's URLs say what they will get:
+
+``status``       status code (default 200)
+``delay``        milliseconds before the response headers are sent
+``location``     the ``Location`` header (redirects)
+``hops``         redirect (``code``, default 301) to the same URL with ``hops`` one less
+``loop``         redirect (``code``) to the path ``loop``, whose ``loop`` points back here
+``retry_after``  the ``Retry-After`` header
+``reset``        the ``X-RateLimit-Reset`` header
+``fail``         the first N requests to this URL get ``fail_status`` (default 503)
+``head``         status answered to HEAD requests (HEAD 405, hosts that only answer GET)
+``drop``         close the connection without answering
+``challenge``    answer 403 with ``cf-mitigated: challenge`` (a bot wall)
+``body``         bytes of body (default 16)
+
+The server records every request (address, method, target) and the largest number of
+requests it had in flight, per address and in all, so that tests and benchmarks observe
+the concurrency limits from the outside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+GET_ONLY = "get-only"
+
+
+@dataclass
+class Stats:
+    requests: list[tuple[str, str, str]] = field(default_factory=list)
+    in_flight: Counter[str] = field(default_factory=Counter)
+    peak: Counter[str] = field(default_factory=Counter)
+    total_in_flight: int = 0
+    total_peak: int = 0
+
+    def count(self, host: str | None = None, path: str | None = None) -> int:
+        return sum(
+            1
+            for address, _method, target in self.requests
+            if (host is None or address == host) and (path is None or urlsplit(target).path == path)
+        )
+
+
+class LoopbackServers:
+    """HTTP servers on ``hosts`` (loopback addresses), started and stopped as one."""
+
+    def __init__(self, hosts: Iterable[str]) -> None:
+        self.hosts = list(hosts)
+        self.ports: dict[str, int] = {}
+        self.stats = Stats()
+        self._failures: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._servers: list[asyncio.base_events.Server] = []
+        self._connections: set[asyncio.Task[None]] = set()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> LoopbackServers:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
+        return self
+
+    async def _start(self) -> None:
+        for host in self.hosts:
+            server = await asyncio.start_server(
+                lambda reader, writer, host=host: self._serve(host, reader, writer),
+                host,
+                0,
+                backlog=1024,
+            )
+            self._servers.append(server)
+            self.ports[host] = server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        async def close() -> None:
+            for server in self._servers:
+                server.close()
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.stats = Stats()
+            self._failures.clear()
+
+    # -- URLs -----------------------------------------------------------------------------
+
+    def url(self, host: str, path: str = "/", **query: object) -> str:
+        """A URL on ``host`` (an address of this server) answering as ``query`` says."""
+        text = f"http://{host}:{self.ports[host]}{path}"
+        if query:
+            text += "?" + urlencode({key: str(value) for key, value in query.items()})
+        return text
+
+    # -- serving --------------------------------------------------------------------------
+
+    async def _serve(
+        self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _version = lines[0].split(" ", 2)
+                headers = {
+                    name.strip().lower(): value.strip()
+                    for name, _, value in (line.partition(":") for line in lines[1:] if line)
+                }
+                length = int(headers.get("content-length", "0"))
+                if length:
+                    await reader.readexactly(length)
+                keep = await self._answer(host, method, target, writer)
+                if not keep or headers.get("connection", "").lower() == "close":
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:
+            pass  # the servers are stopping: a slow answer is simply never sent
+        finally:
+            self._connections.discard(task)
+            writer.close()
+
+    async def _answer(
+        self, host: str, method: str, target: str, writer: asyncio.StreamWriter
+    ) -> bool:
+        query = {key: values[-1] for key, values in parse_qs(urlsplit(target).query).items()}
+        with self._lock:
+            stats = self.stats
+            stats.requests.append((host, method, target))
+            stats.in_flight[host] += 1
+            stats.peak[host] = max(stats.peak[host], stats.in_flight[host])
+            stats.total_in_flight += 1
+            stats.total_peak = max(stats.total_peak, stats.total_in_flight)
+        try:
+            delay = float(query.get("delay", 0)) / 1000
+            if delay:
+                await asyncio.sleep(delay)
+            if "drop" in query:
+                return False
+            status, headers = self._choose(host, method, target, query)
+            size = int(query.get("body", 16))
+            body = b"" if method == "HEAD" else (b"x" * size)
+            reason = http.HTTPStatus(status).phrase if status in _KNOWN else "Whatever"
+            lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {size}"]
+            lines += [f"{name}: {value}" for name, value in headers.items()]
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            await writer.drain()
+            return True
+        finally:
+            with self._lock:
+                stats.in_flight[host] -= 1
+                stats.total_in_flight -= 1
+
+    def _choose(
+        self, host: str, method: str, target: str, query: dict[str, str]
+    ) -> tuple[int, dict[str, str]]:
+        headers: dict[str, str] = {"Content-Type": "text/html"}
+        if "fail" in query:
+            with self._lock:
+                self._failures[(host, target)] += 1
+                seen = self._failures[(host, target)]
+            if seen <= int(query["fail"]):
+                status = int(query.get("fail_status", 503))
+                if "retry_after" in query:
+                    headers["Retry-After"] = query["retry_after"]
+                if "reset" in query:
+                    headers["X-RateLimit-Reset"] = query["reset"]
+                return status, headers
+        if method == "HEAD" and "head" in query:
+            return int(query["head"]), headers
+        path, _, _ = target.partition("?")
+        if int(query.get("hops", 0)) > 0:
+            rest = {**query, "hops": str(int(query["hops"]) - 1)}
+            headers["Location"] = f"{path}?{urlencode(rest)}"
+            return int(query.get("code", 301)), headers
+        if "loop" in query:
+            back = {**query, "loop": path}
+            headers["Location"] = f"{query['loop']}?{urlencode(back)}"
+            return int(query.get("code", 301)), headers
+        if "challenge" in query:
+            headers["cf-mitigated"] = "challenge"
+            return 403, headers
+        status = int(query.get("status", 200))
+        if "location" in query:
+            headers["Location"] = query["location"]
+        if "retry_after" in query:
+            headers["Retry-After"] = query["retry_after"]
+        if "reset" in query:
+            headers["X-RateLimit-Reset"] = query["reset"]
+        return status, headers
+
+
+_KNOWN = {status.value for status in http.HTTPStatus}
+
+
+def closed_port(host: str = "127.0.0.1") -> int:
+    """A port on ``host`` where nothing listens (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+    return port
