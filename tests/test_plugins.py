@@ -187,7 +187,8 @@ def test_a_pip_installed_plugin(site: Site, tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if installed.returncode != 0:
-        pytest.skip(f"pip could not build the plugin offline: {installed.stderr[-300:]}")
+        reason = (installed.stderr.strip().splitlines() or ["?"])[-1]
+        pytest.skip(f"pip could not build the plugin offline (no wheel package?): {reason}")
     shutil.rmtree(project)  # only the installed copy remains importable
     write(tmp_path / "todo.md", seed(BODY.replace("Prose.", "TODO")))
     result = Site(target).run("check", "--offline", "--format", "concise", "todo.md", cwd=tmp_path)
