@@ -187,7 +187,8 @@ def test_a_pip_installed_plugin(site: Site, tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if installed.returncode != 0:
-        reason = (installed.stderr.strip().splitlines() or ["?"])[-1]
+        errors = [line.strip() for line in installed.stderr.splitlines() if "error:" in line]
+        reason = errors[0] if errors else installed.stderr.strip()[-200:]
         pytest.skip(f"pip could not build the plugin offline (no wheel package?): {reason}")
     shutil.rmtree(project)  # only the installed copy remains importable
     write(tmp_path / "todo.md", seed(BODY.replace("Prose.", "TODO")))
