@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,19 +57,38 @@ def _repository_ignores(folder: str) -> list[_Ignore]:
     return found[::-1]
 
 
+#: Told about each folder that cannot be listed: its path and the error.
+FolderError = Callable[[str, OSError], None]
+
+
+def _ignore_folder_error(folder: str, error: OSError) -> None:
+    return None
+
+
 def discover_files(
-    paths: list[str], *, root: Path, skip: list[Path], exclude: list[str]
+    paths: list[str],
+    *,
+    root: Path,
+    skip: list[Path],
+    exclude: list[str],
+    on_folder_error: FolderError = _ignore_folder_error,
 ) -> Iterator[str]:
     """Seed files to lint, each once, in a stable order.
 
     ``skip`` holds folders never walked into (the topics folder); ``exclude`` is globs
-    relative to ``root``. A path given twice, or reached twice, is linted once.
+    relative to ``root``. A path given twice, or reached twice, is linted once. A folder
+    that cannot be listed (permissions) holds no file to report on, so it is passed to
+    ``on_folder_error``, for the caller to say that part of the vault was not linted.
     """
     seen: set[str] = set()
     skipped = {os.path.abspath(folder) for folder in skip}
     for given in paths:
         # Explicit files are always linted, whatever their name.
-        walked = sorted(_walk(given, skipped, root, exclude)) if os.path.isdir(given) else [given]
+        walked = (
+            sorted(_walk(given, skipped, root, exclude, on_folder_error))
+            if os.path.isdir(given)
+            else [given]
+        )
         for path in walked:
             key = os.path.realpath(path)
             if key not in seen:
@@ -77,7 +96,9 @@ def discover_files(
                 yield path
 
 
-def _walk(top: str, skipped: set[str], root: Path, exclude: list[str]) -> Iterator[str]:
+def _walk(
+    top: str, skipped: set[str], root: Path, exclude: list[str], on_error: FolderError
+) -> Iterator[str]:
     ignores = _repository_ignores(top)
     stack: list[tuple[str, list[_Ignore]]] = [(top, ignores)]
     visited: set[tuple[int, int]] = set()
@@ -93,8 +114,10 @@ def _walk(top: str, skipped: set[str], root: Path, exclude: list[str]) -> Iterat
         own = _gitignore(folder)
         active = [*inherited, own] if own is not None else inherited
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            on_error(folder, error)
             continue
         for entry in entries:
             path = entry.path

@@ -71,7 +71,15 @@ def prepare(args: argparse.Namespace) -> Run:
     if args.paths != [STDIN]:
         skip = [configuration.topics_root / "topics"]
         paths = list(
-            discover_files(args.paths, root=configuration.root, skip=skip, exclude=settings.exclude)
+            discover_files(
+                args.paths,
+                root=configuration.root,
+                skip=skip,
+                exclude=settings.exclude,
+                on_folder_error=lambda folder, error: context.notes.append(
+                    f"{folder}: cannot list folder ({error.strerror}): its files were not linted"
+                ),
+            )
         )
     return Run(configuration, context, linter, paths)
 
@@ -113,7 +121,8 @@ def _open_output(path: Path) -> TextIO:
     # As ruff: a report path in a folder not made yet (`reports/seedlint.sarif`) is fine.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
+        # As on stdout: a file name that is not UTF-8 is written as its own bytes.
+        return path.open("w", encoding="utf-8", errors="surrogateescape")
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -26,10 +26,21 @@ def report_document(findings: Sequence[Finding], summary: RunSummary) -> dict[st
     }
 
 
+def _dumps(value: Any, indent: int | None = None) -> str:
+    """JSON text that is always valid UTF-8.
+
+    A file name that is not UTF-8 reaches Python as lone surrogates (PEP 383); written
+    raw they would make the report undecodable. They become JSON escapes (``\\udcff``)
+    instead, from which ``os.fsencode`` gives a Python consumer the real name back.
+    """
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def report_json(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
-    json.dump(report_document(findings, summary), out, indent=2, ensure_ascii=False)
+    out.write(_dumps(report_document(findings, summary), indent=2))
     out.write("\n")
 
 
@@ -37,5 +48,5 @@ def report_jsonl(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
     for finding in findings:
-        out.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+        out.write(_dumps(finding.to_dict()))
         out.write("\n")
