@@ -52,13 +52,19 @@ class LinkCache:
         self._db = connection
 
     @classmethod
-    def open(cls, folder: Path) -> LinkCache | None:
-        """The cache in ``folder``, rebuilt if it is unreadable; None if it cannot be had."""
+    def open(cls, folder: Path, *, create: bool = False) -> LinkCache | None:
+        """The cache in ``folder``, rebuilt if it is unreadable; None if it cannot be had.
+
+        Without ``create``, a missing cache stays missing: a run with nothing to remember
+        (offline, every link dead) leaves no folder behind.
+        """
+        path = folder / FILE_NAME
+        if not create and not path.is_file():
+            return None
         try:
             prepare_folder(folder)
         except OSError:
             return None
-        path = folder / FILE_NAME
         for attempt in range(2):
             try:
                 return cls(_connect(path))

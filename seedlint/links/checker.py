@@ -147,6 +147,7 @@ class Checker:
         self.requests = 0  # HTTP requests sent: retries and redirect hops included
         self._hosts: dict[str, _Host] = {}
         self._unreachable: set[str] = set()
+        self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
         self._slots: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
 
@@ -252,6 +253,14 @@ class Checker:
     # -- one URL, one hop: retries --------------------------------------------------------
 
     async def _request(self, url: str) -> _Answer | LinkResult:
+        """The answer for ``url``, asked once per run: redirect chains often share hops."""
+        pending = self._answers.get(url)
+        if pending is None:
+            pending = asyncio.ensure_future(self._ask(url))
+            self._answers[url] = pending
+        return await asyncio.shield(pending)
+
+    async def _ask(self, url: str) -> _Answer | LinkResult:
         host = host_of(url)
         state = self._host(host)
         attempts = self.options.retries + 1

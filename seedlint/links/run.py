@@ -105,7 +105,10 @@ def check_urls(
         checked, requests, offline = _check_network(wanted, options, progress)
         report.results.update(checked)
         report.requests, report.offline = requests, offline
-        if cache is not None and not offline:
+        worth_keeping = any(result.verdict is Verdict.OK for result in checked.values())
+        if cache is None and worth_keeping:
+            cache = _open_cache(cache_folder, create=True)
+        if cache is not None and worth_keeping:
             cache.put(checked.values(), now, options.cache_ttl)
     if cache is not None:
         cache.close()
@@ -117,12 +120,12 @@ def _still_ok(result: LinkResult, options: CheckOptions) -> bool:
     return result.status is not None and options.accepts(result.status)
 
 
-def _open_cache(folder: Path | None) -> LinkCache | None:
+def _open_cache(folder: Path | None, *, create: bool = False) -> LinkCache | None:
     if folder is None:
         return None
     from seedlint.links.cache import LinkCache
 
-    return LinkCache.open(folder)
+    return LinkCache.open(folder, create=create)
 
 
 def _check_network(

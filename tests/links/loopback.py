@@ -17,9 +17,9 @@ a test's URLs say what they will get:
 ``challenge``    answer 403 with ``cf-mitigated: challenge`` (a bot wall)
 ``body``         bytes of body (default 16)
 
-The server records every request (address, method, target) and the largest number of
-requests it had in flight, per address and in all, so that tests and benchmarks observe
-the concurrency limits from the outside.
+The server records every request (address, method, target, headers, arrival time) and
+the largest number of requests it had in flight, per address and in all, so that tests
+and benchmarks observe the checker's behaviour and limits from the outside.
 """
 
 from __future__ import annotations
@@ -27,43 +27,62 @@ from __future__ import annotations
 import asyncio
 import http
 import socket
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from time import monotonic
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-GET_ONLY = "get-only"
+_KNOWN = {status.value for status in http.HTTPStatus}
+
+
+@dataclass(frozen=True)
+class Request:
+    host: str
+    method: str
+    target: str
+    headers: dict[str, str]
+    at: float  # time.monotonic() when the request arrived
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
 
 
 @dataclass
 class Stats:
-    requests: list[tuple[str, str, str]] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
     in_flight: Counter[str] = field(default_factory=Counter)
     peak: Counter[str] = field(default_factory=Counter)
     total_in_flight: int = 0
     total_peak: int = 0
 
+    def matching(self, host: str | None = None, path: str | None = None) -> list[Request]:
+        return [
+            request
+            for request in self.requests
+            if (host is None or request.host == host) and (path is None or request.path == path)
+        ]
+
     def count(self, host: str | None = None, path: str | None = None) -> int:
-        return sum(
-            1
-            for address, _method, target in self.requests
-            if (host is None or address == host) and (path is None or urlsplit(target).path == path)
-        )
+        return len(self.matching(host, path))
 
 
 class LoopbackServers:
     """HTTP servers on ``hosts`` (loopback addresses), started and stopped as one."""
 
-    def __init__(self, hosts: Iterable[str]) -> None:
+    def __init__(self, hosts: Iterable[str], tls: ssl.SSLContext | None = None) -> None:
         self.hosts = list(hosts)
+        self.tls = tls
         self.ports: dict[str, int] = {}
         self.stats = Stats()
         self._failures: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._servers: list[asyncio.base_events.Server] = []
+        self._servers: list[asyncio.Server] = []
         self._connections: set[asyncio.Task[None]] = set()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -75,12 +94,13 @@ class LoopbackServers:
 
     async def _start(self) -> None:
         for host in self.hosts:
-            server = await asyncio.start_server(
-                lambda reader, writer, host=host: self._serve(host, reader, writer),
-                host,
-                0,
-                backlog=1024,
-            )
+
+            async def serve(
+                reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str = host
+            ) -> None:
+                await self._serve(host, reader, writer)
+
+            server = await asyncio.start_server(serve, host, 0, backlog=1024, ssl=self.tls)
             self._servers.append(server)
             self.ports[host] = server.sockets[0].getsockname()[1]
 
@@ -106,7 +126,8 @@ class LoopbackServers:
 
     def url(self, host: str, path: str = "/", **query: object) -> str:
         """A URL on ``host`` (an address of this server) answering as ``query`` says."""
-        text = f"http://{host}:{self.ports[host]}{path}"
+        scheme = "https" if self.tls is not None else "http"
+        text = f"{scheme}://{host}:{self.ports[host]}{path}"
         if query:
             text += "?" + urlencode({key: str(value) for key, value in query.items()})
         return text
@@ -131,24 +152,28 @@ class LoopbackServers:
                 length = int(headers.get("content-length", "0"))
                 if length:
                     await reader.readexactly(length)
-                keep = await self._answer(host, method, target, writer)
+                request = Request(host, method, target, headers, monotonic())
+                keep = await self._answer(request, writer)
                 if not keep or headers.get("connection", "").lower() == "close":
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
+        except (ssl.SSLError, OSError):
+            pass  # a client refusing our certificate: what the TLS test wants
         except asyncio.CancelledError:
             pass  # the servers are stopping: a slow answer is simply never sent
         finally:
             self._connections.discard(task)
             writer.close()
 
-    async def _answer(
-        self, host: str, method: str, target: str, writer: asyncio.StreamWriter
-    ) -> bool:
-        query = {key: values[-1] for key, values in parse_qs(urlsplit(target).query).items()}
+    async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+        host = request.host
+        query = {
+            key: values[-1] for key, values in parse_qs(urlsplit(request.target).query).items()
+        }
         with self._lock:
             stats = self.stats
-            stats.requests.append((host, method, target))
+            stats.requests.append(request)
             stats.in_flight[host] += 1
             stats.peak[host] = max(stats.peak[host], stats.in_flight[host])
             stats.total_in_flight += 1
@@ -159,9 +184,9 @@ class LoopbackServers:
                 await asyncio.sleep(delay)
             if "drop" in query:
                 return False
-            status, headers = self._choose(host, method, target, query)
+            status, headers = self._choose(request, query)
             size = int(query.get("body", 16))
-            body = b"" if method == "HEAD" else (b"x" * size)
+            body = b"" if request.method == "HEAD" else (b"x" * size)
             reason = http.HTTPStatus(status).phrase if status in _KNOWN else "Whatever"
             lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {size}"]
             lines += [f"{name}: {value}" for name, value in headers.items()]
@@ -173,46 +198,36 @@ class LoopbackServers:
                 stats.in_flight[host] -= 1
                 stats.total_in_flight -= 1
 
-    def _choose(
-        self, host: str, method: str, target: str, query: dict[str, str]
-    ) -> tuple[int, dict[str, str]]:
+    def _choose(self, request: Request, query: dict[str, str]) -> tuple[int, dict[str, str]]:
         headers: dict[str, str] = {"Content-Type": "text/html"}
+        for name, header in (("retry_after", "Retry-After"), ("reset", "X-RateLimit-Reset")):
+            if name in query:
+                headers[header] = query[name]
         if "fail" in query:
             with self._lock:
-                self._failures[(host, target)] += 1
-                seen = self._failures[(host, target)]
+                self._failures[(request.host, request.target)] += 1
+                seen = self._failures[(request.host, request.target)]
             if seen <= int(query["fail"]):
-                status = int(query.get("fail_status", 503))
-                if "retry_after" in query:
-                    headers["Retry-After"] = query["retry_after"]
-                if "reset" in query:
-                    headers["X-RateLimit-Reset"] = query["reset"]
-                return status, headers
-        if method == "HEAD" and "head" in query:
+                return int(query.get("fail_status", 503)), headers
+            headers.pop("Retry-After", None)
+            headers.pop("X-RateLimit-Reset", None)
+        if request.method == "HEAD" and "head" in query:
             return int(query["head"]), headers
-        path, _, _ = target.partition("?")
+        code = int(query.get("code", 301))
         if int(query.get("hops", 0)) > 0:
             rest = {**query, "hops": str(int(query["hops"]) - 1)}
-            headers["Location"] = f"{path}?{urlencode(rest)}"
-            return int(query.get("code", 301)), headers
+            headers["Location"] = f"{request.path}?{urlencode(rest)}"
+            return code, headers
         if "loop" in query:
-            back = {**query, "loop": path}
+            back = {**query, "loop": request.path}
             headers["Location"] = f"{query['loop']}?{urlencode(back)}"
-            return int(query.get("code", 301)), headers
+            return code, headers
         if "challenge" in query:
             headers["cf-mitigated"] = "challenge"
             return 403, headers
-        status = int(query.get("status", 200))
         if "location" in query:
             headers["Location"] = query["location"]
-        if "retry_after" in query:
-            headers["Retry-After"] = query["retry_after"]
-        if "reset" in query:
-            headers["X-RateLimit-Reset"] = query["reset"]
-        return status, headers
-
-
-_KNOWN = {status.value for status in http.HTTPStatus}
+        return int(query.get("status", 200)), headers
 
 
 def closed_port(host: str = "127.0.0.1") -> int:
