@@ -14,6 +14,7 @@ from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, _load_c
 from seedlint.config import ConfigError, Configuration
 from seedlint.context import RunContext
 from seedlint.findings import Finding, Severity
+from seedlint.links import offline_requested
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, load_rules
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
@@ -56,6 +57,8 @@ def prepare(args: argparse.Namespace) -> Run:
         updates["extend_select"] = [*settings.extend_select, *args.extend_select]
     if args.ignore:
         updates["ignore"] = [*settings.ignore, *args.ignore]
+    if getattr(args, "no_cache", False):
+        updates["links"] = {**settings.links.model_dump(), "cache": False}
     try:
         configuration = configuration.with_overrides(updates, "command line")
     except ConfigError as error:
@@ -65,7 +68,8 @@ def prepare(args: argparse.Namespace) -> Run:
     except PluginError as error:
         raise UsageError(str(error)) from None
     context = RunContext(configuration)
-    selection = Selection.build(rules, context, offline=args.offline, network=NETWORK_CODES)
+    offline = args.offline or offline_requested()
+    selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
     linter = Linter(selection, context)
     paths: list[str] = []
     if args.paths != [STDIN]:
