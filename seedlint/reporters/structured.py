@@ -26,14 +26,19 @@ def report_document(findings: Sequence[Finding], summary: RunSummary) -> dict[st
     }
 
 
+#: Characters that JSON leaves raw but `str.splitlines` (and JavaScript) take for line
+#: breaks: escaped, so a `jsonl` line is one finding whatever splits it.
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dumps(value: Any, indent: int | None = None) -> str:
-    """JSON text that is always valid UTF-8.
+    """JSON text that is always valid UTF-8, one line per `jsonl` record.
 
     A file name that is not UTF-8 reaches Python as lone surrogates (PEP 383); written
     raw they would make the report undecodable. They become JSON escapes (``\\udcff``)
     instead, from which ``os.fsencode`` gives a Python consumer the real name back.
     """
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    text = json.dumps(value, indent=indent, ensure_ascii=False).translate(_LINE_SEPARATORS)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

@@ -179,3 +179,15 @@ def test_fix_through_the_cli(tmp_path_factory: pytest.TempPathFactory, data: byt
     except UnreadableFile:
         expected = data
     assert after in (data, expected)
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_a_quoted_line_separator_keeps_one_jsonl_record_a_line(
+    linter: Linter, separator: str
+) -> None:
+    """Found by the fuzzer: S005 quotes the source line, which held a NEL; JSON leaves it
+    raw, and `str.splitlines` (like JavaScript) breaks the record there."""
+    text = seed_text().replace("\n\nhttps://example.org/hostile\n", f"\n\nhttps://x{separator}y\n")
+    rendered = _reports(linter, text.encode())
+    records = [json.loads(line) for line in rendered["jsonl"].splitlines()]
+    assert any(separator in record["message"] for record in records)
