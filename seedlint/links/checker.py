@@ -268,8 +268,6 @@ class Checker:
         loop = asyncio.get_running_loop()
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
-            while (pause := state.resume_at - loop.time()) > 0:
-                await asyncio.sleep(pause)
             if self.resolver.offline:
                 raise NoNetwork(host)
             try:
@@ -312,20 +310,30 @@ class Checker:
         await asyncio.sleep(max(delay, wait or 0.0))
 
     async def _send(self, url: str, host: str, state: _Host) -> _Answer:
-        assert self._client is not None and self._slots is not None
+        assert self._slots is not None
+        loop = asyncio.get_running_loop()
+        async with state.slots:
+            # Waited for with the host's slot held (a paused host is paused for all its
+            # URLs) but no global slot (other hosts go on meanwhile).
+            while (pause := state.resume_at - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            async with self._slots, asyncio.timeout(self._deadline):
+                return await self._exchange(url, self.options.host_headers.get(host))
+
+    async def _exchange(self, url: str, headers: dict[str, str] | None) -> _Answer:
+        """One request: GET streamed and closed after the headers, or HEAD then GET."""
+        assert self._client is not None
         client = self._client
-        headers = self.options.host_headers.get(host)
-        async with state.slots, self._slots, asyncio.timeout(self._deadline):
-            self.requests += 1
-            if self.options.head:
-                answer = _Answer.of(await client.head(url, headers=headers))
-                if answer.status < 400:
-                    return answer
-                self.requests += 1  # HEAD is not trusted with an error: ask with GET
-            async with client.stream("GET", url, headers=headers) as response:
-                answer = _Answer.of(response)
-                await _drain(response)
-            return answer
+        self.requests += 1
+        if self.options.head:
+            answer = _Answer.of(await client.head(url, headers=headers))
+            if answer.status < 400:
+                return answer
+            self.requests += 1  # HEAD is not trusted with an error: ask with GET
+        async with client.stream("GET", url, headers=headers) as response:
+            answer = _Answer.of(response)
+            await _drain(response)
+        return answer
 
     @property
     def _deadline(self) -> float:

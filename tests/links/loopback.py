@@ -11,6 +11,7 @@ a test's URLs say what they will get:
 ``loop``         redirect (``code``) to the path ``loop``, whose ``loop`` points back here
 ``retry_after``  the ``Retry-After`` header
 ``reset``        the ``X-RateLimit-Reset`` header
+``remaining``    the ``X-RateLimit-Remaining`` header
 ``fail``         the first N requests to this URL get ``fail_status`` (default 503)
 ``head``         status answered to HEAD requests (HEAD 405, hosts that only answer GET)
 ``drop``         close the connection without answering
@@ -36,6 +37,11 @@ from time import monotonic
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 _KNOWN = {status.value for status in http.HTTPStatus}
+_HEADERS = (
+    ("retry_after", "Retry-After"),
+    ("reset", "X-RateLimit-Reset"),
+    ("remaining", "X-RateLimit-Remaining"),
+)
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,7 @@ class LoopbackServers:
 
     def _choose(self, request: Request, query: dict[str, str]) -> tuple[int, dict[str, str]]:
         headers: dict[str, str] = {"Content-Type": "text/html"}
-        for name, header in (("retry_after", "Retry-After"), ("reset", "X-RateLimit-Reset")):
+        for name, header in _HEADERS:
             if name in query:
                 headers[header] = query[name]
         if "fail" in query:
@@ -209,8 +215,8 @@ class LoopbackServers:
                 seen = self._failures[(request.host, request.target)]
             if seen <= int(query["fail"]):
                 return int(query.get("fail_status", 503)), headers
-            headers.pop("Retry-After", None)
-            headers.pop("X-RateLimit-Reset", None)
+            for _, header in _HEADERS:
+                headers.pop(header, None)
         if request.method == "HEAD" and "head" in query:
             return int(query["head"]), headers
         code = int(query.get("code", 301))
