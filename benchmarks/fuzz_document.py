@@ -108,8 +108,10 @@ def _seconds(argv: list[str], default: float) -> float:
 
 def run_atheris(argv: list[str]) -> None:
     assert atheris is not None
-    given_corpus = [a for a in argv[1:] if not a.startswith("-")]
-    if not given_corpus:  # libFuzzer reads seeds from the folders it is given
+    # libFuzzer grows the first folder it is given and only reads the others: the seeds
+    # go last, so that a long run's own corpus (first) is kept and reused.
+    replaying = any(Path(a).is_file() for a in argv[1:] if not a.startswith("-"))
+    if not replaying:
         argv = [*argv, str(seed_corpus())]
     if not any(a.startswith("-max_len=") for a in argv):
         argv = [*argv, "-max_len=8192"]
