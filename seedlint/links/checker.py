@@ -144,7 +144,9 @@ class Checker:
         self.on_done = on_done
         self.resolver = Resolver(options.connect_timeout)
         self.backend = GuardedBackend(self.resolver, allow_private=options.allow_private)
-        self.requests = 0  # HTTP requests sent: retries and redirect hops included
+        # Requests that reached a server (retries, redirect hops and HEAD+GET included);
+        # URLs refused by the guard or the resolver are not requests.
+        self.requests = 0
         self._hosts: dict[str, _Host] = {}
         self._unreachable: set[str] = set()
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
@@ -274,7 +276,14 @@ class Checker:
                 answer = await self._send(url, host, state)
             except (NoNetwork, asyncio.CancelledError):
                 raise
+            except (PrivateAddress, UnknownHost, LookupFailed) as error:
+                retry, result = self._failure(url, error)  # refused before any request
+                if retry and not last:
+                    await self._pause(attempt, None)
+                    continue
+                return result
             except Exception as error:
+                self.requests += 1
                 retry, result = self._failure(url, error)
                 if retry and not last:
                     await self._pause(attempt, None)
@@ -282,6 +291,7 @@ class Checker:
                 if attempt > 1 and result.verdict is not Verdict.SKIPPED:
                     result = replace(result, detail=f"{result.detail} (after {attempt} attempts)")
                 return result
+            self.requests += 1
             answer = replace(answer, attempts=attempt)
             wait = answer.asks_to_wait()
             if answer.rate_limited:
@@ -324,7 +334,6 @@ class Checker:
         """One request: GET streamed and closed after the headers, or HEAD then GET."""
         assert self._client is not None
         client = self._client
-        self.requests += 1
         if self.options.head:
             answer = _Answer.of(await client.head(url, headers=headers))
             if answer.status < 400:
