@@ -1,0 +1,154 @@
+"""The link cache: what it keeps, for how long, and that it survives sharing and damage."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from seedlint.links.cache import FILE_NAME, LinkCache
+from seedlint.links.result import LinkResult, Verdict
+from tests.links.conftest import Vault
+from tests.links.loopback import LoopbackServers
+
+H1 = "127.0.0.1"
+
+
+def _cache_file(vault: Vault) -> Path:
+    return vault.root / ".seedlint_cache" / FILE_NAME
+
+
+def test_a_warm_run_makes_no_request_for_cached_urls(web: LoopbackServers, vault: Vault):
+    moved = web.url(H1, "/old", status=301, location="/new")
+    vault.seed("a.md", web.url(H1, "/ok"), [moved])
+    cold = vault.lint()
+    assert cold.codes() == ["L002"]
+    assert web.stats.count() == 3
+    web.reset()
+    warm = vault.lint()
+    assert web.stats.requests == []
+    assert [(f.code, f.message, f.fix) for f in warm.findings] == [
+        (f.code, f.message, f.fix) for f in cold.findings
+    ]
+    assert warm.notes[0].startswith("links: 2 checked (2 from cache): 0 dead, 1 redirected")
+    assert (vault.root / ".seedlint_cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_failures_are_never_cached(web: LoopbackServers, vault: Vault):
+    vault.seed(
+        "a.md",
+        web.url(H1, "/ok"),
+        [
+            web.url(H1, "/dead", status=404),
+            web.url(H1, "/busy", status=429, retry_after=0),
+            web.url(H1, "/down", status=503),
+            web.url(H1, "/wall", status=403),
+        ],
+    )
+    vault.lint(retries=0)
+    web.reset()
+    again = vault.lint(retries=0)
+    assert sorted(r.path for r in web.stats.requests) == ["/busy", "/dead", "/down", "/wall"]
+    assert again.codes().count("L001") == 2
+    with sqlite3.connect(_cache_file(vault)) as db:
+        rows = [row[0] for row in db.execute("SELECT url FROM links")]
+    assert rows == [web.url(H1, "/ok")]
+
+
+def test_no_cache_bypasses_it_both_ways(web: LoopbackServers, vault: Vault):
+    vault.seed("a.md", web.url(H1, "/ok"))
+    vault.lint(cache=False)
+    assert not (vault.root / ".seedlint_cache").exists()
+    vault.lint()
+    web.reset()
+    vault.lint(cache=False)
+    assert web.stats.count(H1, "/ok") == 1
+
+
+def test_entries_expire_after_the_ttl(web: LoopbackServers, vault: Vault):
+    vault.seed("a.md", web.url(H1, "/ok"))
+    vault.lint()
+    web.reset()
+    vault.lint(**{"cache-ttl": 0})
+    assert web.stats.count(H1, "/ok") == 1
+    web.reset()
+    vault.lint(**{"cache-ttl": "1h"})
+    assert web.stats.requests == []
+
+
+def test_a_cached_status_no_longer_accepted_is_asked_again(web: LoopbackServers, vault: Vault):
+    vault.seed("a.md", web.url(H1, "/created", status=201))
+    vault.lint()
+    web.reset()
+    run = vault.lint(accept=[200])
+    assert web.stats.count(H1, "/created") == 1
+    assert run.codes() == ["L001", "L001"]
+
+
+def test_nothing_to_keep_leaves_no_folder(web: LoopbackServers, vault: Vault):
+    vault.seed("a.md", web.url(H1, "/dead", status=404))
+    vault.lint()
+    assert not (vault.root / ".seedlint_cache").exists()
+
+
+def test_a_corrupt_cache_is_rebuilt(web: LoopbackServers, vault: Vault):
+    vault.seed("a.md", web.url(H1, "/ok"))
+    vault.lint()
+    path = _cache_file(vault)
+    path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    web.reset()
+    assert vault.lint().findings == []
+    assert web.stats.count(H1, "/ok") == 1
+    web.reset()
+    vault.lint()
+    assert web.stats.requests == []
+
+
+def test_the_cache_is_wal_and_versioned(tmp_path: Path):
+    cache = LinkCache.open(tmp_path, create=True)
+    assert cache is not None
+    ok = LinkResult("http://example.test/", Verdict.OK, "returned 200", 200)
+    cache.put([ok], now=1000.0, ttl=60)
+    assert (
+        cache.get(["http://example.test/"], ttl=60, now=1059.0)["http://example.test/"].status
+        == 200
+    )
+    assert cache.get(["http://example.test/"], ttl=60, now=1061.0) == {}
+    cache.close()
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+_WRITER = """
+import sys, time
+from pathlib import Path
+from seedlint.links.cache import LinkCache
+from seedlint.links.result import LinkResult, Verdict
+folder, worker = Path(sys.argv[1]), int(sys.argv[2])
+for round in range(20):
+    cache = LinkCache.open(folder, create=True)
+    assert cache is not None, "cache could not be opened"
+    urls = [f"http://example.test/{worker}/{round}/{n}" for n in range(50)]
+    cache.get(urls, ttl=3600, now=time.time())
+    cache.put([LinkResult(u, Verdict.OK, "returned 200", 200) for u in urls], time.time(), 3600)
+    cache.close()
+"""
+
+
+def test_concurrent_processes_share_the_cache(tmp_path: Path):
+    """pre-commit runs hooks in parallel: several processes read and write at once."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(tmp_path), str(worker)], stderr=subprocess.PIPE
+        )
+        for worker in range(4)
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=120)
+        assert worker.returncode == 0, errors.decode()
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM links").fetchone()[0] == 4 * 20 * 50
