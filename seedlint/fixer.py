@@ -306,7 +306,7 @@ class Fixer:
             finding,
             fix=None,
             edit_positions=(),
-            message=f"{finding.message} (not fixed: it names codes this run does not check)",
+            message=f"{finding.message} (not fixed: only the whole run can tell it is unused)",
         )
 
     def _judgeable(self, suppression: Suppression) -> bool:
