@@ -243,13 +243,11 @@ class Linted:
 def detach(result: FileResult) -> FileResult:
     """A copy of a file's result that `Linter.finish` can mutate (it appends findings,
     marks suppressions used and drops the document) without touching the original."""
-    return FileResult(
-        result.path,
-        list(result.findings),
-        result.summary,
-        [dataclasses.replace(s, used=set(s.used)) for s in result.suppressions],
-        result.document,
-        list(result.errors),
+    return dataclasses.replace(
+        result,
+        findings=list(result.findings),
+        suppressions=[dataclasses.replace(s, used=set(s.used)) for s in result.suppressions],
+        errors=list(result.errors),
     )
 
 
