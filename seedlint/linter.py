@@ -59,6 +59,22 @@ class Selection:
         return cls(rules, frozenset(enabled), severities)
 
 
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """Positions of the few offsets `finish` still needs (suppression comments, for X001)
+    once the document is gone: a whole run never holds more than one file's text."""
+
+    path: str
+    positions: dict[int, Position]
+    line_texts: dict[int, str]
+
+    def position(self, offset: int) -> Position:
+        return self.positions[offset]
+
+    def line_text(self, line: int) -> str:
+        return self.line_texts[line]
+
+
 @dataclass
 class FileResult:
     path: str
@@ -68,6 +84,8 @@ class FileResult:
     document: Document | None = None
     # One line per rule that crashed on this file; the CLI prints them and exits 2.
     errors: list[str] = field(default_factory=list)
+    # Stand-in for `document` in `finish` when the document was released early.
+    anchors: Anchors | None = None
 
 
 def _display(path: str) -> str:
@@ -112,6 +130,10 @@ class Linter:
     def lint_path(self, path: str, data: bytes | None = None) -> FileResult:
         shown = _display(path)
         try:
+            if data is not None and len(data) > self.context.settings.max_file_size:
+                # Standard input has no size to look at first: the same limit, once read.
+                limit = self.context.settings.max_file_size
+                raise UnreadableFile(f"file too large ({len(data)} bytes, limit {limit})")
             document = parse(shown, self.read(path) if data is None else data)
         except UnreadableFile as error:
             return FileResult(shown, self._unreadable(shown, str(error)), None)
@@ -148,17 +170,18 @@ class Linter:
             for finding in findings
             if not is_suppressed(suppressions, finding.code, finding.line)
         ]
-        return FileResult(document.path, kept, _summarise(document), suppressions, document, errors)
+        anchors = _anchors(document, suppressions) if suppressions else None
+        return FileResult(
+            document.path, kept, _summarise(document), suppressions, document, errors, anchors
+        )
 
-    def _finding(self, document: Document, problem: Problem) -> Finding:
-        begin = document.lines.position(problem.start)
-        finish = document.lines.position(problem.end)
+    def _finding(self, document: Document | Anchors, problem: Problem) -> Finding:
+        locate = document.lines.position if isinstance(document, Document) else document.position
+        begin = locate(problem.start)
+        finish = locate(problem.end)
         edits: tuple[tuple[Position, Position], ...] = ()
         if problem.fix is not None:
-            edits = tuple(
-                (document.lines.position(edit.start), document.lines.position(edit.end))
-                for edit in problem.fix.edits
-            )
+            edits = tuple((locate(edit.start), locate(edit.end)) for edit in problem.fix.edits)
         return Finding(
             document.path,
             begin.line,
@@ -181,35 +204,47 @@ class Linter:
 
     # -- the whole run --------------------------------------------------------------------
 
-    def finish(self, results: list[FileResult]) -> None:
-        """Add cross-file findings, then report suppressions that suppressed nothing."""
+    def corpus_problems(
+        self, rule: CorpusRule, summaries: Sequence[SeedSummary]
+    ) -> list[CorpusProblem]:
+        try:
+            return list(rule.check_corpus(summaries, self.context))
+        except Exception as error:  # reported like a crashing file rule
+            self.errors.append(_crash(rule, "the run", error))
+            return []
+
+    def finish(
+        self, results: list[FileResult], corpus: Sequence[CorpusProblem] | None = None
+    ) -> None:
+        """Add cross-file findings (``corpus``: already computed, e.g. from the cache),
+        then report suppressions that suppressed nothing."""
         by_path = {result.path: result for result in results}
-        summaries = [result.summary for result in results if result.summary is not None]
-        for rule in self.corpus_rules:
-            try:
-                found = list(rule.check_corpus(summaries, self.context))
-            except Exception as error:  # reported like a crashing file rule
-                self.errors.append(_crash(rule, "the run", error))
+        if corpus is None:
+            summaries = [result.summary for result in results if result.summary is not None]
+            corpus = [
+                problem
+                for rule in self.corpus_rules
+                for problem in self.corpus_problems(rule, summaries)
+            ]
+        for problem in corpus:
+            if problem.code not in self.selection.enabled:
                 continue
-            for problem in found:
-                if problem.code not in self.selection.enabled:
-                    continue
-                result = by_path.get(problem.path)
-                if result is None or any(
-                    problem.code.startswith(prefix)
-                    for prefix in self._per_file_ignores(problem.path)
-                ):
-                    continue
-                finding = self._corpus_finding(problem)
-                if not is_suppressed(result.suppressions, finding.code, finding.line):
-                    result.findings.append(finding)
+            result = by_path.get(problem.path)
+            if result is None or any(
+                problem.code.startswith(prefix) for prefix in self._per_file_ignores(problem.path)
+            ):
+                continue
+            finding = self._corpus_finding(problem)
+            if not is_suppressed(result.suppressions, finding.code, finding.line):
+                result.findings.append(finding)
         if "X001" in self.selection.enabled:
             for result in results:
-                if result.document is None or not result.suppressions:
+                source = result.document or result.anchors
+                if source is None or not result.suppressions:
                     continue
                 stale = unused(result.suppressions, self.selection.enabled, self.selection.rules)
                 for unused_problem in stale:
-                    result.findings.append(self._finding(result.document, unused_problem))
+                    result.findings.append(self._finding(source, unused_problem))
         for result in results:
             result.findings.sort(key=Finding.sort_key)
             result.document = None  # the text is no longer needed: let it go
@@ -240,6 +275,16 @@ class Linter:
 
 def _crash(rule: Rule, path: str, error: Exception) -> str:
     return f"rule {rule.code} ({rule.name}) crashed on {path}: {type(error).__name__}: {error}"
+
+
+def _anchors(document: Document, suppressions: list[Suppression]) -> Anchors:
+    offsets: set[int] = set()
+    for suppression in suppressions:
+        removal = suppression.removal
+        offsets.update((suppression.start, suppression.end, removal.start, removal.end))
+    positions = {offset: document.lines.position(offset) for offset in offsets}
+    lines = {position.line: document.line_text(position.line) for position in positions.values()}
+    return Anchors(document.path, positions, lines)
 
 
 def _summarise(document: Document) -> SeedSummary:

@@ -94,7 +94,12 @@ def lint(run: Run, args: argparse.Namespace) -> list[FileResult]:
         results = [run.linter.lint_path(name, sys.stdin.buffer.read())]
         run.linter.finish(results)
         return results
-    return run.linter.run(run.paths)
+    from seedlint.parallel import cache_for, check_files
+
+    no_cache = getattr(args, "no_cache", False)
+    cache = None if no_cache else cache_for(run.linter, run.configuration.root)
+    jobs = getattr(args, "jobs", 0)
+    return check_files(run.linter, run.paths, jobs=jobs, cache=cache, volatile=NETWORK_CODES)
 
 
 def exit_code(findings: list[Finding], args: argparse.Namespace) -> int:

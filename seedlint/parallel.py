@@ -1,0 +1,457 @@
+"""Check many files: cached results first, the rest in a process pool when it pays.
+
+The results come back in the order of the paths, whatever process linted a file and
+whenever it finished, so a report is byte-identical to a serial run's. Each document is
+dropped as soon as its findings exist: a run holds findings and small per-file summaries,
+never the vault's text.
+
+Workers are forked from the ready linter where the platform allows it (nothing is
+imported or configured twice); elsewhere each worker rebuilds the linter from the
+configuration and the selection. A pool that cannot start, or breaks, falls back to
+linting in this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import BrokenExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seedlint.cache import (
+    CacheMiss,
+    CorpusRow,
+    Dependencies,
+    Entry,
+    Recorder,
+    ResultCache,
+    Row,
+    Validator,
+    dependencies_of,
+    digest,
+    open_for,
+    pack,
+    result_of,
+    stat_signature,
+    summary_of,
+    unpack,
+)
+from seedlint.document import UnreadableFile
+from seedlint.linter import FileResult, Linter
+from seedlint.rule import CorpusProblem, CorpusRule, SeedSummary
+
+#: Below this many files to lint, starting workers costs more than it saves.
+MIN_PARALLEL_FILES = 200
+#: Files per task sent to a worker: enough to amortise the round trip.
+MAX_CHUNK = 128
+_DAY_NS = 24 * 3600 * 1_000_000_000
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def workers_for(jobs: int, files: int) -> int:
+    """Processes for ``files`` files: ``jobs`` (0: one per core), but 1 for a few files."""
+    wanted = jobs if jobs > 0 else available_cores()
+    if wanted <= 1 or files < MIN_PARALLEL_FILES:
+        return 1
+    return min(wanted, files // (MIN_PARALLEL_FILES // 2))
+
+
+def _display(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+@dataclass(frozen=True, slots=True)
+class Linted:
+    """One file linted. From a worker only ``entry`` travels (encoded once, then stored
+    as is); in this process the objects are used directly. ``signature`` is None when the
+    result must not be cached (an unreadable file, a crashed rule)."""
+
+    index: int
+    result: FileResult | None
+    dependencies: Dependencies | None
+    entry: Entry | None
+    signature: str | None
+    digest: bytes
+    checked_ns: int
+    has_topics: bool
+
+    def unpacked(self, display: str) -> tuple[FileResult, list[str]]:
+        if self.result is not None:
+            assert self.dependencies is not None
+            return self.result, self.dependencies.notes
+        assert self.entry is not None
+        result, notes = result_of(display, self.entry.result)
+        if self.entry.summary is not None:
+            result.summary = summary_of(display, self.entry.summary)
+        return result, notes
+
+
+def lint_one(
+    linter: Linter, recorder: Recorder, index: int, path: str, *, encode: bool, local: bool
+) -> Linted:
+    """Lint ``path``, recording what it depended on; the document dies with this call."""
+    signature: str | None = None
+    data: bytes | None = None
+    checked_ns = time.time_ns()
+    try:
+        signature = stat_signature(os.stat(path))
+        data = linter.read(path)
+    except (OSError, UnreadableFile):
+        signature = None  # lint_path reports why (E001); nothing to cache
+    with recorder.file() as dependencies:
+        result = linter.lint_path(path, data)
+    result.document = None
+    if result.errors or data is None:
+        signature = None
+    entry = Entry.of(result, dependencies) if encode else None
+    data_digest = digest(data) if data is not None else b""
+    topics = bool(dependencies.topics)
+    if local:
+        return Linted(
+            index, result, dependencies, entry, signature, data_digest, checked_ns, topics
+        )
+    return Linted(index, None, None, entry, signature, data_digest, checked_ns, topics)
+
+
+# -- workers -------------------------------------------------------------------------------
+
+_worker: tuple[Linter, Recorder] | None = None
+
+
+def _lint_chunk(chunk: Sequence[tuple[int, str]]) -> list[Linted]:
+    assert _worker is not None, "worker state missing"
+    linter, recorder = _worker
+    return [
+        lint_one(linter, recorder, index, path, encode=True, local=False) for index, path in chunk
+    ]
+
+
+def _init_spawned(state: tuple[Any, ...]) -> None:  # pragma: no cover - macOS / Windows
+    """Rebuild the linter in a worker that was not forked from the main process."""
+    global _worker
+    from seedlint.context import RunContext
+    from seedlint.linter import Selection
+    from seedlint.registry import load_rules
+
+    configuration, enabled, severities, today = state
+    context = RunContext(configuration, today=today)
+    linter = Linter(Selection(load_rules(), enabled, severities), context)
+    _worker = (linter, Recorder(context))
+
+
+def _chunks(items: list[tuple[int, str]], workers: int) -> Iterator[list[tuple[int, str]]]:
+    size = max(8, min(MAX_CHUNK, len(items) // (workers * 8) or 1))
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in_pool(
+    linter: Linter, recorder: Recorder, items: list[tuple[int, str]], workers: int
+) -> Iterator[Linted]:
+    """Lint ``items`` in ``workers`` processes, yielding results in the items' order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _worker
+    if "fork" in multiprocessing.get_all_start_methods():
+        _worker = (linter, recorder)
+        recorder.topics.index  # noqa: B018 - scanned once here rather than in each worker
+        gc.freeze()  # forked workers share the parent's objects instead of copying them
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    else:  # pragma: no cover - macOS / Windows
+        selection = linter.selection
+        state = (linter.context.configuration, selection.enabled, selection.severities)
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_spawned,
+            initargs=((*state, recorder.today),),
+        )
+    try:
+        for linted in pool.map(_lint_chunk, _chunks(items, workers)):
+            yield from linted
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _worker = None
+        gc.unfreeze()
+
+
+def _lint_all(
+    linter: Linter, recorder: Recorder, items: list[tuple[int, str]], jobs: int, encode: bool
+) -> Iterator[Linted]:
+    workers = workers_for(jobs, len(items))
+    done = 0
+    if workers > 1:
+        try:
+            for linted in _in_pool(linter, recorder, items, workers):
+                done += 1
+                yield linted
+        except (OSError, ImportError, BrokenExecutor):
+            pass  # no pool here (or a worker died): what is left is linted in this process
+    for index, path in items[done:]:
+        yield lint_one(linter, recorder, index, path, encode=encode, local=True)
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+class _Run:
+    """The state of one `check_files` call."""
+
+    def __init__(
+        self, linter: Linter, paths: Sequence[str], cache: ResultCache | None, jobs: int
+    ) -> None:
+        self.linter = linter
+        self.paths = paths
+        self.cache = cache if cache is not None and cache.usable else None
+        self.jobs = jobs
+        self.recorder = Recorder(linter.context)
+        self.validator = Validator(self.recorder)
+        count = len(paths)
+        self.results: list[FileResult | None] = [None] * count
+        self.notes: list[list[str]] = [[] for _ in range(count)]
+        self.identities: list[bytes] = [b""] * count
+        self.hits: dict[int, Row] = {}
+        self.limit = linter.context.settings.max_file_size
+        self.now = time.time_ns()
+
+    # Cached results ---------------------------------------------------------------------
+
+    def _fresh_row(self, row: Row, path: str) -> tuple[bool, bool]:
+        """Whether ``path`` still has the bytes ``row`` was made from (by stat, else by
+        hashing them), and whether the row needs new stamps (it was hashed, or last
+        stamped as used over a day ago)."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            return False, False
+        signature = stat_signature(status)
+        if row.stat_trusted(signature, status.st_ctime_ns):
+            return True, row.used_ns < self.now - _DAY_NS
+        if status.st_size > self.limit:
+            return False, False
+        checked_ns = time.time_ns()
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(self.limit + 1)
+        except OSError:
+            return False, False
+        if digest(data) != row.digest:
+            return False, False
+        row.signature, row.checked_ns = signature, checked_ns
+        return True, True
+
+    def _accept(self, index: int, row: Row) -> bool:
+        try:
+            result, notes = result_of(_display(self.paths[index]), row.result)
+        except (CacheMiss, ValueError, TypeError):
+            return False
+        self.results[index] = result
+        self.notes[index] = notes
+        self.identities[index] = row.digest
+        self.hits[index] = row
+        return True
+
+    def from_cache(self) -> list[tuple[int, str]]:
+        """Use every row that still holds; the (index, path) of the files to lint."""
+        misses: list[tuple[int, str]] = []
+        if self.cache is None:
+            return list(enumerate(self.paths))
+        cache, validator = self.cache, self.validator
+        replay: list[tuple[int, Row]] = []
+        for index, path in enumerate(self.paths):
+            row = cache.row(os.path.abspath(path))
+            fresh, restamp = self._fresh_row(row, path) if row is not None else (False, False)
+            if row is None or not fresh:
+                misses.append((index, path))
+            elif validator.needs_replay(row.topics, row.today):
+                replay.append((index, row))
+            elif not self._accept(index, row):
+                misses.append((index, path))
+            elif restamp:
+                row.used_ns = self.now
+                cache.stamp(row)
+        if replay:
+            blobs = cache.column("dependencies", [row for _, row in replay])
+            for index, row in replay:
+                if self._replayed(row, blobs) and self._accept(index, row):
+                    cache.stamp(row)
+                else:
+                    misses.append((index, self.paths[index]))
+            misses.sort()
+        return misses
+
+    def _replayed(self, row: Row, blobs: dict[str, bytes | None]) -> bool:
+        if row.path not in blobs:
+            return False
+        try:
+            dependencies = dependencies_of(blobs[row.path])
+        except CacheMiss:
+            return False
+        if not self.validator.holds(dependencies):
+            return False
+        row.topics, row.today = self.validator.stamps(dependencies)
+        row.used_ns = self.now
+        return True
+
+    # Linting ------------------------------------------------------------------------------
+
+    def lint(self, items: list[tuple[int, str]]) -> None:
+        cache = self.cache
+        for linted in _lint_all(self.linter, self.recorder, items, self.jobs, cache is not None):
+            index = linted.index
+            result, notes = linted.unpacked(_display(self.paths[index]))
+            self.results[index] = result
+            self.notes[index] = notes
+            self.identities[index] = linted.digest or b"-"
+            self.hits.pop(index, None)
+            if cache is not None and linted.signature is not None and linted.entry is not None:
+                topics = self.validator.topics if linted.has_topics else ""
+                cache.put(
+                    os.path.abspath(self.paths[index]),
+                    linted.signature,
+                    linted.digest,
+                    linted.checked_ns,
+                    topics,
+                    self.validator.today,
+                    linted.entry,
+                )
+
+    # Cross-file rules ----------------------------------------------------------------------
+
+    def _summaries(self) -> list[SeedSummary]:
+        """Every file's summary: cached files' read now, files whose row vanished or is
+        damaged linted again."""
+        if self.hits and self.cache is not None:
+            blobs = self.cache.column("summary", list(self.hits.values()))
+            again: list[tuple[int, str]] = []
+            for index, row in self.hits.items():
+                blob = blobs.get(row.path, b"")
+                result = self.results[index]
+                assert result is not None
+                try:
+                    if blob == b"":
+                        raise CacheMiss("row rewritten by another process")
+                    if blob is not None:
+                        result.summary = summary_of(result.path, blob)
+                except CacheMiss:
+                    again.append((index, self.paths[index]))
+            if again:
+                self.lint(again)
+            self.hits = {}
+        return [result.summary for result in self.results if result and result.summary]
+
+    def _inputs(self) -> bytes:
+        hasher = hashlib.blake2b(digest_size=16)
+        for path, identity in zip(self.paths, self.identities, strict=True):
+            hasher.update(_display(path).encode("utf-8", "surrogateescape") + b"\0" + identity)
+        return hasher.digest()
+
+    def _cached_corpus(self, inputs: bytes) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
+        if self.cache is None:
+            raise CacheMiss("no cache")
+        row = self.cache.corpus()
+        if row is None or row.inputs != inputs:
+            raise CacheMiss("other inputs")
+        if self.validator.needs_replay(row.topics, row.today) and not self.validator.holds(
+            dependencies_of(row.dependencies)
+        ):
+            raise CacheMiss("other answers")
+        problems, notes = unpack(row.problems)
+        if not isinstance(problems, dict):
+            raise CacheMiss("damaged")
+        return problems, notes
+
+    def corpus(self, volatile: frozenset[str]) -> list[CorpusProblem]:
+        """Cross-file problems. Rules outside ``volatile`` (the network ones) are a pure
+        function of the summaries: when no file changed, their last answer is reused
+        without reading a single summary."""
+        linter = self.linter
+        rules = linter.corpus_rules
+        if not rules:
+            return []
+        stable = [rule for rule in rules if rule.code not in volatile]
+        changing = [rule for rule in rules if rule.code in volatile]
+        found: dict[str, list[CorpusProblem]] = {}
+        said: list[str] = []
+        inputs = self._inputs()
+        try:
+            found, said = self._cached_corpus(inputs) if stable else ({}, [])
+        except (CacheMiss, ValueError, TypeError):
+            found, said = self._run_stable(stable, inputs)
+        if changing:
+            summaries = self._summaries()
+            for rule in changing:
+                found[rule.code] = linter.corpus_problems(rule, summaries)
+        context_notes = linter.context.notes
+        context_notes.extend(note for note in said if note not in context_notes)
+        return [problem for rule in rules for problem in found.get(rule.code, [])]
+
+    def _run_stable(
+        self, rules: list[CorpusRule], inputs: bytes
+    ) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
+        summaries = self._summaries()
+        inputs = self._inputs()  # a file linted again for its summary has a new identity
+        crashes = len(self.linter.errors)
+        found: dict[str, list[CorpusProblem]] = {}
+        with self.recorder.file() as dependencies:
+            for rule in rules:
+                found[rule.code] = self.linter.corpus_problems(rule, summaries)
+        if self.cache is not None and len(self.linter.errors) == crashes:
+            topics, today = self.validator.stamps(dependencies)
+            questions = (dependencies.topics, dependencies.dates)
+            self.cache.put_corpus(
+                CorpusRow(
+                    inputs,
+                    topics,
+                    today,
+                    pack((found, dependencies.notes)),
+                    pack(questions) if any(questions) else None,
+                )
+            )
+        return found, dependencies.notes
+
+    def finish(self, volatile: frozenset[str]) -> list[FileResult]:
+        said = self.linter.context.notes
+        for notes in self.notes:  # in path order, however the files were linted
+            said.extend(note for note in notes if note not in said)
+        problems = self.corpus(volatile)
+        if self.cache is not None:
+            self.cache.save()
+        results = [result for result in self.results if result is not None]
+        self.linter.finish(results, corpus=problems)
+        return results
+
+
+def check_files(
+    linter: Linter,
+    paths: Sequence[str],
+    *,
+    jobs: int = 0,
+    cache: ResultCache | None = None,
+    volatile: frozenset[str] = frozenset(),
+) -> list[FileResult]:
+    """Lint ``paths`` and finish the run (cross-file rules, X001), in the paths' order.
+
+    With a usable ``cache``, files whose results still hold come from it, the others are
+    linted (in ``jobs`` processes; 0: one per core) and stored. Cross-file rules not in
+    ``volatile`` are reused from the cache when no file changed.
+    """
+    run = _Run(linter, paths, cache, jobs)
+    run.lint(run.from_cache())
+    return run.finish(volatile)
+
+
+def cache_for(linter: Linter, root: Path) -> ResultCache:
+    return open_for(linter, root)
