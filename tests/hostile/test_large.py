@@ -104,3 +104,25 @@ def test_the_limit_is_configurable(vault: Path, capsys: pytest.CaptureFixture[st
     assert finding["message"] == (
         f"cannot read: file too large ({len(small) + 1} bytes, limit {len(small)})"
     )
+
+
+def test_the_limit_holds_for_standard_input(tmp_path: Path) -> None:
+    """`-` has no size to stat: the limit applies once read, before any parsing."""
+    (tmp_path / "seedlint.toml").write_text("max-file-size = 1000\n", encoding="utf-8")
+    for command in (["check", "--offline"], ["fix", "--offline"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "seedlint", *command, "--format", "concise", "-"],
+            input=seed_bytes(),
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        report = (done.stdout if command[0] == "check" else done.stderr).decode()
+        assert done.returncode == 1, done.stderr
+        assert (
+            f"-:1:1: E001 cannot read: file too large ({len(seed_bytes())} bytes, limit 1000)"
+            in report
+        )
+        if command[0] == "fix":
+            assert done.stdout == seed_bytes()  # the editor gets its buffer back unchanged
