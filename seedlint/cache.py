@@ -546,6 +546,16 @@ def _prepare_folder(folder: Path) -> None:
 
 
 @dataclass
+class CacheStats:
+    """What the cache did in one run (tests and `SEEDLINT_DEBUG` read it)."""
+
+    hits: int = 0  # files whose results came from the cache
+    linted: int = 0  # files parsed and checked
+    replayed: int = 0  # rows whose recorded topic or date answers were asked again
+    corpus_reused: bool = False  # cross-file results reused without reading summaries
+
+
+@dataclass
 class CorpusRow:
     inputs: bytes
     topics: str
@@ -568,6 +578,7 @@ class ResultCache:
         self.stamps: list[tuple[Any, ...]] = []
         self.corpus_row: tuple[Any, ...] | None = None
         self.problem = ""  # why the cache was given up or rebuilt, for tests and debugging
+        self.stats = CacheStats()
 
     @classmethod
     def open(cls, folder: Path, key: str) -> ResultCache:

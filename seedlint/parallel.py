@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import BrokenExecutor
@@ -261,6 +262,8 @@ class _Run:
         self.notes[index] = notes
         self.identities[index] = row.digest
         self.hits[index] = row
+        if self.cache is not None:
+            self.cache.stats.hits += 1
         return True
 
     def from_cache(self) -> list[tuple[int, str]]:
@@ -283,6 +286,7 @@ class _Run:
                 row.used_ns = self.now
                 cache.stamp(row)
         if replay:
+            cache.stats.replayed += len(replay)
             blobs = cache.column("dependencies", [row for _, row in replay])
             for index, row in replay:
                 if self._replayed(row, blobs) and self._accept(index, row):
@@ -315,7 +319,10 @@ class _Run:
             self.results[index] = result
             self.notes[index] = notes
             self.identities[index] = linted.digest or b"-"
-            self.hits.pop(index, None)
+            if self.hits.pop(index, None) is not None and cache is not None:
+                cache.stats.hits -= 1  # it came from the cache, but its summary did not
+            if cache is not None:
+                cache.stats.linted += 1
             if cache is not None and linted.signature is not None and linted.entry is not None:
                 topics = self.validator.topics if linted.has_topics else ""
                 cache.put(
@@ -388,6 +395,8 @@ class _Run:
         inputs = self._inputs()
         try:
             found, said = self._cached_corpus(inputs) if stable else ({}, [])
+            if self.cache is not None and stable:
+                self.cache.stats.corpus_reused = True
         except (CacheMiss, ValueError, TypeError):
             found, said = self._run_stable(stable, inputs)
         if changing:
@@ -429,6 +438,8 @@ class _Run:
         problems = self.corpus(volatile)
         if self.cache is not None:
             self.cache.save()
+            if os.environ.get("SEEDLINT_DEBUG"):
+                print(f"seedlint: cache: {self.cache.stats} {self.cache.problem}", file=sys.stderr)
         results = [result for result in self.results if result is not None]
         self.linter.finish(results, corpus=problems)
         return results
