@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import Corpus, generate  # noqa: E402
+
+__all__ = ["Corpus", "Ran", "check", "debug_env", "generate", "seedlint", "stats_line"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,3 @@ def stats_line(ran: Ran) -> str:
 
 def debug_env() -> dict[str, str]:
     return {"SEEDLINT_DEBUG": "1"}
-
-
-def run_paths(corpus: Corpus) -> Sequence[Path]:
-    return corpus.seeds
