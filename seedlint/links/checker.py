@@ -31,7 +31,6 @@ import httpx
 from seedlint.links.guard import (
     ConnectFailed,
     GuardedBackend,
-    GuardedTransport,
     LookupFailed,
     NoNetwork,
     PrivateAddress,
@@ -40,6 +39,7 @@ from seedlint.links.guard import (
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+from seedlint.links.transport import HostPools
 from seedlint.links.urls import host_of, normalise
 
 MAX_REDIRECTS = 10
@@ -123,6 +123,8 @@ class _Answer:
 class _Host:
     slots: asyncio.Semaphore
     resume_at: float = 0.0  # loop time before which no request to this host starts
+    # URLs of this host not yet done, and requests under way: at zero, its pool is closed.
+    pending: int = 0
     backoff: float = 0.0  # the next pause after a 429 that names no wait
 
     def slow_down(self, now: float, wait: float | None) -> None:
@@ -152,6 +154,7 @@ class Checker:
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
         self._slots: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
+        self._pools: HostPools | None = None
 
     @property
     def offline(self) -> bool:
@@ -164,18 +167,16 @@ class Checker:
         wanted = list(dict.fromkeys(urls))
         options = self.options
         self._slots = asyncio.Semaphore(options.max_concurrency)
-        limits = httpx.Limits(
-            max_connections=options.max_concurrency,
-            max_keepalive_connections=options.max_concurrency,
-            keepalive_expiry=5.0,
-        )
+        self._pools = HostPools(self.backend, options.host_concurrency, options.max_per_host)
         client = httpx.AsyncClient(
-            transport=GuardedTransport(self.backend, limits),
+            transport=self._pools,
             timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout, pool=None),
             headers={"User-Agent": options.user_agent, "Accept": _ACCEPT},
             follow_redirects=False,
             trust_env=False,
         )
+        for url in wanted:
+            self._host(host_of(url)).pending += 1
         async with client:
             self._client = client
             found = await asyncio.gather(*(self._check(url) for url in wanted))
@@ -196,6 +197,7 @@ class Checker:
         except Exception as error:  # a surprise costs one link its verdict, not the run
             detail = f"could not be checked ({type(error).__name__}: {error})"
             result = unverifiable(url, detail)
+        await self._done_with(host_of(url))
         if self.on_done is not None:
             self.on_done(result)
         return result
@@ -264,6 +266,19 @@ class Checker:
 
     async def _ask(self, url: str) -> _Answer | LinkResult:
         host = host_of(url)
+        self._host(host).pending += 1
+        try:
+            return await self._attempts(url, host)
+        finally:
+            await self._done_with(host)
+
+    async def _done_with(self, host: str) -> None:
+        state = self._host(host)
+        state.pending -= 1
+        if state.pending == 0 and self._pools is not None:
+            await self._pools.release(host)
+
+    async def _attempts(self, url: str, host: str) -> _Answer | LinkResult:
         state = self._host(host)
         attempts = self.options.retries + 1
         cap = self.options.max_retry_wait

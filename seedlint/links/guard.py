@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import httpcore
-import httpx
 
 #: Names that exist as long as the DNS does (RFC 2606 / IANA): the "is there a network" probe.
 PROBE_HOSTS = ("example.com", "iana.org")
@@ -244,21 +243,3 @@ class _Stream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         return self.stream.get_extra_info(info)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over the guarded backend; proxies from the environment unused."""
-
-    def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
-        # Certificates: SSL_CERT_FILE / SSL_CERT_DIR when set (company CAs), else certifi.
-        ssl_context = httpx.create_ssl_context(trust_env=True)
-        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
-        # httpx offers no public way to give its pool a network backend: the pool is
-        # rebuilt with the same settings and ours (httpcore's own API, public).
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )

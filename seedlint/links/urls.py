@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(url: str) -> str | None:
     """The form a URL is requested and cached under, or None when it is not checkable.
 
+    Remembered: the rules ask about each occurrence of a URL several times a run.
     The fragment is dropped (the server never sees it), scheme and host are lower-cased,
     a default port is removed and an empty path becomes ``/``. The path and query keep
     their case and their trailing slash: servers may tell those apart.
@@ -23,7 +26,7 @@ def normalise(url: str) -> str | None:
     host = parts.hostname
     if scheme not in _DEFAULT_PORTS or not host:
         return None
-    if any(char.isspace() for char in url.strip()):
+    if len(url.split()) != 1:  # whitespace inside: not one URL
         return None
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"

@@ -1,0 +1,231 @@
+"""Benchmark the link checker against loopback servers that answer after D ms.
+
+N seed files hold M unique URLs spread over H loopback hosts (127.0.0.2 ...). Every
+answer is delayed by D ms, so the best any checker can do with a global limit G and a
+per-host limit P is the ideal bound M x D / min(G, H x P). The servers run in their own
+process (so that they do not share the checker's interpreter) and report the peak number
+of requests they had in flight. Each URL has a known truth (alive, dead, moved, walled),
+and the verdicts are compared with it.
+
+    python benchmarks/bench_links.py                       # M=3000, D=50 ms, H=20
+    python benchmarks/bench_links.py --seeds 1000 --urls 3072 --hosts 1
+    python benchmarks/bench_links.py --json
+
+Each run is the real command line (`seedlint check --select L --format json`), cold (empty
+cache) then warm (the same command again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.links.conftest import seed_text  # noqa: E402
+from tests.links.loopback import LoopbackServers  # noqa: E402
+
+#: Share of URLs with each truth; the rest are alive (200).
+MIX = {"dead": 0.02, "moved": 0.01, "walled": 0.01}
+EXPECTED = {"alive": set(), "dead": {"L001"}, "moved": {"L002"}, "walled": {"L004"}}
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str
+    truth: str
+
+
+def _serve(hosts: list[str], pipe: multiprocessing.connection.Connection) -> None:
+    servers = LoopbackServers(hosts).start()
+    pipe.send(servers.ports)
+    while True:
+        command = pipe.recv()
+        if command == "stats":
+            stats = servers.stats
+            pipe.send(
+                {
+                    "requests": len(stats.requests),
+                    "peak": stats.total_peak,
+                    "peak_per_host": max(stats.peak.values(), default=0),
+                }
+            )
+        elif command == "reset":
+            servers.reset()
+            pipe.send(None)
+        else:
+            servers.stop()
+            return
+
+
+def _cases(ports: dict[str, int], urls: int, delay: int, rng: random.Random) -> list[Case]:
+    hosts = list(ports)
+    cases = []
+    for n in range(urls):
+        host = hosts[n % len(hosts)]
+        base = f"http://{host}:{ports[host]}/item/{n}?delay={delay}"
+        draw = rng.random()
+        if draw < MIX["dead"]:
+            cases.append(Case(f"{base}&status=404", "dead"))
+        elif draw < MIX["dead"] + MIX["moved"]:
+            target = f"/moved-to/{n}?delay={delay}"
+            cases.append(Case(f"{base}&status=301&location={target.replace('&', '%26')}", "moved"))
+        elif draw < MIX["dead"] + MIX["moved"] + MIX["walled"]:
+            cases.append(Case(f"{base}&status=403", "walled"))
+        else:
+            cases.append(Case(base, "alive"))
+    return cases
+
+
+def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str, int]) -> None:
+    (folder / "topics").mkdir()
+    (folder / "seeds").mkdir()
+    config = "[links]\nallow-private = true\n" + "".join(
+        f"{key} = {value}\n" for key, value in settings.items()
+    )
+    (folder / "seedlint.toml").write_text(config, encoding="utf-8")
+    per_seed = [cases[n::seeds] for n in range(seeds)]
+    for n, own in enumerate(per_seed):
+        if not own:
+            continue
+        text = seed_text(own[0].url, [case.url for case in own[1:]])
+        (folder / "seeds" / f"{n:04d}_{n:016x}.md").write_text(text, encoding="utf-8")
+
+
+def _run(folder: Path) -> tuple[float, dict[str, set[str]], str]:
+    env = {key: value for key, value in os.environ.items() if key != "SEEDLINT_OFFLINE"}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seedlint",
+            "check",
+            "--select=L001,L002,L004",
+            "--format=json",
+            "seeds",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"seedlint failed ({result.returncode}): {result.stderr}")
+    verdicts: dict[str, set[str]] = {}
+    for finding in json.loads(result.stdout)["findings"]:
+        url = finding["message"].split(" ", 1)[0]
+        verdicts.setdefault(url, set()).add(finding["code"])
+    return wall, verdicts, result.stderr.strip()
+
+
+def _score(cases: list[Case], verdicts: dict[str, set[str]]) -> tuple[int, list[str]]:
+    wrong = []
+    for case in cases:
+        seen = verdicts.get(case.url, set())
+        if seen != EXPECTED[case.truth]:
+            wrong.append(f"{case.url}: expected {sorted(EXPECTED[case.truth])}, got {sorted(seen)}")
+    return len(cases) - len(wrong), wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=1000, help="N seed files")
+    parser.add_argument("--urls", type=int, default=3000, help="M unique URLs")
+    parser.add_argument("--hosts", type=int, default=20, help="H loopback hosts")
+    parser.add_argument("--delay", type=int, default=50, help="D: each answer's delay, ms")
+    parser.add_argument("--max-concurrency", type=int, default=64, help="global limit")
+    parser.add_argument("--max-per-host", type=int, default=4, help="per-host limit")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the truth mix")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+
+    hosts = [f"127.0.0.{2 + n}" for n in range(args.hosts)]
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(hosts, theirs), daemon=True)
+    server.start()
+    ports = ours.recv()
+    figures: dict[str, object] = {
+        "seeds": args.seeds,
+        "urls": args.urls,
+        "hosts": args.hosts,
+        "delay_ms": args.delay,
+        "max_concurrency": args.max_concurrency,
+        "max_per_host": args.max_per_host,
+    }
+    try:
+        cases = _cases(ports, args.urls, args.delay, random.Random(args.seed))
+        slots = min(args.max_concurrency, args.hosts * args.max_per_host)
+        # Redirects cost a second answer each: the bound counts every request needed.
+        needed = len(cases) + sum(case.truth == "moved" for case in cases)
+        bound = needed * args.delay / 1000 / slots
+        figures["requests_needed"] = needed
+        figures["ideal_bound_s"] = round(bound, 2)
+        with tempfile.TemporaryDirectory(prefix="bench-links-") as temporary:
+            folder = Path(temporary)
+            settings = {
+                "max-concurrency": args.max_concurrency,
+                "max-per-host": args.max_per_host,
+            }
+            _write_vault(folder, cases, args.seeds, settings)
+            for phase in ("cold", "warm"):
+                ours.send("reset")
+                ours.recv()
+                wall, verdicts, note = _run(folder)
+                ours.send("stats")
+                stats = ours.recv()
+                right, wrong = _score(cases, verdicts)
+                figures[phase] = {
+                    "wall_s": round(wall, 2),
+                    "ratio_to_bound": round(wall / bound, 2) if phase == "cold" else None,
+                    "server_requests": stats["requests"],
+                    "peak_in_flight": stats["peak"],
+                    "peak_per_host": stats["peak_per_host"],
+                    "verdicts_right": right,
+                    "verdicts_wrong": len(wrong),
+                    "first_wrong": wrong[:5],
+                    "summary": note,
+                }
+    finally:
+        ours.send("stop")
+        server.join(timeout=10)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(
+        f"{args.seeds} seeds, {args.urls} unique URLs over {args.hosts} host(s),"
+        f" {args.delay} ms an answer; limits: {args.max_concurrency} global,"
+        f" {args.max_per_host} per host"
+    )
+    print(f"ideal bound: {needed} requests x {args.delay} ms / {slots} slots = {bound:.2f} s")
+    for phase in ("cold", "warm"):
+        row = figures[phase]
+        assert isinstance(row, dict)
+        ratio = f" ({row['ratio_to_bound']}x the bound)" if row["ratio_to_bound"] else ""
+        print(
+            f"{phase}: {row['wall_s']:.2f} s{ratio}; server saw {row['server_requests']}"
+            f" requests, peak {row['peak_in_flight']} in flight"
+            f" ({row['peak_per_host']} on one host); verdicts right"
+            f" {row['verdicts_right']}/{len(cases)}"
+        )
+        for line in row["first_wrong"]:
+            print(f"    wrong: {line}")
+        print(f"    {row['summary']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
