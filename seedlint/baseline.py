@@ -74,6 +74,8 @@ def write(file: Path, findings: Sequence[Finding]) -> int:
     ]
     payload = {"format": FORMAT, "version": FORMAT_VERSION, "entries": entries}
     text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    # A path that is not UTF-8 (PEP 383 surrogates) is kept as a JSON escape (\udcff).
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     # Written beside the target and renamed over it: an interrupted run leaves the old
     # baseline whole, never half a file that would make every finding "new".
     temporary: str | None = None

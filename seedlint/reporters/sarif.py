@@ -43,7 +43,8 @@ def artifact_location(path: str, cwd: Path) -> dict[str, str]:
         return {"uri": absolute.as_uri()}
     # Seed names hold spaces and non-ASCII letters ("contents/Blog post/Über.md"): a URI
     # reference must percent-encode them.
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    # A name that is not UTF-8 (PEP 383 surrogates) is encoded as its own bytes: %FF.
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _folder_uri(folder: Path) -> str:

@@ -225,6 +225,17 @@ def test_name_that_is_not_utf8(vault: Path, tmp_path: Path) -> None:
     written = run_process([*CHECK, "-o", report, vault])
     assert written.code == 1, written.err
     assert os.fsencode(json.loads(report.read_bytes())["findings"][0]["path"]) == raw
+    # From inside the vault, so that SARIF writes a relative URI: the byte as %FF.
+    sarif = tmp_path / "report.sarif"
+    written = run_process(["check", "--offline", "--format", "sarif", "-o", sarif, "."], cwd=vault)
+    assert written.code == 1, written.err
+    assert "bad%FF.md" in sarif.read_text(encoding="utf-8")
+    # A baseline records the name, and the next run matches it.
+    baseline = tmp_path / "baseline.json"
+    recorded = run_process(["check", "--offline", "--write-baseline", baseline, vault])
+    assert recorded.code == 0, recorded.err
+    again = run_process(["check", "--offline", "--baseline", baseline, vault])
+    assert again.code == 0, again.err
 
 
 def test_permission_bits_of_the_vault_are_untouched(vault: Path) -> None:
