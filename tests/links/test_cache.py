@@ -19,7 +19,7 @@ def _cache_file(vault: Vault) -> Path:
     return vault.root / ".seedlint_cache" / FILE_NAME
 
 
-def test_a_warm_run_makes_no_request_for_cached_urls(web: LoopbackServers, vault: Vault):
+def test_a_warm_run_makes_no_request_for_cached_urls(web: LoopbackServers, vault: Vault) -> None:
     moved = web.url(H1, "/old", status=301, location="/new")
     vault.seed("a.md", web.url(H1, "/ok"), [moved])
     cold = vault.lint()
@@ -35,7 +35,7 @@ def test_a_warm_run_makes_no_request_for_cached_urls(web: LoopbackServers, vault
     assert (vault.root / ".seedlint_cache" / ".gitignore").read_text() == "*\n"
 
 
-def test_failures_are_never_cached(web: LoopbackServers, vault: Vault):
+def test_failures_are_never_cached(web: LoopbackServers, vault: Vault) -> None:
     vault.seed(
         "a.md",
         web.url(H1, "/ok"),
@@ -56,7 +56,7 @@ def test_failures_are_never_cached(web: LoopbackServers, vault: Vault):
     assert rows == [web.url(H1, "/ok")]
 
 
-def test_no_cache_bypasses_it_both_ways(web: LoopbackServers, vault: Vault):
+def test_no_cache_bypasses_it_both_ways(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/ok"))
     vault.lint(cache=False)
     assert not (vault.root / ".seedlint_cache").exists()
@@ -66,7 +66,7 @@ def test_no_cache_bypasses_it_both_ways(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1, "/ok") == 1
 
 
-def test_entries_expire_after_the_ttl(web: LoopbackServers, vault: Vault):
+def test_entries_expire_after_the_ttl(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/ok"))
     vault.lint()
     web.reset()
@@ -77,7 +77,9 @@ def test_entries_expire_after_the_ttl(web: LoopbackServers, vault: Vault):
     assert web.stats.requests == []
 
 
-def test_a_cached_status_no_longer_accepted_is_asked_again(web: LoopbackServers, vault: Vault):
+def test_a_cached_status_no_longer_accepted_is_asked_again(
+    web: LoopbackServers, vault: Vault
+) -> None:
     vault.seed("a.md", web.url(H1, "/created", status=201))
     vault.lint()
     web.reset()
@@ -86,13 +88,13 @@ def test_a_cached_status_no_longer_accepted_is_asked_again(web: LoopbackServers,
     assert run.codes() == ["L001", "L001"]
 
 
-def test_nothing_to_keep_leaves_no_folder(web: LoopbackServers, vault: Vault):
+def test_nothing_to_keep_leaves_no_folder(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/dead", status=404))
     vault.lint()
     assert not (vault.root / ".seedlint_cache").exists()
 
 
-def test_a_corrupt_cache_is_rebuilt(web: LoopbackServers, vault: Vault):
+def test_a_corrupt_cache_is_rebuilt(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/ok"))
     vault.lint()
     path = _cache_file(vault)
@@ -107,7 +109,7 @@ def test_a_corrupt_cache_is_rebuilt(web: LoopbackServers, vault: Vault):
     assert web.stats.requests == []
 
 
-def test_the_cache_is_wal_and_versioned(tmp_path: Path):
+def test_the_cache_is_wal_and_versioned(tmp_path: Path) -> None:
     cache = LinkCache.open(tmp_path, create=True)
     assert cache is not None
     ok = LinkResult("http://example.test/", Verdict.OK, "returned 200", 200)
@@ -139,7 +141,7 @@ for round in range(20):
 """
 
 
-def test_concurrent_processes_share_the_cache(tmp_path: Path):
+def test_concurrent_processes_share_the_cache(tmp_path: Path) -> None:
     """pre-commit runs hooks in parallel: several processes read and write at once."""
     workers = [
         subprocess.Popen(

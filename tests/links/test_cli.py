@@ -55,7 +55,7 @@ def project(tmp_path: Path, web: LoopbackServers) -> Path:
     return tmp_path
 
 
-def test_check_reports_network_findings_and_a_summary(project: Path, web: LoopbackServers):
+def test_check_reports_network_findings_and_a_summary(project: Path, web: LoopbackServers) -> None:
     result = seedlint(project, "check", "--format", "concise", "seeds")
     assert result.returncode == 1
     dead = web.url(H1, "/dead", status=404)
@@ -72,7 +72,7 @@ def test_check_reports_network_findings_and_a_summary(project: Path, web: Loopba
     assert "\r" not in result.stderr  # no progress bar: stderr is not a terminal
 
 
-def test_json_report_carries_the_fix(project: Path, web: LoopbackServers):
+def test_json_report_carries_the_fix(project: Path, web: LoopbackServers) -> None:
     result = seedlint(project, "check", "--format", "json", "--select", "L002", "seeds")
     findings = json.loads(result.stdout)["findings"]
     assert {f["rule"] for f in findings} == {"redirected-link"}
@@ -80,7 +80,7 @@ def test_json_report_carries_the_fix(project: Path, web: LoopbackServers):
     assert findings[0]["fix"]["edits"][0]["content"] == web.url(H2, "/here")
 
 
-def test_offline_flag_and_environment_make_no_request(project: Path, web: LoopbackServers):
+def test_offline_flag_and_environment_make_no_request(project: Path, web: LoopbackServers) -> None:
     for args, env in ((("--offline",), {}), ((), {"SEEDLINT_OFFLINE": "1"})):
         result = seedlint(project, "check", "--select", "L", *args, "seeds", **env)
         assert result.returncode == 0, result.stdout
@@ -88,7 +88,7 @@ def test_offline_flag_and_environment_make_no_request(project: Path, web: Loopba
     assert web.stats.requests == []
 
 
-def test_second_run_from_the_cache_and_no_cache(project: Path, web: LoopbackServers):
+def test_second_run_from_the_cache_and_no_cache(project: Path, web: LoopbackServers) -> None:
     seedlint(project, "check", "seeds")
     assert (project / ".seedlint_cache" / "links.sqlite3").is_file()
     web.reset()
@@ -101,7 +101,9 @@ def test_second_run_from_the_cache_and_no_cache(project: Path, web: LoopbackServ
     assert web.stats.count() == 5  # 4 URLs and the redirect target
 
 
-def test_fix_unsafe_fixes_replaces_a_moved_url_everywhere(project: Path, web: LoopbackServers):
+def test_fix_unsafe_fixes_replaces_a_moved_url_everywhere(
+    project: Path, web: LoopbackServers
+) -> None:
     moved = web.url(H1, "/moved", status=301, location=web.url(H2, "/here"))
     result = seedlint(project, "fix", "--unsafe-fixes", "--select", "L002", "seeds")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -110,7 +112,7 @@ def test_fix_unsafe_fixes_replaces_a_moved_url_everywhere(project: Path, web: Lo
     assert text.count(web.url(H2, "/here")) == 2  # front matter link and source line
 
 
-def test_progress_bar_only_on_a_terminal(project: Path, web: LoopbackServers):
+def test_progress_bar_only_on_a_terminal(project: Path, web: LoopbackServers) -> None:
     leader, follower = pty.openpty()
     try:
         process = subprocess.Popen(
@@ -146,7 +148,7 @@ def _no_network() -> bool:
 
 
 @pytest.mark.skipif(not _no_network(), reason="needs `unshare -rn` (a network namespace)")
-def test_a_machine_without_network_gets_one_warning(tmp_path: Path):
+def test_a_machine_without_network_gets_one_warning(tmp_path: Path) -> None:
     """In a fresh network namespace nothing leaves the process: every lookup fails."""
     (tmp_path / "topics").mkdir()
     (tmp_path / "seedlint.toml").write_text("[links]\nretry-wait = 0.01\n", encoding="utf-8")

@@ -42,11 +42,13 @@ H1 = "127.0.0.1"
         ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
     ],
 )
-def test_public_addresses(address: str, public: bool):
+def test_public_addresses(address: str, public: bool) -> None:
     assert is_public(ipaddress.ip_address(address)) is public
 
 
-def test_private_addresses_are_skipped_without_a_request(web: LoopbackServers, vault: Vault):
+def test_private_addresses_are_skipped_without_a_request(
+    web: LoopbackServers, vault: Vault
+) -> None:
     vault.seed("a.md", web.url(H1, "/dead", status=404), [web.url("127.0.0.2", "/x")])
     run = vault.lint(**{"allow-private": False})
     assert run.findings == []
@@ -58,7 +60,7 @@ def test_private_addresses_are_skipped_without_a_request(web: LoopbackServers, v
     )
 
 
-def test_names_are_checked_after_resolution(web: LoopbackServers, vault: Vault):
+def test_names_are_checked_after_resolution(web: LoopbackServers, vault: Vault) -> None:
     # `localhost` is a name, not an address: the guard judges what it resolves to.
     url = f"http://localhost:{web.ports[H1]}/page"
     vault.seed("a.md", url)
@@ -68,7 +70,7 @@ def test_names_are_checked_after_resolution(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1, "/page") == 1
 
 
-def test_the_backend_refuses_before_connecting(web: LoopbackServers):
+def test_the_backend_refuses_before_connecting(web: LoopbackServers) -> None:
     """Every connection, redirect hops included, is made by this backend."""
 
     async def connect() -> None:
@@ -80,7 +82,7 @@ def test_the_backend_refuses_before_connecting(web: LoopbackServers):
     assert web.stats.total_peak == 0
 
 
-def test_reserved_names_never_reach_a_dns_server():
+def test_reserved_names_never_reach_a_dns_server() -> None:
     async def resolve(name: str) -> list[str]:
         return await Resolver(timeout=1).resolve(name)
 
@@ -115,7 +117,7 @@ def tls_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackSe
     servers.stop()
 
 
-def test_tls_failure_is_dead_and_not_retried(tls_servers: LoopbackServers, tmp_path: Path):
+def test_tls_failure_is_dead_and_not_retried(tls_servers: LoopbackServers, tmp_path: Path) -> None:
     vault = Vault(tmp_path)
     url = tls_servers.url(H1, "/secure")
     vault.seed("a.md", url)

@@ -13,7 +13,7 @@ def _spread(web: LoopbackServers, vault: Vault, host: str, count: int, delay: in
     vault.seed(f"{host}.md", urls[0], urls[1:])
 
 
-def test_per_host_limit_is_what_the_server_sees(web: LoopbackServers, vault: Vault):
+def test_per_host_limit_is_what_the_server_sees(web: LoopbackServers, vault: Vault) -> None:
     _spread(web, vault, H1, 16, 80)
     _spread(web, vault, H2, 16, 80)
     run = vault.lint(**{"max-per-host": 3})
@@ -23,7 +23,7 @@ def test_per_host_limit_is_what_the_server_sees(web: LoopbackServers, vault: Vau
     assert web.stats.total_peak == 6
 
 
-def test_global_limit_caps_all_hosts_together(web: LoopbackServers, vault: Vault):
+def test_global_limit_caps_all_hosts_together(web: LoopbackServers, vault: Vault) -> None:
     for host in (H1, H2, H3):
         _spread(web, vault, host, 10, 80)
     vault.lint(**{"max-per-host": 4, "max-concurrency": 5})
@@ -31,7 +31,7 @@ def test_global_limit_caps_all_hosts_together(web: LoopbackServers, vault: Vault
     assert max(web.stats.peak.values()) <= 4
 
 
-def test_a_host_can_have_its_own_limit(web: LoopbackServers, vault: Vault):
+def test_a_host_can_have_its_own_limit(web: LoopbackServers, vault: Vault) -> None:
     _spread(web, vault, H1, 8, 60)
     _spread(web, vault, H2, 8, 60)
     vault.lint(**{"max-per-host": 4, "hosts": {H2: {"max-concurrency": 1}}})
@@ -39,7 +39,7 @@ def test_a_host_can_have_its_own_limit(web: LoopbackServers, vault: Vault):
     assert web.stats.peak[H2] == 1
 
 
-def test_retry_after_seconds_is_honoured(web: LoopbackServers, vault: Vault):
+def test_retry_after_seconds_is_honoured(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/busy", fail=1, fail_status=429, retry_after=1)
     vault.seed("a.md", url)
     assert vault.lint().findings == []
@@ -47,7 +47,7 @@ def test_retry_after_seconds_is_honoured(web: LoopbackServers, vault: Vault):
     assert second.at - first.at >= 0.95
 
 
-def test_retry_after_as_a_date_is_honoured(web: LoopbackServers, vault: Vault):
+def test_retry_after_as_a_date_is_honoured(web: LoopbackServers, vault: Vault) -> None:
     # An HTTP date in the past means "now": the retry comes at once, and succeeds.
     url = web.url(H1, "/busy", fail=1, fail_status=503, retry_after="Wed, 21 Oct 2015 07:28:00 GMT")
     vault.seed("a.md", url)
@@ -55,7 +55,7 @@ def test_retry_after_as_a_date_is_honoured(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1, "/busy") == 2
 
 
-def test_x_ratelimit_reset_is_honoured(web: LoopbackServers, vault: Vault):
+def test_x_ratelimit_reset_is_honoured(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/limited", fail=1, fail_status=429, reset=1)
     vault.seed("a.md", url)
     assert vault.lint().findings == []
@@ -63,7 +63,7 @@ def test_x_ratelimit_reset_is_honoured(web: LoopbackServers, vault: Vault):
     assert second.at - first.at >= 0.95
 
 
-def test_a_wait_past_the_cap_is_unverifiable_at_once(web: LoopbackServers, vault: Vault):
+def test_a_wait_past_the_cap_is_unverifiable_at_once(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/later", status=429, retry_after=120)
     vault.seed("a.md", url)
     run = vault.lint()
@@ -74,7 +74,7 @@ def test_a_wait_past_the_cap_is_unverifiable_at_once(web: LoopbackServers, vault
     assert web.stats.count(H1, "/later") == 1
 
 
-def test_the_cap_is_a_setting(web: LoopbackServers, vault: Vault):
+def test_the_cap_is_a_setting(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/later", status=429, retry_after=2)
     vault.seed("a.md", url)
     run = vault.lint(**{"max-retry-wait": 1})
@@ -83,7 +83,7 @@ def test_the_cap_is_a_setting(web: LoopbackServers, vault: Vault):
     }
 
 
-def test_429_without_a_wait_pauses_the_whole_host(web: LoopbackServers, vault: Vault):
+def test_429_without_a_wait_pauses_the_whole_host(web: LoopbackServers, vault: Vault) -> None:
     # One slot for the host: /a answers 429 first (no Retry-After); nothing else is sent
     # to that host for the 0.5 s pause, /b included, while the other host is not held up.
     a = web.url(H1, "/a", fail=1, fail_status=429)
@@ -98,7 +98,7 @@ def test_429_without_a_wait_pauses_the_whole_host(web: LoopbackServers, vault: V
     assert web.stats.matching(H2)[0].at - requests[0].at < 0.45
 
 
-def test_429_after_the_retries_is_unverifiable(web: LoopbackServers, vault: Vault):
+def test_429_after_the_retries_is_unverifiable(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/always", status=429, retry_after=0)
     vault.seed("a.md", url)
     run = vault.lint(retries=2)
@@ -108,7 +108,7 @@ def test_429_after_the_retries_is_unverifiable(web: LoopbackServers, vault: Vaul
     assert web.stats.count(H1, "/always") == 3
 
 
-def test_github_style_403_rate_limit_is_waited_for(web: LoopbackServers, vault: Vault):
+def test_github_style_403_rate_limit_is_waited_for(web: LoopbackServers, vault: Vault) -> None:
     # 403 alone is a refusal (L004, not retried); 403 with X-RateLimit-Remaining: 0 is a
     # rate limit: waited for until X-RateLimit-Reset, then asked again.
     limited = web.url(H1, "/api", fail=1, fail_status=403, remaining=0, reset=1)

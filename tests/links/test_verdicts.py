@@ -12,7 +12,9 @@ from tests.links.loopback import LoopbackServers, closed_port
 H1, H2 = "127.0.0.1", "127.0.0.2"
 
 
-def test_alive_link_has_no_finding_and_is_requested_once(web: LoopbackServers, vault: Vault):
+def test_alive_link_has_no_finding_and_is_requested_once(
+    web: LoopbackServers, vault: Vault
+) -> None:
     url = web.url(H1, "/alive")
     vault.seed("a.md", url, [url])
     vault.seed("b.md", url)
@@ -22,7 +24,7 @@ def test_alive_link_has_no_finding_and_is_requested_once(web: LoopbackServers, v
     assert web.stats.count(H1, "/alive") == 1
 
 
-def test_404_is_dead_at_every_place_it_occurs(web: LoopbackServers, vault: Vault):
+def test_404_is_dead_at_every_place_it_occurs(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/missing", status=404)
     vault.seed("a.md", url, [web.url(H1, "/fine"), url])
     vault.seed("b.md", web.url(H1, "/other"), [url])
@@ -37,7 +39,7 @@ def test_404_is_dead_at_every_place_it_occurs(web: LoopbackServers, vault: Vault
     assert web.stats.count(H1, "/missing") == 1  # 4 places, 1 request: 404 is not retried
 
 
-def test_urls_are_normalised_before_requesting(web: LoopbackServers, vault: Vault):
+def test_urls_are_normalised_before_requesting(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/same")
     shouting = url.replace("http://", "HTTP://") + "#part"
     vault.seed("a.md", url, [shouting])
@@ -46,7 +48,7 @@ def test_urls_are_normalised_before_requesting(web: LoopbackServers, vault: Vaul
     assert web.stats.count(H1, "/same") == 1
 
 
-def test_410_and_other_statuses(web: LoopbackServers, vault: Vault):
+def test_410_and_other_statuses(web: LoopbackServers, vault: Vault) -> None:
     gone = web.url(H1, "/gone", status=410)
     teapot = web.url(H1, "/teapot", status=418)
     vault.seed("a.md", web.url(H1, "/ok"), [gone, teapot])
@@ -55,7 +57,7 @@ def test_410_and_other_statuses(web: LoopbackServers, vault: Vault):
     assert messages == [f"{gone} returned 410 Gone", f"{teapot} returned 418 I'm a Teapot"]
 
 
-def test_5xx_is_retried_then_dead(web: LoopbackServers, vault: Vault):
+def test_5xx_is_retried_then_dead(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/broken", status=500)
     vault.seed("a.md", url)
     run = vault.lint(retries=2)
@@ -65,14 +67,14 @@ def test_5xx_is_retried_then_dead(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1, "/broken") == 3
 
 
-def test_a_passing_503_recovers_after_a_retry(web: LoopbackServers, vault: Vault):
+def test_a_passing_503_recovers_after_a_retry(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/flaky", fail=1, fail_status=503)
     vault.seed("a.md", url)
     assert vault.lint().findings == []
     assert web.stats.count(H1, "/flaky") == 2
 
 
-def test_no_retries_when_told(web: LoopbackServers, vault: Vault):
+def test_no_retries_when_told(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/flaky", fail=1, fail_status=502)
     vault.seed("a.md", url)
     run = vault.lint(retries=0)
@@ -83,7 +85,7 @@ def test_no_retries_when_told(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1, "/flaky") == 1
 
 
-def test_walls_and_logins_are_unverifiable_not_dead(web: LoopbackServers, vault: Vault):
+def test_walls_and_logins_are_unverifiable_not_dead(web: LoopbackServers, vault: Vault) -> None:
     forbidden = web.url(H1, "/403", status=403)
     login = web.url(H1, "/401", status=401)
     linkedin = web.url(H1, "/999", status=999)
@@ -102,7 +104,7 @@ def test_walls_and_logins_are_unverifiable_not_dead(web: LoopbackServers, vault:
     assert web.stats.count(H1, "/403") == 1  # a refusal is not retried
 
 
-def test_accept_setting_widens_what_counts_as_alive(web: LoopbackServers, vault: Vault):
+def test_accept_setting_widens_what_counts_as_alive(web: LoopbackServers, vault: Vault) -> None:
     forbidden = web.url(H1, "/403", status=403)
     created = web.url(H1, "/204", status=204)
     vault.seed("a.md", created, [forbidden])
@@ -114,7 +116,7 @@ def test_accept_setting_widens_what_counts_as_alive(web: LoopbackServers, vault:
     }
 
 
-def test_connection_refused_is_dead(web: LoopbackServers, vault: Vault):
+def test_connection_refused_is_dead(web: LoopbackServers, vault: Vault) -> None:
     url = f"http://{H1}:{closed_port()}/nothing-listens"
     vault.seed("a.md", url)
     run = vault.lint()
@@ -123,7 +125,7 @@ def test_connection_refused_is_dead(web: LoopbackServers, vault: Vault):
     }
 
 
-def test_unknown_host_is_dead(web: LoopbackServers, vault: Vault):
+def test_unknown_host_is_dead(web: LoopbackServers, vault: Vault) -> None:
     # RFC 6761: .invalid never resolves, and no DNS server is asked.
     url = "http://no-such-host.invalid/page"
     vault.seed("a.md", url)
@@ -133,7 +135,7 @@ def test_unknown_host_is_dead(web: LoopbackServers, vault: Vault):
     }
 
 
-def test_slow_answer_times_out_as_unverifiable(web: LoopbackServers, vault: Vault):
+def test_slow_answer_times_out_as_unverifiable(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/slow", delay=3000)
     vault.seed("a.md", url)
     run = vault.lint(timeout=0.2, retries=1)
@@ -142,7 +144,7 @@ def test_slow_answer_times_out_as_unverifiable(web: LoopbackServers, vault: Vaul
     assert web.stats.count(H1, "/slow") == 2
 
 
-def test_a_dropped_connection_is_unverifiable(web: LoopbackServers, vault: Vault):
+def test_a_dropped_connection_is_unverifiable(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/drop", drop=1)
     vault.seed("a.md", url)
     run = vault.lint(retries=1)
@@ -151,7 +153,7 @@ def test_a_dropped_connection_is_unverifiable(web: LoopbackServers, vault: Vault
     }
 
 
-def test_suppression_comments_apply(web: LoopbackServers, vault: Vault):
+def test_suppression_comments_apply(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/missing", status=404)
     path = vault.seed("a.md", url, [url])
     text = path.read_text(encoding="utf-8")
@@ -163,7 +165,7 @@ def test_suppression_comments_apply(web: LoopbackServers, vault: Vault):
     assert [f.line for f in run.of("L001")] == [3, 11]
 
 
-def test_per_file_ignores_apply(web: LoopbackServers, vault: Vault):
+def test_per_file_ignores_apply(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/missing", status=404)
     vault.seed("a.md", url)
     vault.seed("drafts.md", web.url(H1, "/draft"), [url])
@@ -172,7 +174,7 @@ def test_per_file_ignores_apply(web: LoopbackServers, vault: Vault):
         offline=False,
         links=FAST,
         select=["L"],
-        **{"per-file-ignores": {"drafts.md": ["L001"]}},
+        per_file_ignores={"drafts.md": ["L001"]},
     )
     results = linter.run([str(path) for path in vault.paths])
     found = [(Path(f.path).name, f.code) for r in results for f in r.findings]
@@ -184,7 +186,7 @@ def test_per_file_ignores_apply(web: LoopbackServers, vault: Vault):
 
 def test_permanent_redirect_is_l002_with_the_final_url_as_unsafe_fix(
     web: LoopbackServers, vault: Vault
-):
+) -> None:
     final = web.url(H2, "/new-home")
     moved = web.url(H1, "/old", status=301, location=final)
     path = vault.seed("a.md", moved, [moved + "#section"])
@@ -204,7 +206,7 @@ def test_permanent_redirect_is_l002_with_the_final_url_as_unsafe_fix(
     assert moved not in fixed
 
 
-def test_308_chain_leads_to_the_last_permanent_target(web: LoopbackServers, vault: Vault):
+def test_308_chain_leads_to_the_last_permanent_target(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/chain", hops=3, code=308)
     vault.seed("a.md", url)
     run = vault.lint()
@@ -213,7 +215,7 @@ def test_308_chain_leads_to_the_last_permanent_target(web: LoopbackServers, vaul
     assert web.stats.count(H1, "/chain") == 4
 
 
-def test_temporary_redirects_are_not_reported(web: LoopbackServers, vault: Vault):
+def test_temporary_redirects_are_not_reported(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/temp", status=302, location="/landing")
     vault.seed("a.md", url, [web.url(H1, "/see-other", status=303, location="/landing")])
     run = vault.lint()
@@ -221,7 +223,9 @@ def test_temporary_redirects_are_not_reported(web: LoopbackServers, vault: Vault
     assert web.stats.count(H1, "/landing") == 1
 
 
-def test_permanent_then_temporary_fixes_to_the_permanent_step(web: LoopbackServers, vault: Vault):
+def test_permanent_then_temporary_fixes_to_the_permanent_step(
+    web: LoopbackServers, vault: Vault
+) -> None:
     step = web.url(H2, "/step", status=302, location="/login")
     url = web.url(H1, "/start", status=301, location=step)
     vault.seed("a.md", url)
@@ -229,7 +233,7 @@ def test_permanent_then_temporary_fixes_to_the_permanent_step(web: LoopbackServe
     assert {f.message for f in run.of("L002")} == {f"{url} redirects permanently (301) to {step}"}
 
 
-def test_redirect_to_a_dead_page_is_dead(web: LoopbackServers, vault: Vault):
+def test_redirect_to_a_dead_page_is_dead(web: LoopbackServers, vault: Vault) -> None:
     target = web.url(H2, "/nowhere", status=404)
     url = web.url(H1, "/moved", status=301, location=target)
     vault.seed("a.md", url)
@@ -240,7 +244,7 @@ def test_redirect_to_a_dead_page_is_dead(web: LoopbackServers, vault: Vault):
     assert run.of("L002") == []
 
 
-def test_redirect_loop_is_dead(web: LoopbackServers, vault: Vault):
+def test_redirect_loop_is_dead(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/ping", loop="/pong")
     vault.seed("a.md", url)
     run = vault.lint()
@@ -249,7 +253,7 @@ def test_redirect_loop_is_dead(web: LoopbackServers, vault: Vault):
     assert web.stats.count(H1) == 2
 
 
-def test_ten_redirects_are_followed_eleven_are_dead(web: LoopbackServers, vault: Vault):
+def test_ten_redirects_are_followed_eleven_are_dead(web: LoopbackServers, vault: Vault) -> None:
     ten = web.url(H1, "/ten", hops=10, code=302)
     eleven = web.url(H1, "/eleven", hops=11, code=302)
     vault.seed("a.md", ten, [eleven])
@@ -262,19 +266,19 @@ def test_ten_redirects_are_followed_eleven_are_dead(web: LoopbackServers, vault:
 # -- HEAD and GET -------------------------------------------------------------------------
 
 
-def test_get_is_the_default_and_sends_no_head(web: LoopbackServers, vault: Vault):
+def test_get_is_the_default_and_sends_no_head(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/page", head=405))
     assert vault.lint().findings == []
     assert [r.method for r in web.stats.requests] == ["GET"]
 
 
-def test_head_405_falls_back_to_get(web: LoopbackServers, vault: Vault):
+def test_head_405_falls_back_to_get(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/page", head=405))
     assert vault.lint(method="head").findings == []
     assert [r.method for r in web.stats.requests] == ["HEAD", "GET"]
 
 
-def test_a_host_that_only_answers_get(web: LoopbackServers, vault: Vault):
+def test_a_host_that_only_answers_get(web: LoopbackServers, vault: Vault) -> None:
     # HEAD says 404 here, GET says 200: the GET is believed, not the HEAD.
     urls = [web.url("127.0.0.4", f"/p{n}", head=404) for n in range(3)]
     vault.seed("a.md", urls[0], urls[1:])
@@ -283,7 +287,7 @@ def test_a_host_that_only_answers_get(web: LoopbackServers, vault: Vault):
     assert methods == ["GET"] * 3 + ["HEAD"] * 3
 
 
-def test_head_that_succeeds_needs_no_get(web: LoopbackServers, vault: Vault):
+def test_head_that_succeeds_needs_no_get(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/page"))
     assert vault.lint(method="head").findings == []
     assert [r.method for r in web.stats.requests] == ["HEAD"]
@@ -292,7 +296,7 @@ def test_head_that_succeeds_needs_no_get(web: LoopbackServers, vault: Vault):
 # -- what the server receives -------------------------------------------------------------
 
 
-def test_user_agent_and_per_host_headers(web: LoopbackServers, vault: Vault):
+def test_user_agent_and_per_host_headers(web: LoopbackServers, vault: Vault) -> None:
     from seedlint import __version__
 
     vault.seed("a.md", web.url(H1, "/a"), [web.url(H2, "/b")])
@@ -306,7 +310,7 @@ def test_user_agent_and_per_host_headers(web: LoopbackServers, vault: Vault):
     assert {r.headers["user-agent"] for r in web.stats.requests} == {"my-vault-checker/1.0"}
 
 
-def test_excluded_urls_are_not_requested(web: LoopbackServers, vault: Vault):
+def test_excluded_urls_are_not_requested(web: LoopbackServers, vault: Vault) -> None:
     vault.seed("a.md", web.url(H1, "/keep"), [web.url(H1, "/private-notes/x", status=404)])
     run = vault.lint(exclude=["/private-notes/"])
     assert run.findings == []
@@ -314,7 +318,7 @@ def test_excluded_urls_are_not_requested(web: LoopbackServers, vault: Vault):
     assert "; 1 skipped (1 excluded); 1 requests in " in run.notes[-1]
 
 
-def test_summary_note_counts_every_outcome(web: LoopbackServers, vault: Vault):
+def test_summary_note_counts_every_outcome(web: LoopbackServers, vault: Vault) -> None:
     vault.seed(
         "a.md",
         web.url(H1, "/ok"),
