@@ -242,3 +242,17 @@ def test_permission_bits_of_the_vault_are_untouched(vault: Path) -> None:
     before = {p.name: stat.S_IMODE(p.stat().st_mode) for p in vault.iterdir()}
     run_process([*CHECK, vault])
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in vault.iterdir()} == before
+
+
+@pytest.mark.xfail(strict=True, reason="text reporter prints control characters raw (reported)")
+def test_escape_sequences_never_reach_the_terminal(vault: Path) -> None:
+    """A note (or its name) holding ESC sequences must not drive the reader's terminal:
+    text and concise reports should show control characters, not send them."""
+    hostile = seed_text("https://example.org/esc").replace(
+        "## Summary\n", "## Summary \x1b]0;pwned\x07\x1b[2J  \n", 1
+    )
+    (vault / "e\x1b[1mbold.md").write_text(hostile, encoding="utf-8")
+    for fmt in ("text", "concise"):
+        shown = run_process(["check", "--offline", "--format", fmt, vault])
+        assert shown.code == 1, shown.err
+        assert "\x1b" not in shown.out and "\x07" not in shown.out
