@@ -397,8 +397,10 @@ class Fixer:
             fixed.update(codes)
             text = after
             last = self.lint(path, text, conventions.has_bom)
-            for code in set(codes) - set(stubborn):
-                reason = self._left_behind(code, findings, last.findings)
+            for code, (inputs, outputs) in _ranges_by_code(applied).items():
+                if code in stubborn:
+                    continue
+                reason = self._left_behind(code, (findings, inputs), (last.findings, outputs))
                 if reason is not None:
                     stubborn[code] = reason
             findings = last.findings
@@ -406,11 +408,31 @@ class Fixer:
         unsettled = frozenset(candidate.code for candidate in candidates) if passes else frozenset()
         return _Attempt(text, last, fixed, passes, unsettled, stubborn)
 
-    def _left_behind(self, code: str, before: list[Finding], after: list[Finding]) -> str | None:
-        """Why a pass's fixes of ``code`` did not work: the pass left more findings of the
-        code without a fix than it found (a fix that turns its finding into another)."""
-        was = [f for f in before if f.code == code and not self.applicable(f)]
-        now = [f for f in after if f.code == code and not self.applicable(f)]
+    def _left_behind(
+        self,
+        code: str,
+        before: tuple[list[Finding], list[tuple[int, int]]],
+        after: tuple[list[Finding], list[tuple[int, int]]],
+    ) -> str | None:
+        """Why a pass's fixes of ``code`` did not work, or None.
+
+        A fix that turns its finding into another of the same code, one without a fix
+        (`TODO` -> `todo` where only `TODO` is fixable), leaves more unfixable findings of
+        the code on the text it wrote than there were on the text it replaced. Findings a
+        *neighbouring* fix of the same pass brings out elsewhere are not its doing.
+        """
+
+        def unfixable_at(found: tuple[list[Finding], list[tuple[int, int]]]) -> list[Finding]:
+            findings, ranges = found
+            return [
+                f
+                for f in findings
+                if f.code == code
+                and not self.applicable(f)
+                and any(_touches(f, start, end) for start, end in ranges)
+            ]
+
+        was, now = unfixable_at(before), unfixable_at(after)
         if len(now) <= len(was):
             return None
         known = {f.message for f in was}
@@ -458,6 +480,37 @@ class Fixer:
             edit_positions=(),
             message=f"{finding.message} (fix not applied: {reason})",
         )
+
+
+def _ranges_by_code(
+    applied: Sequence[Candidate],
+) -> dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """Per code, the ranges its edits replaced (in the pass's input) and wrote (in its
+    output). Edits are unique and sorted as `apply_fixes` chose them."""
+    owners: dict[TextEdit, list[str]] = {}
+    for candidate in applied:
+        for edit in candidate.edits:
+            owners.setdefault(edit, []).append(candidate.code)
+    ranges: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    shift = 0
+    for edit in sorted(owners, key=lambda edit: (edit.start, edit.end)):
+        start = edit.start + shift
+        for code in owners[edit]:
+            inputs, outputs = ranges.setdefault(code, ([], []))
+            inputs.append((edit.start, edit.end))
+            outputs.append((start, start + len(edit.content)))
+        shift += len(edit.content) - (edit.end - edit.start)
+    return ranges
+
+
+def _touches(finding: Finding, start: int, end: int) -> bool:
+    """The finding lies on text the edit wrote (or replaced); for an edit that wrote
+    nothing, on text running across the point it deleted."""
+    if start == end:
+        return finding.start < start < finding.end
+    if finding.start == finding.end:
+        return start <= finding.start < end
+    return finding.start < end and start < finding.end
 
 
 def _crashed_rules(crashes: Iterable[str]) -> set[str]:

@@ -126,3 +126,20 @@ def test_real_seed_is_left_byte_for_byte(make_fixer: Make) -> None:
     data = Path(__file__).parents[2].joinpath("examples", "000_7277590c367447cf.txt").read_bytes()
     outcome = _fix(make_fixer(True), data)
     assert not outcome.changed and outcome.data == data and outcome.findings == []
+
+
+#: From the hostile-input fuzz run: T002's rewrite in pass one turned two references into
+#: duplicates of `topics/Conc` (a `#` part), next to T003's own deletion. Blaming T003 for
+#: them refused its fix, and a second run then applied it: fix was not idempotent.
+FUZZ_T003 = (
+    b"## Topics\n![](topics/Concept/LLM%20Security)\n![](topics/Conc# Titept/LLM%20Alignment)\n"
+    b"\n![](topics/Concept/LLM%20Security)\n\n![](topics/Conc# Titept/LLM%20Alignmen)\n[\n"
+    b"!t](topics/Concept/TransflTiormtleer%\x08-e\x0820Alternatives-)"
+)
+
+
+def test_a_neighbouring_fix_is_not_blamed_on_another_code(make_fixer: Make) -> None:
+    outcome = _fix(make_fixer(True), FUZZ_T003)
+    assert outcome.refused == {}
+    assert outcome.fixed["T003"] == 1
+    _check_outcome(make_fixer(True), Drawn(FUZZ_T003.decode(), FUZZ_T003))
