@@ -213,38 +213,74 @@ def _split_front_matter(text: str) -> tuple[FrontMatter | None, bool, int]:
     return None, True, len(text)
 
 
+_WIDTH_RUNS = re.compile("[\u0080-\u07ff]+|[\u0800-\uffff]+|[\U00010000-\U0010ffff]+")
+
+
 class _Offsets:
-    """Maps the parser's UTF-8 byte offsets in the body to character offsets in the file."""
+    """Maps the parser's UTF-8 byte offsets in the body to character offsets in the file.
+
+    The body is cut into runs of non-ASCII characters of one UTF-8 width (é: 2 bytes,
+    中: 3, emoji: 4); a byte offset is then one bisection and some arithmetic away from
+    its character, whatever the length of the line (a 1 MB line costs no more per lookup).
+    """
+
+    __slots__ = ("base", "byte_starts", "runs")
 
     def __init__(self, body: str, base: int) -> None:
         self.base = base
-        self.ascii = body.isascii()
-        if not self.ascii:
-            self.data = body.encode("utf-8")
-            self.byte_starts = [0]
-            self.char_starts = [0]
-            for match in _LINE_BREAK.finditer(body):
-                self.char_starts.append(match.end())
-            for char_start in self.char_starts[1:]:
-                previous = self.char_starts[len(self.byte_starts) - 1]
-                self.byte_starts.append(
-                    self.byte_starts[-1] + len(body[previous:char_start].encode("utf-8"))
-                )
+        self.byte_starts: list[int] = []
+        # Per run: first character, its width in bytes, end in bytes, extra bytes after it.
+        self.runs: list[tuple[int, int, int, int]] = []
+        extra = 0
+        for match in _WIDTH_RUNS.finditer(body):
+            start, end = match.span()
+            width = len(match.group(0)[0].encode("utf-8"))
+            byte_start = start + extra
+            extra += (end - start) * (width - 1)
+            self.byte_starts.append(byte_start)
+            self.runs.append((start, width, end + extra, extra))
 
     def __call__(self, byte_offset: int) -> int:
-        if self.ascii:
+        index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
+        if index < 0:
             return self.base + byte_offset
-        line = bisect.bisect_right(self.byte_starts, byte_offset) - 1
-        line_start = self.byte_starts[line]
-        inline = self.data[line_start:byte_offset].decode("utf-8", errors="ignore")
-        return self.base + self.char_starts[line] + len(inline)
+        start, width, byte_end, extra = self.runs[index]
+        if byte_offset >= byte_end:
+            return self.base + byte_offset - extra
+        return self.base + start + (byte_offset - self.byte_starts[index]) // width
 
 
-def _tag_name(tag: Any) -> tuple[str, Any]:
-    if isinstance(tag, str):
-        return tag, None
-    ((name, detail),) = tag.items()
-    return name, detail
+_new_node = object.__new__
+_NODE_SLOTS = tuple(
+    getattr(Node, name).__set__
+    for name in ("kind", "start", "end", "children", "level", "dest", "link_type", "text")
+)
+
+
+def _node(
+    kind: str,
+    start: int,
+    end: int,
+    children: tuple[Node, ...] = (),
+    level: int = 0,
+    dest: str = "",
+    link_type: str = "",
+    text: str = "",
+) -> Node:
+    """``Node(...)`` at half the cost: a frozen dataclass's ``__init__`` goes through
+    ``object.__setattr__`` field by field, and a seed has about sixty nodes. The slots are
+    written once here; the node is as frozen as any other afterwards."""
+    node = _new_node(Node)
+    kind_, start_, end_, children_, level_, dest_, link_type_, text_ = _NODE_SLOTS
+    kind_(node, kind)
+    start_(node, start)
+    end_(node, end)
+    children_(node, children)
+    level_(node, level)
+    dest_(node, dest)
+    link_type_(node, link_type)
+    text_(node, text)
+    return node
 
 
 _KINDS = {
@@ -292,62 +328,73 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
     Adjacent text events that are verbatim source (``<<<<`` comes as four one-character
     events) become one text node: a 1 MB line of ``<`` or ``[`` would otherwise make a
     million nodes and cost hundreds of megabytes.
+
+    This loop runs for every event of every seed (about 130 a seed), so it is written for
+    speed: no helper call per event, offsets computed inline for ASCII bodies.
     """
     body = text[body_start:]
-    offsets = _Offsets(body, body_start)
-    # Each frame: kind, start offset, detail, children collected so far.
-    stack: list[tuple[str, int, Any, list[Node]]] = [("root", 0, None, [])]
-    run_start = run_end = -1  # the verbatim text run not yet added to stack[-1]
+    offsets = None if body.isascii() else _Offsets(body, body_start)
+    root: list[Node] = []
+    children = root  # the children of the innermost open node
+    # Open nodes: tag, start offset, detail, the children list of their parent.
+    stack: list[tuple[str, int, Any, list[Node]]] = []
+    run_start = run_end = -1  # the verbatim text run not yet added to ``children``
+    starts_with = text.startswith
     for event, span in pyromark.events_with_range(body, options=_PARSER_OPTIONS):
-        name, value = _tag_name(event)
+        name: str
+        value: Any
+        if isinstance(event, str):
+            name, value = event, None
+        else:
+            ((name, value),) = event.items()
+        if offsets is None:
+            start = span["start"] + body_start
+            end = span["end"] + body_start
+        else:
+            start = offsets(span["start"])
+            end = offsets(span["end"])
         if name == "Text":
-            start, end = offsets(span["start"]), offsets(span["end"])
             piece = str(value)
-            if end - start == len(piece) and text.startswith(piece, start):
+            if end - start == len(piece) and starts_with(piece, start):
                 if run_end != start:
-                    _flush_text(text, run_start, run_end, stack[-1][3])
+                    if run_start >= 0:
+                        children.append(
+                            _node("text", run_start, run_end, text=text[run_start:run_end])
+                        )
                     run_start = start
                 run_end = end
                 continue
-        _flush_text(text, run_start, run_end, stack[-1][3])
-        run_start = run_end = -1
+        if run_start >= 0:
+            children.append(_node("text", run_start, run_end, text=text[run_start:run_end]))
+            run_start = run_end = -1
         if name == "Start":
-            tag, detail = _tag_name(value)
-            stack.append((tag, offsets(span["start"]), detail, []))
+            if isinstance(value, str):
+                tag, detail = value, None
+            else:
+                ((tag, detail),) = value.items()
+            stack.append((tag, start, detail, children))
+            children = []
         elif name == "End":
-            tag, start, detail, children = stack.pop()
-            node = _make_node(tag, start, offsets(span["end"]), detail, children)
-            stack[-1][3].append(node)
+            tag, node_start, detail, parent = stack.pop()
+            parent.append(_make_node(tag, node_start, end, detail, children))
+            children = parent
         else:
             kind = _LEAVES.get(name)
-            if kind is None:
-                continue  # soft/hard breaks, rules, task markers carry no text we check
-            stack[-1][3].append(
-                Node(kind, offsets(span["start"]), offsets(span["end"]), text=str(value))
-            )
-    _flush_text(text, run_start, run_end, stack[-1][3])
-    return tuple(stack[0][3])
-
-
-def _flush_text(text: str, start: int, end: int, children: list[Node]) -> None:
-    if start >= 0:
-        children.append(Node("text", start, end, text=text[start:end]))
+            if kind is not None:  # soft/hard breaks, rules, task markers carry no text
+                children.append(_node(kind, start, end, text=str(value)))
+    if run_start >= 0:
+        children.append(_node("text", run_start, run_end, text=text[run_start:run_end]))
+    return tuple(root)
 
 
 def _make_node(tag: str, start: int, end: int, detail: Any, children: list[Node]) -> Node:
-    kind = _KINDS.get(tag, tag.lower())
+    kind = _KINDS.get(tag) or tag.lower()
     if kind == "heading":
-        return Node(kind, start, end, tuple(children), level=int(detail["level"][1:]))
-    if kind in ("link", "image"):
-        return Node(
-            kind,
-            start,
-            end,
-            tuple(children),
-            dest=str(detail.get("dest_url", "")),
-            link_type=_link_type(detail),
-        )
-    return Node(kind, start, end, tuple(children))
+        return _node(kind, start, end, tuple(children), int(detail["level"][1:]))
+    if kind == "link" or kind == "image":
+        dest = str(detail.get("dest_url", ""))
+        return _node(kind, start, end, tuple(children), 0, dest, _link_type(detail))
+    return _node(kind, start, end, tuple(children))
 
 
 def _sections(blocks: tuple[Node, ...]) -> tuple[Section, ...]:
