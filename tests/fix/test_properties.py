@@ -4,7 +4,6 @@ finding of a code it fixed."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
