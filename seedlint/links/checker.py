@@ -309,21 +309,23 @@ class Checker:
             self.requests += 1
             answer = replace(answer, attempts=attempt)
             wait = answer.asks_to_wait()
+            transient = answer.rate_limited or (
+                answer.status in RETRY_STATUSES and not answer.challenge
+            )
+            if transient and wait is not None and wait > cap:
+                # "Come back in an hour" (rate limit, maintenance): no clear answer today.
+                detail = (
+                    f"returned {answer.label} and asks to wait {wait:.0f} s,"
+                    f" more than the {cap:.0f} s cap"
+                )
+                return unverifiable(url, detail, answer.status)
             if answer.rate_limited:
-                if wait is not None and wait > cap:
-                    detail = (
-                        f"returned {answer.label} and asks to wait {wait:.0f} s,"
-                        f" more than the {cap:.0f} s cap"
-                    )
-                    return unverifiable(url, detail, answer.status)
                 state.slow_down(loop.time(), wait)
                 if last:
                     return answer
                 continue  # the host's pause is this URL's wait too
             state.backoff = 0.0
-            if answer.status in RETRY_STATUSES and not last and not answer.challenge:
-                if wait is not None and wait > cap:
-                    return answer
+            if transient and not last:
                 await self._pause(attempt, wait)
                 continue
             return answer
@@ -351,8 +353,8 @@ class Checker:
         client = self._client
         if self.options.head:
             answer = _Answer.of(await client.head(url, headers=headers))
-            if answer.status < 400:
-                return answer
+            if answer.status < 400 or answer.rate_limited:
+                return answer  # a rate limit is waited for, not answered with a GET at once
             self.requests += 1  # HEAD is not trusted with an error: ask with GET
         async with client.stream("GET", url, headers=headers) as response:
             answer = _Answer.of(response)

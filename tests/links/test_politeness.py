@@ -116,3 +116,22 @@ def test_github_style_403_rate_limit_is_waited_for(web: LoopbackServers, vault: 
     assert vault.lint().findings == []
     first, second = web.stats.matching(H1, "/api")
     assert second.at - first.at >= 0.95
+
+
+def test_maintenance_past_the_cap_is_unverifiable(web: LoopbackServers, vault: Vault) -> None:
+    url = web.url(H1, "/maintenance", status=503, retry_after=3600)
+    vault.seed("a.md", url)
+    run = vault.lint()
+    assert {f.message for f in run.of("L004")} == {
+        f"{url} returned 503 Service Unavailable and asks to wait 3600 s, more than the 60 s cap"
+    }
+    assert web.stats.count(H1, "/maintenance") == 1
+
+
+def test_head_rate_limited_is_waited_for_not_followed_by_get(
+    web: LoopbackServers, vault: Vault
+) -> None:
+    url = web.url(H1, "/limited", fail=1, fail_status=429, retry_after=0)
+    vault.seed("a.md", url)
+    assert vault.lint(method="head").findings == []
+    assert [r.method for r in web.stats.requests] == ["HEAD", "HEAD"]
