@@ -223,7 +223,7 @@ class Checker:
             if target is None:
                 return unverifiable(url, f"redirects to {location!r}, not an http(s) URL")
             if permanent_so_far and answer.status in PERMANENT_REDIRECTS:
-                moved = (target, answer.status) if target != url else None
+                moved = (target, answer.status)
             else:
                 permanent_so_far = False
             if target in chain:

@@ -22,7 +22,7 @@ class LinkReport:
     """The verdict on every unique URL of a run, and how it was reached."""
 
     results: dict[str, LinkResult] = field(default_factory=dict)
-    requests: int = 0  # HTTP requests sent: retries and redirect hops included
+    requests: int = 0  # requests that reached a server: retries and redirect hops included
     offline: bool = False
     seconds: float = 0.0
 
