@@ -23,6 +23,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -103,8 +104,10 @@ def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str
         (folder / "seeds" / f"{n:04d}_{n:016x}.md").write_text(text, encoding="utf-8")
 
 
-def _run(folder: Path) -> tuple[float, dict[str, set[str]], str]:
+def _run(folder: Path) -> tuple[float, float, dict[str, set[str]], str]:
+    """Wall time, CPU time of the seedlint process, the verdicts, and its summary line."""
     env = {key: value for key, value in os.environ.items() if key != "SEEDLINT_OFFLINE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [
@@ -123,13 +126,15 @@ def _run(folder: Path) -> tuple[float, dict[str, set[str]], str]:
         check=False,
     )
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if result.returncode not in (0, 1):
         raise SystemExit(f"seedlint failed ({result.returncode}): {result.stderr}")
     verdicts: dict[str, set[str]] = {}
     for finding in json.loads(result.stdout)["findings"]:
         url = finding["message"].split(" ", 1)[0]
         verdicts.setdefault(url, set()).add(finding["code"])
-    return wall, verdicts, result.stderr.strip()
+    return wall, cpu, verdicts, result.stderr.strip()
 
 
 def _score(cases: list[Case], verdicts: dict[str, set[str]]) -> tuple[int, list[str]]:
@@ -165,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "delay_ms": args.delay,
         "max_concurrency": args.max_concurrency,
         "max_per_host": args.max_per_host,
+        "load_average": round(os.getloadavg()[0], 1),
     }
     try:
         cases = _cases(ports, args.urls, args.delay, random.Random(args.seed))
@@ -184,12 +190,13 @@ def main(argv: list[str] | None = None) -> int:
             for phase in ("cold", "warm"):
                 ours.send("reset")
                 ours.recv()
-                wall, verdicts, note = _run(folder)
+                wall, cpu, verdicts, note = _run(folder)
                 ours.send("stats")
                 stats = ours.recv()
                 right, wrong = _score(cases, verdicts)
                 figures[phase] = {
                     "wall_s": round(wall, 2),
+                    "cpu_s": round(cpu, 2),
                     "ratio_to_bound": round(wall / bound, 2) if phase == "cold" else None,
                     "server_requests": stats["requests"],
                     "peak_in_flight": stats["peak"],
@@ -210,13 +217,17 @@ def main(argv: list[str] | None = None) -> int:
         f" {args.delay} ms an answer; limits: {args.max_concurrency} global,"
         f" {args.max_per_host} per host"
     )
-    print(f"ideal bound: {needed} requests x {args.delay} ms / {slots} slots = {bound:.2f} s")
+    print(
+        f"ideal bound: {needed} requests x {args.delay} ms / {slots} slots = {bound:.2f} s"
+        f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     for phase in ("cold", "warm"):
         row = figures[phase]
         assert isinstance(row, dict)
         ratio = f" ({row['ratio_to_bound']}x the bound)" if row["ratio_to_bound"] else ""
         print(
-            f"{phase}: {row['wall_s']:.2f} s{ratio}; server saw {row['server_requests']}"
+            f"{phase}: {row['wall_s']:.2f} s{ratio}, {row['cpu_s']:.2f} s CPU;"
+            f" server saw {row['server_requests']}"
             f" requests, peak {row['peak_in_flight']} in flight"
             f" ({row['peak_per_host']} on one host); verdicts right"
             f" {row['verdicts_right']}/{len(cases)}"
