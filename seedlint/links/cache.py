@@ -68,9 +68,11 @@ class LinkCache:
         for attempt in range(2):
             try:
                 return cls(_connect(path))
+            except sqlite3.OperationalError:
+                break  # read-only, locked past the timeout, no space: do without, keep it
             except sqlite3.DatabaseError:
                 if attempt == 0:
-                    _remove(path)  # corrupt or foreign: start again, once
+                    _remove(path)  # not a database (corrupt or foreign): start again, once
             except OSError:
                 break
         return None

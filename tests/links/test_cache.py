@@ -154,3 +154,14 @@ def test_concurrent_processes_share_the_cache(tmp_path: Path) -> None:
         assert worker.returncode == 0, errors.decode()
     with sqlite3.connect(tmp_path / FILE_NAME) as db:
         assert db.execute("SELECT count(*) FROM links").fetchone()[0] == 4 * 20 * 50
+
+
+def test_a_cache_that_cannot_be_opened_is_done_without(web: LoopbackServers, vault: Vault) -> None:
+    # SQLite cannot open a folder: the run goes on without a cache and removes nothing.
+    path = _cache_file(vault)
+    path.mkdir(parents=True)
+    (path / "keep.txt").write_text("mine", encoding="utf-8")
+    vault.seed("a.md", web.url(H1, "/ok"))
+    assert vault.lint().findings == []
+    assert LinkCache.open(path.parent) is None
+    assert (path / "keep.txt").read_text(encoding="utf-8") == "mine"
