@@ -39,6 +39,7 @@ def normalise(url: str) -> str | None:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
     """The lower-cased host name of a normalised URL (the key of per-host limits)."""
     return (urlsplit(url).hostname or "").lower()
