@@ -1,10 +1,11 @@
 """`seedlint fix` and `seedlint check --fix / --diff`: fix in place, or show the diff.
 
-The run lints every file first, exactly as `check` does, so that cross-file rules and
-unused suppressions are judged on the whole run. Only files with a fix to apply go
-through the :class:`~seedlint.fixer.Fixer`; each is written atomically, or shown as a
-diff with ``--diff`` (nothing written, exit 1 when something would change). What is
-left is reported like `check` reports it.
+The run lints every file first, exactly as `check` does (same result cache, same worker
+processes), so that cross-file rules and unused suppressions are judged on the whole
+run. Only files with a fix to apply are read again and go through the
+:class:`~seedlint.fixer.Fixer`; each is written atomically, or shown as a diff with
+``--diff`` (nothing written, exit 1 when something would change). What is left is
+reported like `check` reports it.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from typing import TextIO
 
 from seedlint import baseline
 from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from seedlint.commands.check import STDIN, Run, exit_code, prepare, report
+from seedlint.commands.check import STDIN, Run, exit_code, lint, prepare, report
 from seedlint.document import UnreadableFile
 from seedlint.findings import Finding
 from seedlint.fixer import (
     Fixer,
     FixOutcome,
     Snapshot,
-    detach,
     sync_folders,
     unified_diff,
     write_atomic,
@@ -38,31 +38,28 @@ from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
 @dataclass
 class _File:
     path: str  # as given (the one to open)
-    data: bytes | None  # None: unreadable, E001 says why
-    snapshot: Snapshot | None
     result: FileResult
-    # The result before the run's `finish`, kept only for files that may need a fix, so
-    # that the fixer does not lint them again.
-    unfinished: FileResult | None = None
+    snapshot: Snapshot | None = None  # when the file was read for fixing
     outcome: FixOutcome | None = None
 
 
-def _read(run: Run, path: str) -> tuple[bytes | None, Snapshot | None]:
+def _read(run: Run, path: str) -> tuple[bytes, Snapshot] | str:
+    """The bytes to fix and what the file looked like, or why it cannot be read now."""
     # The snapshot is taken before the read: a change in between is then seen as a change
     # at write time, and the file is left alone.
     try:
         snapshot = Snapshot.of(os.stat(path))
         return run.linter.read(path), snapshot
-    except (OSError, UnreadableFile):
-        return None, None
+    except UnreadableFile as error:
+        return f"cannot read: {error}"
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"
 
 
-def _fix_one(
-    fixer: Fixer, path: str, data: bytes, unfinished: FileResult | None = None
-) -> FixOutcome | str:
+def _fix_one(fixer: Fixer, path: str, data: bytes) -> FixOutcome | str:
     """The outcome, or the one-line reason the fixer could not run (never a traceback)."""
     try:
-        return fixer.fix(path, data, unfinished)
+        return fixer.fix(path, data)
     except RecursionError:
         return "fix failed: structure nested too deeply"
     except Exception as error:  # a rule crashing on a fixed text must not lose the run
@@ -88,24 +85,18 @@ def run_fix(args: argparse.Namespace) -> int:
     fixer = Fixer(run.linter, unsafe=args.unsafe_fixes)
     if args.paths == [STDIN]:
         return _run_stdin(run, fixer, args)
-    files = []
-    for path in run.paths:
-        data, snapshot = _read(run, path)
-        result = run.linter.lint_path(path, data)
-        file = _File(path, data, snapshot, result)
-        # X001 is only known after `finish`: a file with suppressions may need a fix too.
-        if result.document is not None and (
-            result.suppressions or _wants_fix(fixer, result.findings)
-        ):
-            file.unfinished = detach(result)
-        files.append(file)
-    run.linter.finish([file.result for file in files])
+    files = [_File(path, result) for path, result in zip(run.paths, lint(run, args), strict=True)]
     errors: list[str] = []
     for file in files:
-        unfinished, file.unfinished = file.unfinished, None
-        if file.data is None or not _wants_fix(fixer, file.result.findings):
+        if not _wants_fix(fixer, file.result.findings):
             continue
-        fixed_or_why = _fix_one(fixer, file.result.path, file.data, unfinished)
+        read = _read(run, file.path)
+        if isinstance(read, str):
+            errors.append(f"{file.result.path}: {read}")
+            file.result.findings = _annotate(file.result.findings, fixer, read)
+            continue
+        data, file.snapshot = read
+        fixed_or_why = _fix_one(fixer, file.result.path, data)
         if isinstance(fixed_or_why, str):
             errors.append(f"{file.result.path}: {fixed_or_why}")
             file.result.findings = _annotate(file.result.findings, fixer, fixed_or_why)
@@ -126,7 +117,7 @@ def run_fix(args: argparse.Namespace) -> int:
             errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
             file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
     sync_folders(folders)
-    findings = _final_findings(run, files)
+    findings = _final_findings(run, files, args)
     if args.baseline is not None:
         findings = baseline.apply(args.baseline, findings, args.quiet)
     _notes(run, args)
@@ -155,12 +146,13 @@ def _written(file: _File) -> bool:
     return file.outcome is not None and file.outcome.changed and file.outcome.error is None
 
 
-def _final_findings(run: Run, files: list[_File]) -> list[Finding]:
+def _final_findings(run: Run, files: list[_File], args: argparse.Namespace) -> list[Finding]:
     """What is left: the first lint for untouched files, a new one for fixed files.
 
     Cross-file rules and unused suppressions of a fixed file are judged against every
     other file of the run. A fix that changed a seed's `link` can change another file's
-    cross-file findings: then the whole run is linted again.
+    cross-file findings: then the whole run is linted again (the result cache makes
+    that cheap for every file the fix did not touch).
     """
     fixed = [file for file in files if _written(file)]
     if not fixed:
@@ -170,7 +162,7 @@ def _final_findings(run: Run, files: list[_File]) -> list[Finding]:
         assert file.outcome is not None and file.outcome.result is not None
         relinted[id(file)] = file.outcome.result
     if any(_link(relinted[id(file)]) != _link(file.result) for file in fixed):
-        results = run.linter.run([file.path for file in files])
+        results = lint(run, args)
         return [finding for result in results for finding in result.findings]
     others = [
         FileResult(file.result.path, [], file.result.summary)
