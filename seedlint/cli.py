@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fix_options(check)
     fix = commands.add_parser("fix", help="apply safe fixes in place")
     _add_lint_options(fix)
+    fix.add_argument("--show-fixes", action="store_true", help="list what was fixed, per file")
     explain = commands.add_parser("rule", help="explain a rule, or list them all")
     explain.add_argument("code", nargs="?", help="a rule code such as T001")
     explain.add_argument("--all", action="store_true", help="the whole catalogue")

@@ -228,3 +228,9 @@ def test_unreadable_and_binary_files_are_reported_not_touched(vault: Path, cli: 
     assert binary.read_bytes() == b"---\x00\xff"
     assert latin.read_bytes() == SAFE.replace("Ruder", "R\xfcder").encode("latin-1")
     assert ran.out.count("E001") == 2
+
+
+def test_fix_show_fixes(vault: Path, cli: Cli) -> None:
+    _vault_files(vault)
+    ran = cli("fix", "--show-fixes", *offline(vault), "seeds")
+    assert ran.out.startswith("Fixed 2 findings:\n- seeds/safe.md:\n")
