@@ -19,7 +19,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,6 +193,8 @@ def _lint_all(
     workers = workers_for(jobs, len(items))
     done = 0
     if workers > 1:
+        from concurrent.futures import BrokenExecutor  # not imported by small runs
+
         try:
             for linted in _in_pool(linter, recorder, items, workers):
                 done += 1
@@ -226,6 +227,16 @@ class _Run:
         self.hits: dict[int, Row] = {}
         self.limit = linter.context.settings.max_file_size
         self.now = time.time_ns()
+        self.folders: dict[str, str] = {}
+
+    def key(self, path: str) -> str:
+        """The absolute path a file's row is stored under, whatever form the run was given
+        (`a.md`, `./a.md`); each folder is made absolute once, not each file."""
+        folder, name = os.path.split(path)
+        absolute = self.folders.get(folder)
+        if absolute is None:
+            absolute = self.folders[folder] = os.path.abspath(folder or os.curdir)
+        return os.path.join(absolute, name)
 
     # Cached results ---------------------------------------------------------------------
 
@@ -274,7 +285,7 @@ class _Run:
         cache, validator = self.cache, self.validator
         replay: list[tuple[int, Row]] = []
         for index, path in enumerate(self.paths):
-            row = cache.row(os.path.abspath(path))
+            row = cache.row(self.key(path))
             fresh, restamp = self._fresh_row(row, path) if row is not None else (False, False)
             if row is None or not fresh:
                 misses.append((index, path))
@@ -326,7 +337,7 @@ class _Run:
             if cache is not None and linted.signature is not None and linted.entry is not None:
                 topics = self.validator.topics if linted.has_topics else ""
                 cache.put(
-                    os.path.abspath(self.paths[index]),
+                    self.key(self.paths[index]),
                     linted.signature,
                     linted.digest,
                     linted.checked_ns,
