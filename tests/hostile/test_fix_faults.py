@@ -99,10 +99,12 @@ class Vault:
             self.fixed[name] = fixed_template.replace(TEMPLATE_LINK, _link(index)).encode()
             (folder / name).write_bytes(self.old[name])
 
-    def states(self) -> dict[str, str]:
+    def states(self, allow_temporary: bool = False) -> dict[str, str]:
         """'old' or 'fixed' for each file; fails on anything else (a mix, empty, extra)."""
         states = {}
         for path in sorted(self.folder.iterdir()):
+            if allow_temporary and path.name.endswith(".seedlint-tmp"):
+                continue  # see test_sigint_as_the_temporary_file_is_created
             assert path.name in self.old, f"left behind: {path.name}"
             data = path.read_bytes()
             if data == self.old[path.name]:
@@ -195,7 +197,9 @@ def test_sigint_from_outside(thousand: Vault, tmp_path: Path) -> None:
     finally:
         if process.poll() is None:
             process.kill()
-    states = list(vault.states().values())
+    # A signal that lands while the temporary file is being created can leave it behind
+    # (a few runs in a hundred): the deterministic test below holds that case.
+    states = list(vault.states(allow_temporary=True).values())
     if process.returncode != 130:
         # The run ended between our look and our signal: still whole files only.
         assert process.returncode == 0 and set(states) == {"fixed"}, err
@@ -265,3 +269,40 @@ def test_failing_filesystem_call(
     assert {name for name, state in states.items() if state == "old"} == expected_old
     for name in expected_old:
         assert f"{vault.folder / name}: cannot write:" in done.stderr
+
+
+_SIGINT_IN_MKSTEMP_CLI = """
+import sys, tempfile
+from seedlint.cli import main
+
+nth, seen = int(sys.argv[1]), 0
+
+def calls(frame, event, arg):
+    return lines if frame.f_code is tempfile._mkstemp_inner.__code__ else None
+
+def lines(frame, event, arg):
+    global seen
+    # The temporary file exists (`fd` is bound) but its name is not handed back yet: the
+    # moment a SIGINT that arrived during open(2) takes effect.
+    if event == "line" and "fd" in frame.f_locals:
+        seen += 1
+        if seen == nth:
+            raise KeyboardInterrupt
+    return lines
+
+sys.settrace(calls)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="fixer: SIGINT inside mkstemp leaves the temp file")
+def test_sigint_as_the_temporary_file_is_created(tmp_path: Path, fixed_template: str) -> None:
+    """The interruption is raised exactly where a real SIGINT can land (found by
+    test_sigint_from_outside under load): the note is intact, but an empty
+    `.seed_0002.md.*.seedlint-tmp` stays in the vault. Deferring SIGINT for the span of
+    `write_atomic` would close the window."""
+    vault = Vault(tmp_path / "v", 10, fixed_template)
+    done = _cli(_SIGINT_IN_MKSTEMP_CLI, "3", *_fix_args(vault))
+    assert done.returncode == 130, done.stderr
+    states = vault.states()
+    assert [states[_name(n)] for n in range(10)] == ["fixed", "fixed"] + ["old"] * 8
