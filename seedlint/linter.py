@@ -108,6 +108,10 @@ class Linter:
         ]
         # Cross-file rules that crashed; per-file crashes travel in FileResult.errors.
         self.errors: list[str] = []
+        # Every URL of a seed, located, is a fifth of a seed's summary work and most of
+        # its size: gathered only when a cross-file rule may read them (the network rules,
+        # any plugin), not for the built-in offline ones.
+        self.summary_links = any(rule.code not in _LINKLESS for rule in self.corpus_rules)
 
     # -- one file -------------------------------------------------------------------------
 
@@ -172,7 +176,13 @@ class Linter:
         ]
         anchors = _anchors(document, suppressions) if suppressions else None
         return FileResult(
-            document.path, kept, _summarise(document), suppressions, document, errors, anchors
+            document.path,
+            kept,
+            _summarise(document, self.summary_links),
+            suppressions,
+            document,
+            errors,
+            anchors,
         )
 
     def _finding(self, document: Document | Anchors, problem: Problem) -> Finding:
@@ -287,7 +297,11 @@ def _anchors(document: Document, suppressions: list[Suppression]) -> Anchors:
     return Anchors(document.path, positions, lines)
 
 
-def _summarise(document: Document) -> SeedSummary:
+#: Built-in cross-file rules that never read `SeedSummary.links`.
+_LINKLESS = frozenset({"C001", "C002", "C003"})
+
+
+def _summarise(document: Document, links: bool = True) -> SeedSummary:
     link = None
     begin = end = Position(1, 1)
     front = document.front_matter
@@ -303,7 +317,7 @@ def _summarise(document: Document) -> SeedSummary:
         end,
         document.line_text(begin.line),
         document.line_text(1),
-        find_links(document),
+        find_links(document) if links else (),
     )
 
 
