@@ -31,7 +31,6 @@ unpickler that builds only seedlint's own dataclasses and enums, nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib
 import io
 import operator
@@ -47,6 +46,11 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+try:  # the BLAKE2 module alone: `hashlib` also loads OpenSSL, a few ms of start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - Python builds without it
+    from hashlib import blake2b
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".seedlint_cache"
 DATABASE = "results.sqlite3"
 #: Bumped whenever the row layout or the payload changes meaning.
-FORMAT = 2
+FORMAT = 3
 #: A file changed less than this before it was read is hashed again next time.
 RACY_NS = 2_000_000_000
 _BUSY_MS = 2_000
@@ -90,7 +94,7 @@ def _ask(index: TopicIndex, question: str, argument: Any) -> Any:
 
 
 def topics_fingerprint(index: TopicIndex) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(f"{index.root}\0{index.exists}\0".encode())
     for note in sorted(index.notes):
         digest.update(note.encode("utf-8", "surrogatepass") + b"\0")
@@ -332,7 +336,7 @@ def run_key(linter: Linter) -> str:
             _code_fingerprint(linter),
         ]
     )
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 # -- encoding ---------------------------------------------------------------------------------
@@ -411,7 +415,7 @@ class Entry:
     def of(cls, result: FileResult, dependencies: Dependencies) -> Entry:
         parts = (result.findings, result.suppressions, result.anchors, dependencies.notes)
         packed = pack(parts) if any(parts) else None
-        summary = zlib.compress(pack(result.summary), 1) if result.summary is not None else None
+        summary = _squeeze(pack(result.summary)) if result.summary is not None else None
         questions = (dependencies.topics, dependencies.dates)
         return cls(packed, summary, pack(questions) if any(questions) else None)
 
@@ -427,12 +431,30 @@ def result_of(display: str, blob: bytes | None) -> tuple[FileResult, list[str]]:
     return relocate(result, display), notes
 
 
+#: Summaries longer than this (every URL of the seed, for the network rules) are
+#: compressed; the usual offline ones are a path and a link, not worth inflating.
+_COMPRESS_FROM = 512
+
+
+def _squeeze(data: bytes) -> bytes:
+    if len(data) < _COMPRESS_FROM:
+        return b"p" + data
+    return b"z" + zlib.compress(data, 1)
+
+
+def _unsqueeze(blob: bytes) -> bytes:
+    if blob[:1] == b"p":
+        return blob[1:]
+    if blob[:1] == b"z":
+        try:
+            return zlib.decompress(blob[1:])
+        except zlib.error as error:
+            raise CacheMiss(str(error)) from None
+    raise CacheMiss("unknown summary encoding")
+
+
 def summary_of(display: str, blob: bytes) -> SeedSummary:
-    try:
-        data = zlib.decompress(blob)
-    except zlib.error as error:
-        raise CacheMiss(str(error)) from None
-    summary = unpack(data)
+    summary = unpack(_unsqueeze(blob))
     if summary.path != display:
         summary = replace(summary, path=display)
     return summary  # type: ignore[no-any-return]
@@ -461,7 +483,12 @@ def relocate(result: FileResult, display: str) -> FileResult:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
+
+
+def hasher() -> Any:
+    """An incremental 16-byte BLAKE2 digest (`update`, `digest`)."""
+    return blake2b(digest_size=16)
 
 
 def stat_signature(status: os.stat_result) -> str:

@@ -14,7 +14,6 @@ linting in this process.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import sys
 import time
@@ -34,6 +33,7 @@ from seedlint.cache import (
     Validator,
     dependencies_of,
     digest,
+    hasher,
     open_for,
     pack,
     result_of,
@@ -371,10 +371,11 @@ class _Run:
         return [result.summary for result in self.results if result and result.summary]
 
     def _inputs(self) -> bytes:
-        hasher = hashlib.blake2b(digest_size=16)
+        hashed = hasher()
         for path, identity in zip(self.paths, self.identities, strict=True):
-            hasher.update(_display(path).encode("utf-8", "surrogateescape") + b"\0" + identity)
-        return hasher.digest()
+            hashed.update(_display(path).encode("utf-8", "surrogateescape") + b"\0" + identity)
+        value: bytes = hashed.digest()
+        return value
 
     def _cached_corpus(self, inputs: bytes) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
         if self.cache is None:

@@ -7,9 +7,10 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 SEED_SUFFIXES = (".md", ".txt")
 
@@ -31,6 +32,8 @@ def _gitignore(folder: str) -> _Ignore | None:
             lines = handle.read().splitlines()
     except OSError:
         return None
+    import pathspec  # only where a .gitignore exists: a one-file check never pays for it
+
     return _Ignore(folder, pathspec.PathSpec.from_lines("gitwildmatch", lines))
 
 
