@@ -36,6 +36,7 @@ import io
 import operator
 import os
 import pickle
+import random
 import sys
 import time
 import zlib
@@ -544,6 +545,10 @@ _SCHEMA = (
     """,
     f"PRAGMA user_version = {FORMAT}",
 )
+#: Rows written per transaction while a run goes on.
+_BATCH = 2_000
+#: One save in this many also deletes stale rows (it reads the whole table).
+_PRUNE_CHANCE = 1 / 32
 #: Rows not used for this long go (another configuration, an older seedlint, a deleted
 #: file); a row in use is stamped again at most once a day.
 STALE_NS = 30 * 24 * 3600 * 1_000_000_000
@@ -710,6 +715,8 @@ class ResultCache:
                 entry.dependencies,
             )
         )
+        if len(self.inserts) >= _BATCH:  # a 100,000-file cold run holds a batch, not all
+            self._write(final=False)
 
     def stamp(self, row: Row) -> None:
         """Record a used row's new stamps (stat, topic and date validity, last use)."""
@@ -742,18 +749,24 @@ class ResultCache:
         )
 
     def save(self) -> None:
-        """Write what this run learnt in one short transaction, then close. A busy lock
-        (another process writing for longer than the timeout) means skipping the write."""
+        """Write what this run learnt, then close. A busy lock (another process writing
+        for longer than the timeout) means skipping the write, never failing the run."""
+        try:
+            self._write(final=True)
+        finally:
+            self._close()
+
+    def _write(self, *, final: bool) -> None:
         connection = self.connection
-        if connection is None:
+        if connection is None or not (self.inserts or (final and (self.stamps or self.corpus_row))):
             return
         try:
-            if self.inserts or self.stamps or self.corpus_row:
-                connection.execute("BEGIN IMMEDIATE")
-                connection.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self.inserts,
-                )
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.inserts,
+            )
+            if final:
                 connection.executemany(
                     "UPDATE results SET signature = ?, checked_ns = ?, topics = ?, today = ?, "
                     "used_ns = ? WHERE run = ? AND path = ?",
@@ -764,17 +777,19 @@ class ResultCache:
                         "INSERT OR REPLACE INTO corpus VALUES (?, ?, ?, ?, ?, ?, ?)",
                         self.corpus_row,
                     )
-                stale = time.time_ns() - STALE_NS
-                connection.execute("DELETE FROM results WHERE used_ns < ?", (stale,))
-                connection.execute("DELETE FROM corpus WHERE used_ns < ?", (stale,))
-                connection.execute("COMMIT")
+                if random.random() < _PRUNE_CHANCE:  # a full scan: not every run
+                    stale = time.time_ns() - STALE_NS
+                    connection.execute("DELETE FROM results WHERE used_ns < ?", (stale,))
+                    connection.execute("DELETE FROM corpus WHERE used_ns < ?", (stale,))
+            connection.execute("COMMIT")
         except Exception as error:
             self.problem = f"{type(error).__name__}: {error}"
             with suppress(Exception):
                 connection.execute("ROLLBACK")
         finally:
-            self.inserts, self.stamps, self.corpus_row = [], [], None
-            self._close()
+            self.inserts = []
+            if final:
+                self.stamps, self.corpus_row = [], None
 
 
 def _is_locked(error: Exception) -> bool:
