@@ -496,7 +496,7 @@ def stat_signature(status: os.stat_result) -> str:
     return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """The always-loaded columns of one file's row (the others are read on demand)."""
 

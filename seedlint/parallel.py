@@ -67,6 +67,17 @@ def workers_for(jobs: int, files: int) -> int:
     return min(wanted, files // (MIN_PARALLEL_FILES // 2))
 
 
+def _split(path: str) -> tuple[str, str]:
+    """``os.path.split(path)``, several times faster in the common cases."""
+    if os.altsep is None:
+        folder, separator, name = path.rpartition(os.sep)
+        if not separator:
+            return "", path
+        if name and folder and not folder.endswith(os.sep):
+            return folder, name
+    return os.path.split(path)
+
+
 def _display(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
@@ -232,11 +243,11 @@ class _Run:
     def key(self, path: str) -> str:
         """The absolute path a file's row is stored under, whatever form the run was given
         (`a.md`, `./a.md`); each folder is made absolute once, not each file."""
-        folder, name = os.path.split(path)
-        absolute = self.folders.get(folder)
-        if absolute is None:
-            absolute = self.folders[folder] = os.path.abspath(folder or os.curdir)
-        return os.path.join(absolute, name)
+        folder, name = _split(path)
+        prefix = self.folders.get(folder)
+        if prefix is None:
+            prefix = self.folders[folder] = os.path.join(os.path.abspath(folder or os.curdir), "")
+        return prefix + name
 
     # Cached results ---------------------------------------------------------------------
 

@@ -71,13 +71,14 @@ def _ignore_folder_error(folder: str, error: OSError) -> None:
 def _real_path(path: str, real_folders: dict[str, str]) -> str:
     """``os.path.realpath(path)``, resolving each folder once rather than once a file
     (a 10,000-seed vault is a few folders): only a symlinked file is resolved whole."""
-    folder, name = os.path.split(path)
-    if not name or name in (os.curdir, os.pardir) or os.path.islink(path):
+    folder, separator, name = path.rpartition(os.sep)
+    if not name or name in (os.curdir, os.pardir) or os.altsep or os.path.islink(path):
         return os.path.realpath(path)
+    folder = folder or separator  # `/a.md`: the root, not the working folder
     real_folder = real_folders.get(folder)
     if real_folder is None:
-        real_folder = real_folders[folder] = os.path.realpath(folder or os.curdir)
-    return os.path.join(real_folder, name)
+        real_folder = real_folders[folder] = os.path.join(os.path.realpath(folder or "."), "")
+    return real_folder + name
 
 
 def discover_files(
