@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".seedlint_cache"
 DATABASE = "results.sqlite3"
 #: Bumped whenever the row layout or the payload changes meaning.
-FORMAT = 3
+FORMAT = 4
 #: A file changed less than this before it was read is hashed again next time.
 RACY_NS = 2_000_000_000
 _BUSY_MS = 2_000
@@ -534,19 +534,25 @@ _SCHEMA = (
     """,
     """
     CREATE TABLE IF NOT EXISTS corpus (
-        run TEXT PRIMARY KEY,
+        run TEXT NOT NULL,
         inputs BLOB NOT NULL,
         topics TEXT NOT NULL,
         today TEXT NOT NULL,
         used_ns INTEGER NOT NULL,
         problems BLOB NOT NULL,
-        dependencies BLOB
-    ) WITHOUT ROWID
+        dependencies BLOB,
+        PRIMARY KEY (run, inputs)
+    )
     """,
     f"PRAGMA user_version = {FORMAT}",
 )
 #: Rows written per transaction while a run goes on.
 _BATCH = 2_000
+#: Up to this many files, their rows are read one by one rather than all at once.
+_FEW = 256
+_CHUNK = 500  # host parameters per query, well under SQLite's limit
+#: Cross-file results kept per run key: the vault, and a few batches of files.
+_CORPUS_ROWS = 8
 #: One save in this many also deletes stale rows (it reads the whole table).
 _PRUNE_CHANCE = 1 / 32
 #: Rows not used for this long go (another configuration, an older seedlint, a deleted
@@ -589,11 +595,14 @@ class CacheStats:
 
 @dataclass
 class CorpusRow:
-    inputs: bytes
+    """Cross-file results of one set of files (a whole vault, a pre-commit batch...)."""
+
+    inputs: bytes  # digest of every file's path and bytes, in order
     topics: str
     today: str
     problems: bytes
     dependencies: bytes | None
+    used_ns: int = 0
 
 
 class ResultCache:
@@ -615,19 +624,51 @@ class ResultCache:
     @classmethod
     def open(cls, folder: Path, key: str) -> ResultCache:
         cache = cls(folder, key)
+        cache._retrying(cache._connect)
+        return cache
+
+    def _retrying(self, action: Callable[[], None]) -> None:
+        """Do ``action``; if the database is corrupt or foreign, start afresh once."""
         for attempt in range(2):
             try:
-                cache._connect()
-                cache._load()
-                return cache
-            except Exception as error:  # corrupt, foreign or unreadable: start afresh once
-                cache._close()
-                cache.problem = f"{type(error).__name__}: {error}"
+                if self.connection is None:
+                    self._connect()
+                action()
+                return
+            except Exception as error:
+                self._close()
+                self.problem = f"{type(error).__name__}: {error}"
                 if attempt or _is_locked(error):
                     break
-                cache._discard()
-        cache.rows = {}
-        return cache
+                self._discard()
+        self.rows = {}
+
+    def load(self, paths: Sequence[str]) -> None:
+        """Read the rows of ``paths``: for a few files (pre-commit, an editor) just theirs,
+        for a vault the whole run key's in one scan."""
+        if self.connection is None:
+            return
+
+        def read() -> None:
+            assert self.connection is not None
+            columns = "path, signature, digest, checked_ns, topics, today, used_ns, result"
+            if len(paths) > _FEW:
+                cursor = self.connection.execute(
+                    f"SELECT {columns} FROM results WHERE run = ?", (self.key,)
+                )
+                self.rows = {row[0]: Row(*row) for row in cursor}
+                return
+            self.rows = {}
+            for start in range(0, len(paths), _CHUNK):
+                chunk = list(paths[start : start + _CHUNK])
+                marks = ", ".join("?" * len(chunk))
+                cursor = self.connection.execute(
+                    f"SELECT {columns} FROM results WHERE run = ? AND path IN ({marks})",
+                    (self.key, *chunk),
+                )
+                self.rows.update((row[0], Row(*row)) for row in cursor)
+
+        self._retrying(read)
 
     def _connect(self) -> None:
         import sqlite3
@@ -644,15 +685,6 @@ class ResultCache:
         connection.execute("PRAGMA synchronous = NORMAL")
         for statement in _SCHEMA:
             connection.execute(statement)
-
-    def _load(self) -> None:
-        assert self.connection is not None
-        cursor = self.connection.execute(
-            "SELECT path, signature, digest, checked_ns, topics, today, used_ns, result "
-            "FROM results WHERE run = ?",
-            (self.key,),
-        )
-        self.rows = {row[0]: Row(*row) for row in cursor}
 
     def _close(self) -> None:
         if self.connection is not None:
@@ -724,13 +756,15 @@ class ResultCache:
             (row.signature, row.checked_ns, row.topics, row.today, row.used_ns, self.key, row.path)
         )
 
-    def corpus(self) -> CorpusRow | None:
+    def corpus(self, inputs: bytes) -> CorpusRow | None:
+        """The cross-file results last computed for exactly these files, if any."""
         if self.connection is None:
             return None
         try:
             found = self.connection.execute(
-                "SELECT inputs, topics, today, problems, dependencies FROM corpus WHERE run = ?",
-                (self.key,),
+                "SELECT inputs, topics, today, problems, dependencies, used_ns FROM corpus "
+                "WHERE run = ? AND inputs = ?",
+                (self.key, inputs),
             ).fetchone()
         except Exception as error:
             self.problem = f"{type(error).__name__}: {error}"
@@ -776,6 +810,11 @@ class ResultCache:
                     connection.execute(
                         "INSERT OR REPLACE INTO corpus VALUES (?, ?, ?, ?, ?, ?, ?)",
                         self.corpus_row,
+                    )
+                    connection.execute(  # the few sets of files last checked are enough
+                        "DELETE FROM corpus WHERE run = ? AND inputs NOT IN (SELECT inputs "
+                        "FROM corpus WHERE run = ? ORDER BY used_ns DESC LIMIT ?)",
+                        (self.key, self.key, _CORPUS_ROWS),
                     )
                 if random.random() < _PRUNE_CHANCE:  # a full scan: not every run
                     stale = time.time_ns() - STALE_NS

@@ -294,9 +294,11 @@ class _Run:
         if self.cache is None:
             return list(enumerate(self.paths))
         cache, validator = self.cache, self.validator
+        keys = [self.key(path) for path in self.paths]
+        cache.load(keys)
         replay: list[tuple[int, Row]] = []
         for index, path in enumerate(self.paths):
-            row = cache.row(self.key(path))
+            row = cache.row(keys[index])
             fresh, restamp = self._fresh_row(row, path) if row is not None else (False, False)
             if row is None or not fresh:
                 misses.append((index, path))
@@ -391,16 +393,20 @@ class _Run:
     def _cached_corpus(self, inputs: bytes) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
         if self.cache is None:
             raise CacheMiss("no cache")
-        row = self.cache.corpus()
-        if row is None or row.inputs != inputs:
+        row = self.cache.corpus(inputs)
+        if row is None:
             raise CacheMiss("other inputs")
-        if self.validator.needs_replay(row.topics, row.today) and not self.validator.holds(
-            dependencies_of(row.dependencies)
-        ):
-            raise CacheMiss("other answers")
+        replayed = self.validator.needs_replay(row.topics, row.today)
+        if replayed:
+            dependencies = dependencies_of(row.dependencies)
+            if not self.validator.holds(dependencies):
+                raise CacheMiss("other answers")
+            row.topics, row.today = self.validator.stamps(dependencies)
         problems, notes = unpack(row.problems)
         if not isinstance(problems, dict):
             raise CacheMiss("damaged")
+        if replayed or row.used_ns < self.now - _DAY_NS:
+            self.cache.put_corpus(row)  # new stamps, and still in use
         return problems, notes
 
     def corpus(self, volatile: frozenset[str]) -> list[CorpusProblem]:

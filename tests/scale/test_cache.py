@@ -329,3 +329,27 @@ def test_cold_warm_and_uncached_runs_print_the_same_bytes(corpus: Corpus, jobs: 
         expected = check(corpus.root, "--no-cache", *flags)
         assert check(corpus.root, *flags).stdout == expected.stdout
         assert check(corpus.root, *flags).stdout == expected.stdout
+
+
+def test_a_pre_commit_batch_keeps_the_vaults_cross_file_results(corpus: Corpus) -> None:
+    run_once(corpus.root, corpus.seeds)
+    batch = run_once(corpus.root, corpus.seeds[:2])  # as pre-commit passes staged files
+    vault = run_once(corpus.root, corpus.seeds)
+
+    assert batch.stats.hits == 2 and not batch.stats.corpus_reused
+    assert vault.stats.hits == 60 and vault.stats.corpus_reused
+
+
+def test_a_few_files_read_only_their_own_rows(corpus: Corpus) -> None:
+    run_once(corpus.root, corpus.seeds)
+    configuration = load(corpus.root / "seedlint.toml")
+    context = RunContext(configuration, today=TODAY)
+    selection = Selection.build(load_rules(), context, offline=True, network=NETWORK_CODES)
+    store = open_for(Linter(selection, context), corpus.root)
+
+    store.load([str(corpus.seeds[5].resolve()), "/no/such/file.md"])
+
+    assert list(store.rows) == [str(corpus.seeds[5].resolve())]
+    store.load([str(path.resolve()) for path in corpus.seeds])
+    assert len(store.rows) == 60
+    store.save()
