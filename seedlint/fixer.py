@@ -22,8 +22,8 @@ import difflib
 import errno
 import itertools
 import os
+import secrets
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
@@ -605,10 +605,17 @@ def write_atomic(
         raise PermissionError(errno.EACCES, "the file is read-only", path)
     if not _writable(folder, os.stat(folder)):
         raise PermissionError(errno.EACCES, "its folder is read-only", path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(target)}.", suffix=".seedlint-tmp", dir=folder
-    )
+    temporary = ""
     try:
+        temporary, handle = "", -1
+        while handle < 0:
+            # The name is known before open(2) creates the file: an interrupt landing
+            # between the two (where `tempfile.mkstemp` loses the name) still removes it.
+            temporary = os.path.join(folder, f".{os.path.basename(target)}.{_suffix()}")
+            try:
+                handle = os.open(temporary, _CREATE, 0o600)
+            except FileExistsError:
+                temporary = ""  # not ours: never remove it; draw another name
         try:
             view = memoryview(data)
             while view:
@@ -623,12 +630,20 @@ def write_atomic(
             os.close(handle)
         os.replace(temporary, target)
     except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
+        if temporary:
+            with suppress(OSError):
+                os.unlink(temporary)
         raise
     if sync_folder:
         sync_folders([folder])
     return folder
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _suffix() -> str:
+    return f"{secrets.token_hex(4)}.seedlint-tmp"
 
 
 def _writable(path: str, status: os.stat_result) -> bool:

@@ -49,7 +49,10 @@ def _template(text: str, urls: dict[str, str]) -> str:
     return text
 
 
-def test_golden_l002(vault: Path, cli: Cli, web: LoopbackServers) -> None:
+def test_golden_l002(
+    vault: Path, cli: Cli, web: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEEDLINT_OFFLINE", raising=False)  # the suite's default; see CONFIG
     target = web.url(HOST, "/careers")
     urls = {"moved": web.url(HOST, "/old-careers", status=301, location=target), "target": target}
     (vault / "seedlint.toml").write_text(CONFIG, encoding="utf-8")
