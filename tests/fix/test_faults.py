@@ -128,3 +128,38 @@ def test_write_keeps_mode_and_follows_symlinks(seed: Path) -> None:
     assert link.is_symlink()
     assert seed.read_bytes() == b"new content"
     assert stat.S_IMODE(seed.stat().st_mode) == 0o640
+
+
+def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(
+    seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worst moment: open(2) has created the file, Python has not got the descriptor.
+    real_open = os.open
+
+    def open_then_interrupt(path: str, flags: int, mode: int = 0o777) -> int:
+        descriptor = real_open(path, flags, mode)
+        os.close(descriptor)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(str(seed), b"fixed")
+    monkeypatch.undo()
+    _assert_untouched(seed)
+
+
+def test_an_interrupt_after_the_rename_keeps_the_new_file(
+    seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+
+    def replace_then_interrupt(source: str, target: str) -> None:
+        real_replace(source, target)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(str(seed), b"fixed")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"fixed"
+    assert sorted(p.name for p in seed.parent.iterdir()) == ["seed.md"]
