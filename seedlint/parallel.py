@@ -235,7 +235,7 @@ class _Run:
         self.results: list[FileResult | None] = [None] * count
         self.notes: list[list[str]] = [[] for _ in range(count)]
         self.identities: list[bytes] = [b""] * count
-        self.hits: dict[int, Row] = {}
+        self.hits: dict[int, tuple[str, bytes]] = {}  # index -> row path and digest
         self.limit = linter.context.settings.max_file_size
         self.now = time.time_ns()
         self.folders: dict[str, str] = {}
@@ -283,7 +283,7 @@ class _Run:
         self.results[index] = result
         self.notes[index] = notes
         self.identities[index] = row.digest
-        self.hits[index] = row
+        self.hits[index] = (row.path, row.digest)
         if self.cache is not None:
             self.cache.stats.hits += 1
         return True
@@ -311,13 +311,14 @@ class _Run:
                 cache.stamp(row)
         if replay:
             cache.stats.replayed += len(replay)
-            blobs = cache.column("dependencies", [row for _, row in replay])
+            blobs = cache.column("dependencies", {row.path: row.digest for _, row in replay})
             for index, row in replay:
                 if self._replayed(row, blobs) and self._accept(index, row):
                     cache.stamp(row)
                 else:
                     misses.append((index, self.paths[index]))
             misses.sort()
+        cache.rows = {}  # what is still needed of them is in the results and self.hits
         return misses
 
     def _replayed(self, row: Row, blobs: dict[str, bytes | None]) -> bool:
@@ -365,10 +366,10 @@ class _Run:
         """Every file's summary: cached files' read now, files whose row vanished or is
         damaged linted again."""
         if self.hits and self.cache is not None:
-            blobs = self.cache.column("summary", list(self.hits.values()))
+            blobs = self.cache.column("summary", dict(self.hits.values()))
             again: list[tuple[int, str]] = []
-            for index, row in self.hits.items():
-                blob = blobs.get(row.path, b"")
+            for index, (key, _) in self.hits.items():
+                blob = blobs.get(key, b"")
                 result = self.results[index]
                 assert result is not None
                 try:
