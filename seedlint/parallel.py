@@ -148,7 +148,7 @@ def _lint_chunk(chunk: Sequence[tuple[int, str]]) -> list[Linted]:
     ]
 
 
-def _init_spawned(state: tuple[Any, ...]) -> None:  # pragma: no cover - macOS / Windows
+def _init_spawned(state: tuple[Any, ...]) -> None:
     """Rebuild the linter in a worker that was not forked from the main process."""
     global _worker
     from seedlint.context import RunContext
@@ -167,6 +167,21 @@ def _chunks(items: list[tuple[int, str]], workers: int) -> Iterator[list[tuple[i
         yield items[start : start + size]
 
 
+def _debug(message: str) -> None:
+    if os.environ.get("SEEDLINT_DEBUG"):
+        print(f"seedlint: {message}", file=sys.stderr)
+
+
+def _start_method() -> str:
+    """``fork`` on Linux (workers start in milliseconds, sharing the loaded linter),
+    ``spawn`` elsewhere; ``SEEDLINT_START_METHOD`` overrides it (the tests use it to run
+    the spawn path on Linux)."""
+    chosen = os.environ.get("SEEDLINT_START_METHOD")
+    if chosen in ("fork", "spawn", "forkserver"):
+        return chosen
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _in_pool(
     linter: Linter, recorder: Recorder, items: list[tuple[int, str]], workers: int
 ) -> Iterator[Linted]:
@@ -175,20 +190,21 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
 
     global _worker
-    if "fork" in multiprocessing.get_all_start_methods():
+    if _start_method() == "fork":
         _worker = (linter, recorder)
         recorder.topics.index  # noqa: B018 - scanned once here rather than in each worker
         gc.freeze()  # forked workers share the parent's objects instead of copying them
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    else:  # pragma: no cover - macOS / Windows
+    else:  # macOS and Windows, where forking a process with threads is not safe
         selection = linter.selection
         state = (linter.context.configuration, selection.enabled, selection.severities)
         pool = ProcessPoolExecutor(
             workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=multiprocessing.get_context(_start_method()),
             initializer=_init_spawned,
             initargs=((*state, recorder.today),),
         )
+    _debug(f"{workers} worker processes ({_start_method()}) for {len(items)} files")
     try:
         for linted in pool.map(_lint_chunk, _chunks(items, workers)):
             yield from linted
@@ -210,8 +226,9 @@ def _lint_all(
             for linted in _in_pool(linter, recorder, items, workers):
                 done += 1
                 yield linted
-        except (OSError, ImportError, BrokenExecutor):
-            pass  # no pool here (or a worker died): what is left is linted in this process
+        except (OSError, ImportError, BrokenExecutor) as error:
+            # No pool here, or a worker died: what is left is linted in this process.
+            _debug(f"worker processes failed ({type(error).__name__}: {error})")
     for index, path in items[done:]:
         yield lint_one(linter, recorder, index, path, encode=encode, local=True)
 
@@ -468,8 +485,7 @@ class _Run:
         problems = self.corpus(volatile)
         if self.cache is not None:
             self.cache.save()
-            if os.environ.get("SEEDLINT_DEBUG"):
-                print(f"seedlint: cache: {self.cache.stats} {self.cache.problem}", file=sys.stderr)
+            _debug(f"cache: {self.cache.stats} {self.cache.problem}".rstrip())
         results = [result for result in self.results if result is not None]
         self.linter.finish(results, corpus=problems)
         return results

@@ -30,8 +30,10 @@ def test_parallel_output_is_byte_identical_to_serial(big: Corpus, output: str) -
 
 def test_more_workers_than_cores_still_agree(big: Corpus) -> None:
     serial = check(big.root, "--no-cache", "--jobs", "1")
+    pooled = check(big.root, "--no-cache", "--jobs", "3", env=debug_env())
 
-    assert check(big.root, "--no-cache", "--jobs", "3").stdout == serial.stdout
+    assert pooled.stdout == serial.stdout
+    assert "seedlint: 3 worker processes (fork) for 400 files" in pooled.stderr
 
 
 def test_notes_from_workers_are_said_once(tmp_path: Path) -> None:
@@ -62,3 +64,21 @@ def test_workers_for() -> None:
     assert workers_for(4, MIN_PARALLEL_FILES) == 2
     assert workers_for(4, 10_000) == 4
     assert workers_for(0, 10_000) == min(available_cores(), 10_000 // (MIN_PARALLEL_FILES // 2))
+
+
+def test_spawned_workers_agree_too(big: Corpus) -> None:
+    """macOS and Windows start workers afresh (no fork): the same bytes again."""
+    serial = check(big.root, "--no-cache", "--jobs", "1", "--format", "json")
+    spawned = check(
+        big.root,
+        "--no-cache",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        env={"SEEDLINT_START_METHOD": "spawn", **debug_env()},
+    )
+
+    assert spawned.stdout == serial.stdout
+    assert "seedlint: 2 worker processes (spawn) for 400 files" in spawned.stderr
+    assert "failed" not in spawned.stderr
