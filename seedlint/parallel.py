@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -148,9 +150,17 @@ def _lint_chunk(chunk: Sequence[tuple[int, str]]) -> list[Linted]:
     ]
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the group: a worker that dies of it while holding
+    the pool's queue lock deadlocks the others and the main process's exit. Workers
+    ignore it; the main process stops the pool and exits 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _init_spawned(state: tuple[Any, ...]) -> None:
     """Rebuild the linter in a worker that was not forked from the main process."""
     global _worker
+    _ignore_interrupts()
     from seedlint.context import RunContext
     from seedlint.linter import Selection
     from seedlint.registry import load_rules
@@ -194,7 +204,9 @@ def _in_pool(
         _worker = (linter, recorder)
         recorder.topics.index  # noqa: B018 - scanned once here rather than in each worker
         gc.freeze()  # forked workers share the parent's objects instead of copying them
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+        )
     else:  # macOS and Windows, where forking a process with threads is not safe
         selection = linter.selection
         state = (linter.context.configuration, selection.enabled, selection.severities)
@@ -209,9 +221,29 @@ def _in_pool(
         for linted in pool.map(_lint_chunk, _chunks(items, workers)):
             yield from linted
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shutdown(pool)
         _worker = None
         gc.unfreeze()
+
+
+def _shutdown(pool: Any) -> None:
+    """Stop the pool, even when Ctrl-C comes again meanwhile (users press it twice).
+
+    A KeyboardInterrupt inside ``shutdown`` leaves workers waiting for a sentinel that
+    never comes, and the interpreter's exit then waits for them forever. So a second
+    interrupt is held until the pool is down, then raised.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _lint_all(
