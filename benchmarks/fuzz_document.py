@@ -137,7 +137,7 @@ def run_hypothesis(argv: list[str]) -> None:
     examples = 0
 
     @settings(
-        max_examples=500,
+        max_examples=100,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
