@@ -33,18 +33,29 @@ def colour_wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> b
     return bool(isatty and isatty())
 
 
+# Control characters from a note or its name would drive the reader's terminal (retitle,
+# clear, recolour it): show each as one visible character, so carets stay aligned.
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
+_VISIBLE[0x7F] = 0x2421
+_VISIBLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+
+
+def visible(text: str) -> str:
+    return text.translate(_VISIBLE)
+
+
 def _paint(text: str, style: str, colour: bool) -> str:
     return f"{style}{text}{_RESET}" if colour else text
 
 
 def _location(finding: Finding, colour: bool) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    where = f"{visible(finding.path)}:{finding.line}:{finding.column}:"
     return _paint(where, _BOLD, colour)
 
 
 def _headline(finding: Finding, colour: bool) -> str:
     code = _paint(finding.code, _BOLD + _CODE_COLOUR[finding.severity], colour)
-    return f"{_location(finding, colour)} {code} {finding.message}"
+    return f"{_location(finding, colour)} {code} {visible(finding.message)}"
 
 
 def _applicable(finding: Finding, options: ReportOptions) -> bool:
@@ -63,7 +74,7 @@ def _excerpt(finding: Finding, colour: bool) -> list[str]:
     source = finding.source_line
     if not source and finding.line == 1 and finding.column == 1:
         return []  # nothing to show: an unreadable file, or a finding without a place
-    line = source.expandtabs(_TAB_WIDTH)
+    line = visible(source.expandtabs(_TAB_WIDTH))
     gutter = str(finding.line)
     pad = " " * len(gutter)
     start = finding.column - 1
@@ -96,9 +107,10 @@ def report_text(
             out.write(line + "\n")
         if finding.fix is not None:
             kind = "Safe fix" if finding.fix.applicability == "safe" else "Unsafe fix"
-            out.write(f"  = {_paint('help', _BOLD, colour)}: {kind}: {finding.fix.message}\n")
+            message = visible(finding.fix.message)
+            out.write(f"  = {_paint('help', _BOLD, colour)}: {kind}: {message}\n")
             if options.show_fixes:
-                out.writelines(line + "\n" for line in fix_lines(finding))
+                out.writelines(visible(line) + "\n" for line in fix_lines(finding))
         out.write("\n")
     if not options.quiet:
         out.write(summary_text(summary, findings, options) + "\n")
@@ -165,8 +177,8 @@ def report_concise(
 ) -> None:
     for finding in findings:
         out.write(
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code}"
-            f"{_fix_label(finding, options)} {finding.message}\n"
+            f"{visible(finding.path)}:{finding.line}:{finding.column}: {finding.code}"
+            f"{_fix_label(finding, options)} {visible(finding.message)}\n"
         )
     if not options.quiet:
         out.write(summary_text(summary, findings, options) + "\n")
