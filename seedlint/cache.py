@@ -52,11 +52,13 @@ try:  # the BLAKE2 module alone: `hashlib` also loads OpenSSL, a few ms of start
 except ImportError:  # pragma: no cover - Python builds without it
     from hashlib import blake2b
 
+from seedlint.linter import FileResult
+
 if TYPE_CHECKING:
     import sqlite3
 
     from seedlint.context import RunContext
-    from seedlint.linter import FileResult, Linter
+    from seedlint.linter import Linter
     from seedlint.rule import SeedSummary
     from seedlint.topics import TopicIndex
 
@@ -423,8 +425,6 @@ class Entry:
 
 def result_of(display: str, blob: bytes | None) -> tuple[FileResult, list[str]]:
     """A file's cached findings under ``display``, and the notes its lint said."""
-    from seedlint.linter import FileResult
-
     if blob is None:
         return FileResult(display, [], None), []
     findings, suppressions, anchors, notes = unpack(blob)
@@ -871,16 +871,13 @@ class Validator:
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
         self._topics: str | None = None
+        self.today = recorder.today.isoformat()
 
     @property
     def topics(self) -> str:
         if self._topics is None:
             self._topics = topics_fingerprint(self.recorder.topics.index)
         return self._topics
-
-    @property
-    def today(self) -> str:
-        return self.recorder.today.isoformat()
 
     def needs_replay(self, topics: str, today: str) -> bool:
         return (topics != "" and topics != self.topics) or today != self.today

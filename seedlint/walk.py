@@ -68,11 +68,14 @@ def _ignore_folder_error(folder: str, error: OSError) -> None:
     return None
 
 
-def _real_path(path: str, real_folders: dict[str, str]) -> str:
+def _real_path(path: str, real_folders: dict[str, str], plain: bool = False) -> str:
     """``os.path.realpath(path)``, resolving each folder once rather than once a file
-    (a 10,000-seed vault is a few folders): only a symlinked file is resolved whole."""
+    (a 10,000-seed vault is a few folders): only a symlinked file is resolved whole.
+    ``plain``: the walk saw that the file itself is no symlink (no need to ask again)."""
     folder, separator, name = path.rpartition(os.sep)
-    if not name or name in (os.curdir, os.pardir) or os.altsep or os.path.islink(path):
+    if not name or name in (os.curdir, os.pardir) or os.altsep:
+        return os.path.realpath(path)
+    if not plain and os.path.islink(path):
         return os.path.realpath(path)
     folder = folder or separator  # `/a.md`: the root, not the working folder
     real_folder = real_folders.get(folder)
@@ -99,22 +102,29 @@ def discover_files(
     seen: set[str] = set()
     skipped = {os.path.abspath(folder) for folder in skip}
     real_folders: dict[str, str] = {}
+    symlinks: set[str] = set()  # walked files that are symlinks themselves
     for given in paths:
         # Explicit files are always linted, whatever their name.
+        is_folder = os.path.isdir(given)
         walked = (
-            sorted(_walk(given, skipped, root, exclude, on_folder_error))
-            if os.path.isdir(given)
+            sorted(_walk(given, skipped, root, exclude, on_folder_error, symlinks))
+            if is_folder
             else [given]
         )
         for path in walked:
-            key = _real_path(path, real_folders)
+            key = _real_path(path, real_folders, plain=is_folder and path not in symlinks)
             if key not in seen:
                 seen.add(key)
                 yield path
 
 
 def _walk(
-    top: str, skipped: set[str], root: Path, exclude: list[str], on_error: FolderError
+    top: str,
+    skipped: set[str],
+    root: Path,
+    exclude: list[str],
+    on_error: FolderError,
+    symlinks: set[str],
 ) -> Iterator[str]:
     ignores = _repository_ignores(top)
     stack: list[tuple[str, list[_Ignore]]] = [(top, ignores)]
@@ -157,6 +167,8 @@ def _walk(
                     continue
                 if _excluded(path, root, exclude):
                     continue
+                if entry.is_symlink():  # known from the listing: no system call
+                    symlinks.add(path)
                 yield path
 
 
