@@ -1,9 +1,10 @@
 """Time `seedlint check --offline` on generated vaults, and rumdl on the same files.
 
-Every figure is a fresh process, as a user or pre-commit starts it: wall time and peak
-resident memory. Peak memory is sampled for the whole process tree (the linter and its
-workers together) every 20 ms from /proc, and also read exactly for the largest single
-process from wait4's rusage. Page cache is warm in every scenario (each corpus is read
+Every figure is a fresh process, as a user or pre-commit starts it: wall time, CPU time
+(user + system, workers included: steadier than wall time on a busy machine) and peak
+memory, both for the whole process tree (proportional set size sampled every 20 ms, so
+that pages forked workers share are counted once) and for the largest single process
+(GNU time's maximum RSS). Page cache is warm in every scenario (each corpus is read
 once before timing); "cold" and "warm" are about seedlint's own result cache:
 
 - cold: `.seedlint_cache/` deleted before the run (the run writes it);
@@ -28,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -79,18 +81,28 @@ class Row:
         return max(m.process_rss_mb for m in self.measures)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of ``root`` and its descendants, in kB (0 when it is gone)."""
+def _memory_kb(pid: int) -> int:
+    """Proportional set size (shared pages split between their users: forked workers
+    share most of their memory with the main process), else plain RSS."""
+    for source, label in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{source}", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith(label):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
+def _tree_memory_kb(root: int) -> int:
+    """Memory of ``root`` and its descendants, in kB (0 when it is gone)."""
     total = 0
     pending = [root]
     while pending:
         pid = pending.pop()
+        total += _memory_kb(pid)
         try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
                     pending.extend(int(child) for child in handle.read().split())
@@ -103,38 +115,51 @@ def _tree_rss_kb(root: int) -> int:
 #: so a run never compiles seedlint's sources (an editable checkout with
 #: PYTHONDONTWRITEBYTECODE=1 would, every time: some 40 modules, ~0.1 s).
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+TIME = Path("/usr/bin/time")
 
 
 def run(command: Sequence[str], cwd: Path) -> Measure:
-    """Run ``command`` once; its wall time and peak memory."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENVIRONMENT
-    )
-    peak = 0
-    done = threading.Event()
+    """Run ``command`` once: wall time, CPU time, peak memory.
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
-            done.wait(0.02)
+    The largest process's peak RSS comes from /usr/bin/time (GNU time's %M): wait4's own
+    figure would count the pages of this script that the child held between fork and
+    exec. The whole tree's peak (the linter and its workers together) is sampled every
+    20 ms as proportional set size, so that pages forked workers share with the main
+    process are counted once.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "time"
+        errors_file = Path(scratch) / "stderr"
+        timed = [str(TIME), "-f", "%M", "-o", str(report), *command] if TIME.exists() else command
+        started = time.perf_counter()
+        with errors_file.open("wb") as errors_out:
+            process = subprocess.Popen(
+                timed, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors_out, env=ENVIRONMENT
+            )
+            peak = 0
+            done = threading.Event()
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    assert process.stderr is not None
-    errors = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
-    if process.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {errors[-2000:]}")
-    process_rss = usage.ru_maxrss / 1024
+            def sample() -> None:
+                nonlocal peak
+                while not done.is_set():
+                    peak = max(peak, _tree_memory_kb(process.pid))
+                    done.wait(0.02)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - started
+            done.set()
+            sampler.join()
+        returncode = os.waitstatus_to_exitcode(status)
+        if returncode not in (0, 1):
+            errors = errors_file.read_text(errors="replace")
+            raise RuntimeError(f"{' '.join(command)} exited {returncode}: {errors[-2000:]}")
+        process_rss = usage.ru_maxrss / 1024
+        if report.exists():
+            process_rss = int(report.read_text().split()[-1]) / 1024
     cpu = usage.ru_utime + usage.ru_stime
-    return Measure(wall, cpu, max(peak / 1024, process_rss), process_rss, process.returncode)
+    return Measure(wall, cpu, peak / 1024 or process_rss, process_rss, returncode)
 
 
 def seedlint_command() -> list[str]:
@@ -278,13 +303,14 @@ class Bench:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| scenario | files | wall, median (s) | wall, best (s) | CPU (s) | peak RSS (MB) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | files | wall, median (s) | wall, best (s) | CPU (s) "
+        "| peak memory, all processes (PSS, MB) | peak RSS, largest process (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row.scenario} | {row.files:,} | {row.median:.3f} | {row.best:.3f} "
-            f"| {row.cpu:.2f} | {row.rss:.0f} |"
+            f"| {row.cpu:.2f} | {row.rss:.0f} | {row.process_rss:.0f} |"
         )
     return "\n".join(lines)
 
