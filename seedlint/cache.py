@@ -292,29 +292,48 @@ class Recorder:
 
 
 def _code_fingerprint(linter: Linter) -> str:
-    """Sizes and mtimes of seedlint's modules and of every module a rule lives in: a new
-    version, an edited editable install or a changed plugin gives a new key."""
+    """Sizes and mtimes of every source file of seedlint and of each package a rule lives
+    in, imported yet or not: a new version, an edited checkout or a changed plugin gives
+    a new key (versions alone would not notice an editable install being edited)."""
     packages = {"seedlint"}
     for rule in linter.selection.rules.values():
         function = getattr(rule, "check", None) or getattr(rule, "check_corpus", None)
         module = getattr(function, "__module__", None) or type(rule).__module__
         packages.add(module.partition(".")[0])
     parts: list[str] = []
-    for name, module in sorted(sys.modules.items()):
-        if name.partition(".")[0] not in packages:
-            continue
+    for package in sorted(packages):
+        module = sys.modules.get(package)
         location = getattr(module, "__file__", None)
-        version = getattr(module, "__version__", "")
-        try:
-            status = os.stat(location) if location else None
-        except OSError:
-            status = None
-        stamp = f"{status.st_size}:{status.st_mtime_ns}" if status else "-"
-        parts.append(f"{name}={version}:{stamp}")
+        parts.append(f"{package}={getattr(module, '__version__', '')}")
+        if not location:
+            continue
+        if os.path.basename(location) == "__init__.py":
+            parts.extend(_source_stamps(os.path.dirname(location)))
+        else:
+            parts.extend(_source_stamps(location))
     for library in ("pyromark", "yaml", "pydantic"):
         module = sys.modules.get(library)
         parts.append(f"{library}={getattr(module, '__version__', '')}")
     return "\n".join(parts)
+
+
+def _source_stamps(location: str) -> Iterator[str]:
+    """``path:size:mtime`` of a module, or of every module under a package folder."""
+    if os.path.isfile(location):
+        files = [location]
+    else:
+        files = sorted(
+            os.path.join(folder, name)
+            for folder, _, names in os.walk(location)
+            for name in names
+            if name.endswith(".py")
+        )
+    for path in files:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        yield f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def run_key(linter: Linter) -> str:

@@ -353,3 +353,19 @@ def test_a_few_files_read_only_their_own_rows(corpus: Corpus) -> None:
     store.load([str(path.resolve()) for path in corpus.seeds])
     assert len(store.rows) == 60
     store.save()
+
+
+def test_an_edited_rule_module_changes_the_key(tmp_path: Path) -> None:
+    from seedlint.cache import _source_stamps
+
+    package = tmp_path / "plugin"
+    package.mkdir()
+    module = package / "rules.py"
+    module.write_text("RULES = ()\n")
+    before = list(_source_stamps(str(package)))
+    module.write_text("RULES = ((),)\n")
+    (package / "helpers.py").write_text("")
+
+    after = list(_source_stamps(str(package)))
+
+    assert len(before) == 1 and len(after) == 2 and before[0] not in after
