@@ -336,6 +336,15 @@ def _source_stamps(location: str) -> Iterator[str]:
         yield f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
+def _relative(path: Path, root: Path) -> str:
+    """``path`` from ``root`` when inside it: a checkout moved elsewhere (CI restoring
+    the cache into another folder) keeps its key."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def run_key(linter: Linter) -> str:
     """One digest of everything, besides the files themselves, that findings depend on."""
     from seedlint import __version__
@@ -349,8 +358,7 @@ def run_key(linter: Linter) -> str:
             f"format={FORMAT}",
             f"seedlint={__version__}",
             f"python={sys.version_info[:2]}",
-            f"root={configuration.root}",
-            f"topics-root={configuration.topics_root}",
+            f"topics-root={_relative(configuration.topics_root, configuration.root)}",
             f"settings={configuration.settings.model_dump_json()}",
             f"enabled={sorted(selection.enabled)}",
             f"severities={severities}",

@@ -288,14 +288,23 @@ class _Run:
         self.limit = linter.context.settings.max_file_size
         self.now = time.time_ns()
         self.folders: dict[str, str] = {}
+        self.root = os.path.abspath(linter.context.configuration.root)
 
     def key(self, path: str) -> str:
-        """The absolute path a file's row is stored under, whatever form the run was given
-        (`a.md`, `./a.md`); each folder is made absolute once, not each file."""
+        """The path a file's row is stored under: from the project root (the folder of
+        the configuration) when inside it, so that a checkout restored elsewhere (CI)
+        still finds its rows; absolute otherwise. Whatever form the run was given (`a.md`,
+        `./a.md`), one key; each folder is worked out once, not each file."""
         folder, name = _split(path)
         prefix = self.folders.get(folder)
         if prefix is None:
-            prefix = self.folders[folder] = os.path.join(os.path.abspath(folder or os.curdir), "")
+            absolute = os.path.abspath(folder or os.curdir)
+            root = self.root
+            if absolute == root or absolute.startswith(os.path.join(root, "")):
+                prefix = os.path.join(os.path.relpath(absolute, root), "")
+            else:
+                prefix = os.path.join(absolute, "")
+            self.folders[folder] = prefix
         return prefix + name
 
     # Cached results ---------------------------------------------------------------------

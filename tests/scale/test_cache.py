@@ -347,12 +347,28 @@ def test_a_few_files_read_only_their_own_rows(corpus: Corpus) -> None:
     selection = Selection.build(load_rules(), context, offline=True, network=NETWORK_CODES)
     store = open_for(Linter(selection, context), corpus.root)
 
-    store.load([str(corpus.seeds[5].resolve()), "/no/such/file.md"])
+    keys = [path.relative_to(corpus.root).as_posix() for path in corpus.seeds]
+    store.load([keys[5], "contents/no such file.md"])
 
-    assert list(store.rows) == [str(corpus.seeds[5].resolve())]
-    store.load([str(path.resolve()) for path in corpus.seeds])
+    assert list(store.rows) == [keys[5]]
+    store.load(keys)
     assert len(store.rows) == 60
     store.save()
+
+
+def test_a_vault_restored_elsewhere_keeps_its_cache(corpus: Corpus, tmp_path: Path) -> None:
+    """As CI restores `.seedlint_cache/` into a fresh checkout in another folder."""
+    import shutil
+
+    run_once(corpus.root, corpus.seeds)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(corpus.root, moved)
+    seeds = [moved / path.relative_to(corpus.root) for path in corpus.seeds]
+
+    there = run_once(moved, seeds)
+
+    assert there.stats.hits == 60 and there.stats.linted == 0
+    assert there.findings == run_once(moved, seeds, cache=False).findings
 
 
 def test_an_edited_rule_module_changes_the_key(tmp_path: Path) -> None:
