@@ -241,6 +241,11 @@ class Bench:
                 None,
             ),
         ]
+        if n <= 10_000 and self.jobs is None:  # issue 2's bar: one process, no cache
+            serial = [*self.seedlint, "check", "--offline", "--no-cache", "--jobs", "1"]
+            cold.append(
+                (f"seedlint cold {label} --no-cache --jobs 1", n, root, [*serial, "contents"], None)
+            )
         if rumdl and self.rumdl is not None:
             cold.append(
                 (
