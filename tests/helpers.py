@@ -3,19 +3,60 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from seedlint.cli import main
 from seedlint.config import Configuration, Settings
 from seedlint.context import RunContext
-from seedlint.document import parse
-from seedlint.findings import Finding
+from seedlint.document import parse, parse_text
+from seedlint.findings import Finding, Fix
 from seedlint.linter import Linter, Selection
 from seedlint.registry import load_rules
+from seedlint.rule import Rule
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REAL_SEED = EXAMPLES / "000_7277590c367447cf.txt"
 TODAY = dt.date(2026, 11, 26)
+
+#: The post every test seed is about: its front matter `link` and its source line.
+LINK = "https://example.com/post"
+#: The required keys of a valid seed, in order, without the `---` fences.
+FRONT_KEYS = f"""already_read: false
+link: {LINK}
+read_priority: 1
+relevance: 0
+source: null
+type: Content
+upload_date: '2024-02-22'
+"""
+#: The same front matter between its fences: a seed is `FRONT` + a body.
+FRONT = f"---\n{FRONT_KEYS}---\n"
+#: The smallest valid body: the source line, a summary and an empty `## Topics`.
+SHORT_BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
+#: The required keys as SEED_FORMAT.md lists them, written out here (not imported from
+#: seedlint.config) so that a change to the code's defaults fails the tests.
+SPEC_REQUIRED_KEYS = (
+    "already_read",
+    "link",
+    "read_priority",
+    "relevance",
+    "source",
+    "type",
+    "upload_date",
+)
+#: The six topic notes (under `topics/Concept/`) the real example seed refers to.
+REAL_SEED_TOPICS = (
+    "Pre training",
+    "Instruction Tuning",
+    "Preference Tuning",
+    "LLM Security",
+    "LLM Alignment",
+    "Transformer Alternatives",
+)
 
 
 def make_linter(
@@ -45,3 +86,47 @@ def codes(findings: list[Finding]) -> list[str]:
 
 def real_seed_text() -> str:
     return REAL_SEED.read_text(encoding="utf-8")
+
+
+def found(text: str, code: str, **settings: Any) -> list[Finding]:
+    """The findings of one code in an in-memory seed."""
+    return [finding for finding in lint_text(text, **settings) if finding.code == code]
+
+
+def apply(text: str, fix: Fix | None) -> str:
+    """Splice a fix's edits into the text, last first, as the fixer does."""
+    assert fix is not None
+    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
+
+
+def where(finding: Finding) -> tuple[int, int, int, int]:
+    return finding.line, finding.column, finding.end_line, finding.end_column
+
+
+def assert_in_bounds(rules: Iterable[Rule], text: str, context: RunContext) -> None:
+    """Every problem of these rules on this text, and every edit of its fix, lies in the text."""
+    doc = parse_text("p.md", text)
+    for rule in rules:
+        for problem in rule.check(doc, context):
+            assert 0 <= problem.start <= problem.end <= len(text)
+            for edit in problem.fix.edits if problem.fix else ():
+                assert 0 <= edit.start <= edit.end <= len(text)
+
+
+Run = tuple[int, str, str]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
+    """Run the command line in this process: exit code, stdout, stderr."""
+    code = main([str(arg) for arg in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a UTF-8 file, making its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -7,21 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedlint.document import parse_text
-from seedlint.findings import Finding, Fix
 from seedlint.rules.links import RULES, dest_span, link_items, url_problem
-from tests.helpers import codes, lint_text, make_linter, real_seed_text
+from tests.helpers import (
+    FRONT,
+    LINK,
+    apply,
+    assert_in_bounds,
+    codes,
+    found,
+    lint_text,
+    make_linter,
+    real_seed_text,
+    where,
+)
 
-LINK = "https://example.com/post"
-FRONT = f"""---
-already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
----
-"""
 LINKS_LINE = 16  # the `## Links` heading; items start two lines below
 
 
@@ -31,21 +30,6 @@ def seed(items: str, link: str = LINK) -> str:
         f"{front}\n{LINK}\n## Summary\n\nProse.\n\n## Links\n\n{items}\n## Topics\n\n"
         "![](topics/Concept/Pre%20training)\n"
     )
-
-
-def found(text: str, code: str) -> list[Finding]:
-    return [finding for finding in lint_text(text) if finding.code == code]
-
-
-def apply(text: str, fix: Fix | None) -> str:
-    assert fix is not None
-    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
-        text = text[: edit.start] + edit.content + text[edit.end :]
-    return text
-
-
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return finding.line, finding.column, finding.end_line, finding.end_column
 
 
 def item_line(n: int) -> int:
@@ -328,9 +312,4 @@ _CONTEXT = make_linter().context
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_link_rules_never_crash_and_stay_in_bounds(text: str) -> None:
-    doc = parse_text("p.md", text)
-    for rule in RULES:
-        for problem in rule.check(doc, _CONTEXT):
-            assert 0 <= problem.start <= problem.end <= len(text)
-            for edit in problem.fix.edits if problem.fix else ():
-                assert 0 <= edit.start <= edit.end <= len(text)
+    assert_in_bounds(RULES, text, _CONTEXT)

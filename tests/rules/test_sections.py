@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedlint.document import parse_text
-from seedlint.findings import Finding, Fix
 from seedlint.rules.sections import RULES
-from tests.helpers import codes, lint_text, make_linter, real_seed_text
+from tests.helpers import (
+    FRONT,
+    LINK,
+    apply,
+    assert_in_bounds,
+    codes,
+    found,
+    lint_text,
+    make_linter,
+    real_seed_text,
+    where,
+)
 
-LINK = "https://example.com/post"
-FRONT = f"""---
-already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
----
-"""
 FRONT_LINES = FRONT.count("\n")  # the body starts on the line after: line 10
 BODY = f"""
 {LINK}
@@ -43,22 +39,6 @@ SECTION_CODES = {"S001", "S002", "S003", "S004", "S005", "S006"}
 
 def seed(body: str) -> str:
     return FRONT + body
-
-
-def found(text: str, code: str, **settings: Any) -> list[Finding]:
-    return [finding for finding in lint_text(text, **settings) if finding.code == code]
-
-
-def apply(text: str, fix: Fix | None) -> str:
-    """Splice a fix's edits into the text, last first, as the fixer does."""
-    assert fix is not None
-    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
-        text = text[: edit.start] + edit.content + text[edit.end :]
-    return text
-
-
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return finding.line, finding.column, finding.end_line, finding.end_column
 
 
 def body_line(n: int) -> int:
@@ -376,12 +356,7 @@ _CONTEXT = make_linter().context
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_section_rules_never_crash_and_stay_in_bounds(text: str) -> None:
-    doc = parse_text("p.md", text)
-    for rule in RULES:
-        for problem in rule.check(doc, _CONTEXT):
-            assert 0 <= problem.start <= problem.end <= len(text)
-            for edit in problem.fix.edits if problem.fix else ():
-                assert 0 <= edit.start <= edit.end <= len(text)
+    assert_in_bounds(RULES, text, _CONTEXT)
 
 
 def test_s005_link_with_whitespace_gets_no_fix() -> None:

@@ -8,21 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedlint.document import parse_text
-from seedlint.findings import Finding, Fix, Problem
+from seedlint.findings import Problem
 from seedlint.rules.whitespace import mixed_line_endings, trailing_whitespace
-from tests.helpers import codes, lint_text, make_linter, real_seed_text
+from tests.helpers import (
+    FRONT,
+    LINK,
+    apply,
+    codes,
+    found,
+    lint_text,
+    make_linter,
+    real_seed_text,
+    where,
+)
 
-LINK = "https://example.com/post"
-FRONT = f"""---
-already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
----
-"""
 BODY = f"""
 {LINK}
 ## Summary
@@ -35,21 +34,6 @@ Prose.
 
 def seed(body: str = BODY) -> str:
     return FRONT + body
-
-
-def found(text: str, code: str) -> list[Finding]:
-    return [finding for finding in lint_text(text) if finding.code == code]
-
-
-def apply(text: str, fix: Fix | None) -> str:
-    assert fix is not None
-    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
-        text = text[: edit.start] + edit.content + text[edit.end :]
-    return text
-
-
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return finding.line, finding.column, finding.end_line, finding.end_column
 
 
 def test_real_seed_is_clean() -> None:
