@@ -13,35 +13,19 @@ import pytest
 
 from seedlint import __version__
 from seedlint.cli import main
-from tests.helpers import REAL_SEED, real_seed_text
+from tests.helpers import (
+    FRONT_KEYS,
+    LINK,
+    REAL_SEED,
+    SHORT_BODY,
+    real_seed_text,
+    run,
+    write,
+)
 
-LINK = "https://example.com/post"
-BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
-FRONT = f"""already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
-"""
-CLEAN = f"---\n{FRONT}---\n{BODY}"
+CLEAN = f"---\n{FRONT_KEYS}---\n{SHORT_BODY}"
 # F201 (warning, safe fix) on line 8 and F104 (error, unsafe fix) on line 7.
 NOISY = CLEAN.replace("'2024-02-22'", "2024-02-22").replace("type: Content", "type: paper")
-
-Run = tuple[int, str, str]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
-    code = main([str(arg) for arg in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def process(

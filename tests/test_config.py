@@ -9,19 +9,9 @@ from typing import Any
 
 import pytest
 
-from seedlint.cli import main
 from seedlint.config import ConfigError, Settings, discover, glob_matches, load
+from tests.helpers import FRONT_KEYS, LINK, SHORT_BODY, Run, run, write
 
-LINK = "https://example.com/post"
-BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
-CLEAN_FRONT = f"""already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
-"""
 # Findings: F102 on line 3 (`colour`), F201 on line 9 (unquoted date, safe fix).
 NOISY_FRONT = f"""already_read: false
 colour: blue
@@ -34,23 +24,8 @@ upload_date: 2024-02-22
 """
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def seed(front: str = NOISY_FRONT, body: str = BODY) -> str:
+def seed(front: str = NOISY_FRONT, body: str = SHORT_BODY) -> str:
     return f"---\n{front}---\n{body}"
-
-
-Run = tuple[int, str, str]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
-    code = main([str(arg) for arg in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def check_json(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, list[Any]]:
@@ -278,7 +253,7 @@ def test_a_hash_inside_a_quoted_value_is_not_a_comment(
 def test_html_disable_for_the_whole_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = BODY + "\n<!-- seedlint-disable F102,F201 -->\n"
+    body = SHORT_BODY + "\n<!-- seedlint-disable F102,F201 -->\n"
     assert found_codes(capsys, write(tmp_path / "seed.md", seed(body=body))) == []
 
 
@@ -293,7 +268,7 @@ def test_html_disable_line_and_next_line(
         "Last prose.   \n"
         "\n## Topics\n"
     )
-    path = write(tmp_path / "seed.md", seed(CLEAN_FRONT, body))
+    path = write(tmp_path / "seed.md", seed(FRONT_KEYS, body))
     _, findings = check_json(capsys, path)
     # Lines 14 and 16 are suppressed; line 17 is not.
     assert [(f["code"], f["line"]) for f in findings] == [("W001", 17)]
@@ -302,7 +277,7 @@ def test_html_disable_line_and_next_line(
 def test_x001_unused_suppression_and_its_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    front = CLEAN_FRONT.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
+    front = FRONT_KEYS.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
     path = write(tmp_path / "seed.md", seed(front))
     code, findings = check_json(capsys, path)
     assert code == 1
@@ -314,13 +289,13 @@ def test_x001_unused_suppression_and_its_fix(
     assert finding["fix"]["applicability"] == "safe"
     code, _, err = run(capsys, "fix", "--offline", path)
     assert code == 0, err
-    assert path.read_text(encoding="utf-8") == seed(CLEAN_FRONT)
+    assert path.read_text(encoding="utf-8") == seed(FRONT_KEYS)
 
 
 def test_x001_only_the_unused_codes_are_removed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = BODY + "\n<!-- seedlint-disable F102 S004 -->\n"
+    body = SHORT_BODY + "\n<!-- seedlint-disable F102 S004 -->\n"
     path = write(tmp_path / "seed.md", seed(NOISY_FRONT, body))
     _, findings = check_json(capsys, path)
     assert [(f["code"], f["message"]) for f in findings] == [
@@ -334,8 +309,8 @@ def test_x001_only_the_unused_codes_are_removed(
 
 
 def test_x001_unknown_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    body = BODY + "\n<!-- seedlint-disable Q999 -->\n"
-    _, findings = check_json(capsys, write(tmp_path / "s.md", seed(CLEAN_FRONT, body)))
+    body = SHORT_BODY + "\n<!-- seedlint-disable Q999 -->\n"
+    _, findings = check_json(capsys, write(tmp_path / "s.md", seed(FRONT_KEYS, body)))
     assert [f["message"] for f in findings] == ["unused suppression of Q999 (unknown code)"]
 
 
@@ -343,13 +318,13 @@ def test_x001_silent_for_codes_the_run_does_not_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # F102 is ignored by the run: whether the comment still serves cannot be known.
-    front = CLEAN_FRONT.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
+    front = FRONT_KEYS.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
     path = write(tmp_path / "seed.md", seed(front))
     assert found_codes(capsys, "--ignore", "F102", path) == []
 
 
 def test_x001_can_be_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    front = CLEAN_FRONT.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
+    front = FRONT_KEYS.replace("relevance: 0\n", "relevance: 0  # seedlint: ignore[F102]\n")
     assert found_codes(capsys, "--ignore", "X001", write(tmp_path / "s.md", seed(front))) == []
 
 

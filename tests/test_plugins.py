@@ -20,17 +20,7 @@ import pytest
 from seedlint.findings import Severity
 from seedlint.registry import PluginError, _as_rules
 from seedlint.rule import FunctionRule
-
-LINK = "https://example.com/post"
-BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
-FRONT = f"""already_read: false
-link: {LINK}
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
-"""
+from tests.helpers import FRONT_KEYS, SHORT_BODY, write
 
 NO_TODO = '''
 from __future__ import annotations
@@ -54,7 +44,7 @@ RULES = [no_todo]
 '''
 
 
-def seed(body: str = BODY, front: str = FRONT) -> str:
+def seed(body: str = SHORT_BODY, front: str = FRONT_KEYS) -> str:
     return f"---\n{front}---\n{body}"
 
 
@@ -94,11 +84,6 @@ def site(tmp_path: Path) -> Site:
     return Site(root)
 
 
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *parts: str) -> None:
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
@@ -114,7 +99,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *parts: str)
 
 def test_plugin_rule_runs_through_the_cli(site: Site, tmp_path: Path) -> None:
     site.plugin("seedlint-no-todo", "seedlint_no_todo", NO_TODO)
-    write(tmp_path / "todo.md", seed(BODY.replace("Prose.", "Prose. TODO")))
+    write(tmp_path / "todo.md", seed(SHORT_BODY.replace("Prose.", "Prose. TODO")))
     write(tmp_path / "done.md", seed())
     result = site.run(
         "check",
@@ -140,14 +125,16 @@ def test_plugin_rule_is_documented_and_configurable(site: Site, tmp_path: Path) 
     assert "A `TODO` left in a seed's text" in explained.stdout
     assert "# no-todo (Z101)" in site.run("rule", "--all", cwd=tmp_path).stdout
 
-    write(tmp_path / "todo.md", seed(BODY.replace("Prose.", "Prose. TODO")))
+    write(tmp_path / "todo.md", seed(SHORT_BODY.replace("Prose.", "Prose. TODO")))
     assert site.run("check", "--offline", "--ignore", "Z", "todo.md", cwd=tmp_path).returncode == 0
     write(tmp_path / "seedlint.toml", '[severity]\nZ101 = "info"\n')
     info = site.run("check", "--offline", "--format", "json", "todo.md", cwd=tmp_path)
     assert info.returncode == 0
     assert '"severity": "info"' in info.stdout
     write(tmp_path / "seedlint.toml", "")
-    suppressed = seed(BODY.replace("Prose.", "Prose. TODO <!-- seedlint-disable-line Z101 -->"))
+    suppressed = seed(
+        SHORT_BODY.replace("Prose.", "Prose. TODO <!-- seedlint-disable-line Z101 -->")
+    )
     write(tmp_path / "todo.md", suppressed)
     assert site.run("check", "--offline", "todo.md", cwd=tmp_path).returncode == 0
 
@@ -191,7 +178,7 @@ def test_a_pip_installed_plugin(site: Site, tmp_path: Path) -> None:
         reason = errors[0] if errors else installed.stderr.strip()[-200:]
         pytest.skip(f"pip could not build the plugin offline (no wheel package?): {reason}")
     shutil.rmtree(project)  # only the installed copy remains importable
-    write(tmp_path / "todo.md", seed(BODY.replace("Prose.", "TODO")))
+    write(tmp_path / "todo.md", seed(SHORT_BODY.replace("Prose.", "TODO")))
     result = Site(target).run("check", "--offline", "--format", "concise", "todo.md", cwd=tmp_path)
     assert result.stdout.startswith("todo.md:14:1: Z101 ")
 
@@ -267,9 +254,11 @@ def test_a_crashing_rule_is_one_error_and_the_rest_is_linted(site: Site, tmp_pat
     site.plugin("explodes", "explodes", EXPLODES)
     write(
         tmp_path / "a.md",
-        seed(BODY.replace("Prose.", "BOOM"), FRONT.replace("'2024-02-22'", "2024-02-22")),
+        seed(
+            SHORT_BODY.replace("Prose.", "BOOM"), FRONT_KEYS.replace("'2024-02-22'", "2024-02-22")
+        ),
     )
-    write(tmp_path / "b.md", seed(front=FRONT.replace("type: Content", "type: Blogpost")))
+    write(tmp_path / "b.md", seed(front=FRONT_KEYS.replace("type: Content", "type: Blogpost")))
     result = site.run(
         "check", "--offline", "--ignore=C", "--format", "concise", "a.md", "b.md", cwd=tmp_path
     )

@@ -12,11 +12,10 @@ import jsonschema
 import pytest
 
 from seedlint import __version__
-from seedlint.cli import main
 from seedlint.findings import Finding, Fix, Position, Severity, TextEdit
 from seedlint.reporters import ReportOptions, RunSummary
 from seedlint.reporters.text import colour_wanted, report_concise, report_text
-from tests.helpers import real_seed_text
+from tests.helpers import real_seed_text, run
 
 REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
 
@@ -33,12 +32,6 @@ def report_validator() -> jsonschema.Draft202012Validator:
 def finding_validator() -> jsonschema.Draft202012Validator:
     whole = schema()
     return jsonschema.Draft202012Validator({"$defs": whole["$defs"], "$ref": "#/$defs/finding"})
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
