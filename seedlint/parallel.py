@@ -217,13 +217,46 @@ def _in_pool(
             initargs=((*state, recorder.today),),
         )
     _debug(f"{workers} worker processes ({_start_method()}) for {len(items)} files")
+    guard = _FirstInterrupt()
     try:
         for linted in pool.map(_lint_chunk, _chunks(items, workers)):
             yield from linted
     finally:
-        _shutdown(pool)
-        _worker = None
-        gc.unfreeze()
+        try:
+            _shutdown(pool)
+        finally:
+            _worker = None
+            gc.unfreeze()
+            guard.release(stopping=isinstance(sys.exc_info()[1], KeyboardInterrupt))
+
+
+class _FirstInterrupt:
+    """While workers run, the first Ctrl-C stops the run and later ones are ignored.
+
+    Ctrl-C reaches the whole process group, and a user may press it twice: a second
+    KeyboardInterrupt landing while the pool is being stopped (or while the first one
+    unwinds) would leave workers running and the exit hanging, or print a traceback
+    instead of exiting 130. Once the run is stopping, Ctrl-C stays ignored until exit.
+    """
+
+    def __init__(self) -> None:
+        self.previous: Any = None
+        self.interrupted = False
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._on_interrupt)
+
+    def _on_interrupt(self, signum: int, frame: Any) -> None:
+        if not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+
+    def release(self, *, stopping: bool) -> None:
+        if self.previous is None:
+            return
+        if stopping or self.interrupted:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process is on its way out
+        else:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def _shutdown(pool: Any) -> None:
