@@ -9,17 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import real_seed_text
-
-#: The six topic notes the real example seed refers to.
-TOPICS = (
-    "Pre training",
-    "Instruction Tuning",
-    "Preference Tuning",
-    "LLM Security",
-    "LLM Alignment",
-    "Transformer Alternatives",
-)
+from tests.helpers import REAL_SEED_TOPICS, real_seed_text
 
 
 def fixable_seed() -> str:
@@ -55,7 +45,7 @@ def make_vault(root: Path) -> Vault:
     root.mkdir(parents=True, exist_ok=True)
     vault = Vault(root)
     vault.write("seedlint.toml", "# seedlint settings: the defaults\n")
-    for name in TOPICS:
+    for name in REAL_SEED_TOPICS:
         vault.write(f"topics/Concept/{name}.md", "---\ntype: Concept\n---\n")
     vault.write("seeds/clean.md", real_seed_text())
     vault.write("seeds/broken.md", broken_seed())

@@ -11,40 +11,23 @@ import pytest
 from seedlint.document import parse
 from seedlint.findings import Finding, TextEdit
 from seedlint.topics import TopicIndex
-from tests.helpers import lint_text, make_linter, real_seed_text
+from tests.helpers import (
+    FRONT,
+    LINK,
+    REAL_SEED_TOPICS,
+    lint_text,
+    make_linter,
+    real_seed_text,
+    where,
+)
 
-HEAD = """---
-already_read: false
-link: https://example.com/post
-read_priority: 1
-relevance: 0
-source: null
-type: Content
-upload_date: '2024-02-22'
----
-
-https://example.com/post
-## Summary
-
-A post.
-
-## Topics
-
-"""
+HEAD = f"{FRONT}\n{LINK}\n## Summary\n\nA post.\n\n## Topics\n\n"
 TOPICS_LINE = HEAD.count("\n") + 1  # the first line after "## Topics" and its blank line
 NOTES = (
     "Concept/Pre training",
     "Concept/Instruction Tuning",
     "Concept/Régulation de l IA",
     "Library/Pandas",
-)
-REAL_NOTES = (
-    "Pre training",
-    "Instruction Tuning",
-    "Preference Tuning",
-    "LLM Security",
-    "LLM Alignment",
-    "Transformer Alternatives",
 )
 
 
@@ -79,15 +62,11 @@ def apply(text: str, edits: tuple[TextEdit, ...]) -> str:
     return text
 
 
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return (finding.line, finding.column, finding.end_line, finding.end_column)
-
-
 # -- the real seed ----------------------------------------------------------------------
 
 
 def test_real_seed_is_clean_with_its_topic_notes(tmp_path: Path) -> None:
-    make_vault(tmp_path, tuple(f"Concept/{name}" for name in REAL_NOTES))
+    make_vault(tmp_path, tuple(f"Concept/{name}" for name in REAL_SEED_TOPICS))
     findings = lint_text(real_seed_text(), topics_root=str(tmp_path))
     assert only(findings, "T001") + only(findings, "T002") + only(findings, "T003") == []
 
