@@ -35,6 +35,13 @@ upload_date: '2024-02-22'
 """
 #: The same front matter between its fences: a seed is `FRONT` + a body.
 FRONT = f"---\n{FRONT_KEYS}---\n"
+
+
+def front_with_link(link: str) -> str:
+    """`FRONT` about another post: its `link` key holds this URL."""
+    return FRONT.replace(f"link: {LINK}\n", f"link: {link}\n", 1)
+
+
 #: The smallest valid body: the source line, a summary and an empty `## Topics`.
 SHORT_BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
 #: The required keys as SEED_FORMAT.md lists them, written out here (not imported from

@@ -15,7 +15,7 @@ import pytest
 
 from seedlint.findings import Finding
 from seedlint.linter import FileResult, Linter
-from tests.helpers import make_linter
+from tests.helpers import front_with_link, make_linter
 from tests.links.loopback import LoopbackServers
 
 NETWORK = ("L001", "L002", "L004")
@@ -48,16 +48,7 @@ def seed_text(link: str, links: Sequence[str] = (), source: str | None = None) -
     items = "".join(f"- [Item {n}]({url}) : an item.\n" for n, url in enumerate(links, 1))
     section = f"## Links\n\n{items}\n" if links else ""
     return (
-        "---\n"
-        "already_read: false\n"
-        f"link: {link}\n"
-        "read_priority: 1\n"
-        "relevance: 0\n"
-        "source: null\n"
-        "type: Content\n"
-        "upload_date: '2024-02-22'\n"
-        "---\n"
-        "\n"
+        f"{front_with_link(link)}\n"
         f"{source if source is not None else link}\n"
         "## Summary\n"
         "\n"

@@ -11,23 +11,12 @@ from seedlint.config import ConfigError, load
 from seedlint.findings import Finding
 from seedlint.linter import FileResult
 from seedlint.rules.corpus import normalise_link, seed_id
-from tests.helpers import make_linter
+from tests.helpers import front_with_link, make_linter, where
 
 
 def seed_text(link: str, comment: str = "") -> str:
-    return (
-        "---\n"
-        "already_read: false\n"
-        f"link: {link}\n"
-        "read_priority: 1\n"
-        "relevance: 0\n"
-        f"source: null{comment}\n"
-        "type: Content\n"
-        "upload_date: '2024-02-22'\n"
-        "---\n\n"
-        f"{link}\n"
-        "## Summary\n\nA post.\n\n## Topics\n"
-    )
+    front = front_with_link(link).replace("source: null\n", f"source: null{comment}\n", 1)
+    return f"{front}\n{link}\n## Summary\n\nA post.\n\n## Topics\n"
 
 
 def run(root: Path, files: dict[str, str], **settings: Any) -> dict[str, list[Finding]]:
@@ -45,10 +34,6 @@ def run(root: Path, files: dict[str, str], **settings: Any) -> dict[str, list[Fi
         ]
         for result in results
     }
-
-
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return (finding.line, finding.column, finding.end_line, finding.end_column)
 
 
 # -- normalisation ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from tests.helpers import (
     assert_in_bounds,
     codes,
     found,
+    front_with_link,
     lint_text,
     make_linter,
     real_seed_text,
@@ -25,7 +26,7 @@ LINKS_LINE = 16  # the `## Links` heading; items start two lines below
 
 
 def seed(items: str, link: str = LINK) -> str:
-    front = FRONT.replace(f"link: {LINK}", f"link: {link}")
+    front = front_with_link(link)
     return (
         f"{front}\n{LINK}\n## Summary\n\nProse.\n\n## Links\n\n{items}\n## Topics\n\n"
         "![](topics/Concept/Pre%20training)\n"
