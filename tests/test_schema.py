@@ -15,7 +15,7 @@ from seedlint.config import Settings
 from seedlint.document import parse_text
 from seedlint.rules.front_matter import unambiguous_date
 from seedlint.schema import json_schema_text, validate
-from tests.helpers import real_seed_text
+from tests.helpers import SPEC_REQUIRED_KEYS, real_seed_text
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 SEED_SCHEMA = SCHEMAS / "seed.schema.json"
@@ -92,15 +92,7 @@ def test_every_key_has_a_title_a_description_and_a_valid_example() -> None:
 def test_required_keys_and_optional_tags() -> None:
     schema = committed()
     assert "tags" not in schema["required"]
-    assert set(schema["required"]) == {
-        "already_read",
-        "link",
-        "read_priority",
-        "relevance",
-        "source",
-        "type",
-        "upload_date",
-    }
+    assert set(schema["required"]) == set(SPEC_REQUIRED_KEYS)
     assert "default" not in schema["properties"]["tags"]
 
 

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from seedlint.findings import Finding, Severity
 from seedlint.rules.front_matter import unambiguous_date
-from tests.helpers import TODAY, codes, lint_text, real_seed_text
+from tests.helpers import (
+    SPEC_REQUIRED_KEYS,
+    TODAY,
+    codes,
+    found,
+    lint_text,
+    real_seed_text,
+    where,
+)
 
 LINK = "https://example.com/post"
 BODY = f"\n{LINK}\n## Summary\n\nProse.\n\n## Topics\n"
@@ -45,18 +53,10 @@ def raw(front: str, body: str = BODY) -> str:
     return f"---\n{front}---\n{body}"
 
 
-def found(text: str, code: str, **config: Any) -> list[Finding]:
-    return [finding for finding in lint_text(text, **config) if finding.code == code]
-
-
 def one(text: str, code: str, **config: Any) -> Finding:
     findings = found(text, code, **config)
     assert len(findings) == 1, findings
     return findings[0]
-
-
-def where(finding: Finding) -> tuple[int, int, int, int]:
-    return finding.line, finding.column, finding.end_line, finding.end_column
 
 
 def fixed(text: str, finding: Finding, applicability: str) -> str:
@@ -180,18 +180,7 @@ def test_f101_missing_required_key() -> None:
 
 def test_f101_empty_front_matter_lists_every_required_key() -> None:
     messages = [finding.message for finding in found(raw(""), "F101")]
-    assert messages == [
-        f"missing required key '{key}'"
-        for key in (
-            "already_read",
-            "link",
-            "read_priority",
-            "relevance",
-            "source",
-            "type",
-            "upload_date",
-        )
-    ]
+    assert messages == [f"missing required key '{key}'" for key in SPEC_REQUIRED_KEYS]
 
 
 def test_f101_source_may_be_null_but_not_absent() -> None:
