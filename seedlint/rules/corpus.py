@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from seedlint.context import RunContext
@@ -45,6 +45,29 @@ def _names(paths: Sequence[str]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
+def _repeats(
+    seeds: Sequence[SeedSummary], key: Callable[[SeedSummary], str | None]
+) -> Iterator[tuple[str, SeedSummary, str]]:
+    """Each seed whose key (None: no key) another seed shares, with that key and the
+    other seeds' names: the one grouping behind every "the same X twice" rule. Groups come
+    in the order their key is first met, seeds in run order, so reports are stable.
+    """
+    groups: dict[str, list[SeedSummary]] = {}
+    for seed in seeds:
+        found = key(seed)
+        if found is not None:
+            groups.setdefault(found, []).append(seed)
+    for found, group in groups.items():
+        if len(group) < 2:
+            continue
+        for seed in group:
+            yield found, seed, _names([other.path for other in group if other is not seed])
+
+
+def _link_key(seed: SeedSummary) -> str | None:
+    return normalise_link(seed.link) if seed.link is not None and seed.link.strip() else None
+
+
 @corpus_rule("C001", "duplicate-seed", "Two seed files have the same link.", Severity.ERROR)
 def duplicate_seed(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """Each seed is one reading item, so two seeds with the same front matter `link` are
@@ -55,23 +78,15 @@ def duplicate_seed(seeds: Sequence[SeedSummary], context: RunContext) -> Iterato
     value, naming the other file(s). Only the files of one run are compared: lint the
     whole vault to find them all.
     """
-    groups: dict[str, list[SeedSummary]] = {}
-    for seed in seeds:
-        if seed.link is not None and seed.link.strip():
-            groups.setdefault(normalise_link(seed.link), []).append(seed)
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        for seed in group:
-            others = [other.path for other in group if other is not seed]
-            yield CorpusProblem(
-                seed.path,
-                "C001",
-                seed.link_start,
-                seed.link_end,
-                f"duplicate seed: the same link as {_names(others)}",
-                seed.link_line,
-            )
+    for _, seed, others in _repeats(seeds, _link_key):
+        yield CorpusProblem(
+            seed.path,
+            "C001",
+            seed.link_start,
+            seed.link_end,
+            f"duplicate seed: the same link as {others}",
+            seed.link_line,
+        )
 
 
 def seed_id(path: str) -> str | None:
@@ -88,24 +103,15 @@ def duplicate_seed_id(seeds: Sequence[SeedSummary], context: RunContext) -> Iter
     and `014_7277590c367447cf.txt`) mean one of them is overwritten or lost on the next
     import. Each file is reported, naming the other(s). Names of another form are ignored.
     """
-    groups: dict[str, list[SeedSummary]] = {}
-    for seed in seeds:
-        found = seed_id(seed.path)
-        if found is not None:
-            groups.setdefault(found, []).append(seed)
-    for found, group in groups.items():
-        if len(group) < 2:
-            continue
-        for seed in group:
-            others = [other.path for other in group if other is not seed]
-            yield CorpusProblem(
-                seed.path,
-                "C002",
-                _FILE_START,
-                _FILE_START,
-                f"duplicate seed id {found}: also used by {_names(others)}",
-                seed.first_line,
-            )
+    for found, seed, others in _repeats(seeds, lambda seed: seed_id(seed.path)):
+        yield CorpusProblem(
+            seed.path,
+            "C002",
+            _FILE_START,
+            _FILE_START,
+            f"duplicate seed id {found}: also used by {others}",
+            seed.first_line,
+        )
 
 
 @corpus_rule(
