@@ -358,7 +358,7 @@ class _Run:
         checked_ns = time.time_ns()
         try:
             with open(path, "rb") as handle:
-                data = handle.read(self.limit + 1)
+                data = handle.read(status.st_size + 1)
         except OSError:
             return False, False
         if digest(data) != row.digest:
