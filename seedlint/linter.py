@@ -164,7 +164,8 @@ class Linter:
             except Exception as error:  # a broken rule must not stop the other files
                 errors.append(_crash(rule, document.path, error))
                 continue
-            problems.extend(p for p in found if p.code in self.selection.enabled)
+            if found:  # most rules find nothing in most seeds: no filter to build then
+                problems.extend(p for p in found if p.code in self.selection.enabled)
         ignored = self._per_file_ignores(document.path)
         suppressions = find_suppressions(document)
         findings = [
