@@ -50,7 +50,8 @@ class Node:
         while stack:
             node = stack.pop()
             yield node
-            stack.extend(reversed(node.children))
+            if node.children:  # most nodes are leaves: no reversed() to make for them
+                stack.extend(reversed(node.children))
 
 
 @dataclass(frozen=True, slots=True)
