@@ -9,7 +9,7 @@ from typing import Any, Literal
 Applicability = Literal["safe", "unsafe"]
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - str() and format() output kept as shipped
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
