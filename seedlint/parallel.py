@@ -222,12 +222,19 @@ def _in_pool(
         for linted in pool.map(_lint_chunk, _chunks(items, workers)):
             yield from linted
     finally:
+        # Already unwinding (Ctrl-C, or the caller stopped early): a Ctrl-C held during
+        # the shutdown must not be raised again, or closing this generator would print
+        # "Exception ignored ... Traceback" on the way out.
+        unwinding = sys.exc_info()[1]
+        held = False
         try:
-            _shutdown(pool)
+            held = _shutdown(pool)
         finally:
             _worker = None
             gc.unfreeze()
-            guard.release(stopping=isinstance(sys.exc_info()[1], KeyboardInterrupt))
+            guard.release(stopping=held or isinstance(unwinding, KeyboardInterrupt))
+        if held and unwinding is None:
+            raise KeyboardInterrupt
 
 
 class _FirstInterrupt:
@@ -259,24 +266,24 @@ class _FirstInterrupt:
             signal.signal(signal.SIGINT, self.previous)
 
 
-def _shutdown(pool: Any) -> None:
-    """Stop the pool, even when Ctrl-C comes again meanwhile (users press it twice).
+def _shutdown(pool: Any) -> bool:
+    """Stop the pool, even when Ctrl-C comes again meanwhile (users press it twice);
+    whether a Ctrl-C came during the shutdown (the caller decides whether to raise it).
 
     A KeyboardInterrupt inside ``shutdown`` leaves workers waiting for a sentinel that
-    never comes, and the interpreter's exit then waits for them forever. So a second
-    interrupt is held until the pool is down, then raised.
+    never comes, and the interpreter's exit then waits for them forever. So an interrupt
+    is held until the pool is down.
     """
     if threading.current_thread() is not threading.main_thread():
         pool.shutdown(wait=True, cancel_futures=True)
-        return
+        return False
     held: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     try:
         pool.shutdown(wait=True, cancel_futures=True)
     finally:
         signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-    if held:
-        raise KeyboardInterrupt
+    return bool(held)
 
 
 def _lint_all(

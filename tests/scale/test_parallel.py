@@ -82,3 +82,33 @@ def test_spawned_workers_agree_too(big: Corpus) -> None:
     assert spawned.stdout == serial.stdout
     assert "seedlint: 2 worker processes (spawn) for 400 files" in spawned.stderr
     assert "failed" not in spawned.stderr
+
+
+def _nap(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_ctrl_c_during_the_pool_shutdown_is_held_not_raised() -> None:
+    """Raised from inside the shutdown it would leave workers behind (and a generator
+    closing on the way out would print a traceback): it is held and reported instead."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from seedlint.parallel import _shutdown
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    busy = pool.submit(_nap, 0.6)
+    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+
+    held = _shutdown(pool)
+
+    timer.join()
+    assert held and busy.result() == 0.6
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
