@@ -3,10 +3,11 @@ what changed.
 
 What a file's results depend on, and how each dependency is checked:
 
-- its bytes: the key is a BLAKE2 digest of them. A file's ``stat`` (size, mtime, ctime,
-  inode) stands in for reading it only when it was recorded at least two seconds after the
-  file last changed, as git's index does ("racily clean" entries are re-hashed): a change
-  made later moves ctime past what was recorded, and tools cannot set ctime back;
+- its bytes: a row (found by the file's path from the project root) holds a BLAKE2
+  digest of them. The file's ``stat`` (size, mtime, ctime, inode) stands in for reading
+  it only when it was recorded at least two seconds after the file last changed, as git's
+  index does ("racily clean" entries are re-hashed): a change made later moves ctime past
+  what was recorded, and tools cannot set ctime back; a moved checkout is re-hashed once;
 - the effective configuration, the selected rules and their severities, and the code of
   seedlint and of every rule plugin (versions, and each module file's size and mtime, so
   an edited plugin is never served stale results): one run key, a column of every row;
@@ -18,8 +19,10 @@ What a file's results depend on, and how each dependency is checked:
   the cache survives midnight unless a date actually crosses today;
 - the notes a run prints (``no topics folder``) are stored and said again.
 
-Cross-file rules never come from the cache: they run every time over the per-file
-summaries (link, URLs, positions) the cache keeps, which costs milliseconds for a vault.
+Cross-file rules (C001-C003) are rebuilt from the small per-file summaries the cache
+keeps (link, its position and line); when no file changed at all, their last answer for
+exactly this set of files is reused without reading a summary. The network rules are
+always run again (their own cache, `seedlint.links`, decides what to re-check).
 
 The store is one SQLite database in WAL mode: several processes (pre-commit hooks, an
 editor, CI steps) may read and write it at once; a writer that cannot get the lock in
