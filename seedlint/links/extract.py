@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from seedlint.rule import LinkOccurrence
+from seedlint.rules.links import dest_span
 
 if TYPE_CHECKING:
     from seedlint.document import Document, Node
@@ -87,9 +88,6 @@ def _links_section(doc: Document) -> list[tuple[str, int, int, bool]]:
 
 
 def _dest_span(doc: Document, node: Node) -> tuple[str, int, int, bool]:
-    """The destination's own span inside ``[title](dest)``, else the whole link."""
-    written = doc.text[node.start : node.end]
-    at = written.rfind(node.dest)
-    if at < 0:  # a reference link, or a destination written with escapes
-        return node.dest, node.start, node.end, False
-    return node.dest, node.start + at, node.start + at + len(node.dest), True
+    """The destination's own span inside ``[title](dest)``, else the whole link (not exact)."""
+    start, end = dest_span(doc, node)
+    return node.dest, start, end, (start, end) != (node.start, node.end)
