@@ -14,6 +14,8 @@ TOPICS_FOLDER = "topics"
 
 def normalise(path: str) -> str:
     """NFC, so that a name typed on Linux matches one stored decomposed by macOS."""
+    if path.isascii():  # already NFC, and most paths are: skip the table lookups
+        return path
     return unicodedata.normalize("NFC", path)
 
 

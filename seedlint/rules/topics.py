@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -43,35 +44,43 @@ class TopicRef:
     placement: Placement
     gap: tuple[int, int] | None = None
 
-    def _decoded(self, part: str) -> str | None:
-        if self.style == "wikilink":
-            return normalise(part)
-        try:
-            return normalise(unquote_to_bytes(part).decode("utf-8"))
-        except UnicodeDecodeError:
-            return None
-
     @property
     def path(self) -> str | None:
         """The path the reference means (decoded, without a `#heading`), or None if it
         cannot be decoded."""
-        return self._decoded(self.dest.strip().partition("#")[0])
+        return _path_and_key(self.style, self.dest)[0]
 
     @property
     def fragment(self) -> str | None:
         """The decoded `#heading` part after the path, if any (Obsidian links to one)."""
         _, hash_sign, fragment = self.dest.strip().partition("#")
-        return self._decoded(fragment) if hash_sign else None
+        return _decoded(self.style, fragment) if hash_sign else None
 
     @property
     def key(self) -> str | None:
         """``Category/Name`` of the note under ``topics/``, or None when the path is off
         that prefix or names a folder rather than a note."""
-        path = self.path
-        if path is None or not path.startswith(PREFIX) or path.endswith("/"):
-            return None
-        key = path[len(PREFIX) :]
-        return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+        return _path_and_key(self.style, self.dest)[1]
+
+
+def _decoded(style: Style, part: str) -> str | None:
+    if style == "wikilink" or "%" not in part:
+        return normalise(part)
+    try:
+        return normalise(unquote_to_bytes(part).decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_and_key(style: Style, dest: str) -> tuple[str | None, str | None]:
+    """A reference's decoded path and its topic key; the three T rules ask for both of
+    every reference, and a vault names the same few hundred topics over and over."""
+    path = _decoded(style, dest.strip().partition("#")[0])
+    if path is None or not path.startswith(PREFIX) or path.endswith("/"):
+        return path, None
+    key = path[len(PREFIX) :]
+    return path, key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
 
 
 def topic_refs(doc: Document) -> list[TopicRef]:
