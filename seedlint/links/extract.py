@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from seedlint._text import has_whitespace
 from seedlint.rule import LinkOccurrence
 from seedlint.rules.links import dest_span
 
@@ -35,7 +36,7 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
 
 
 def _is_url(text: str) -> bool:
-    return text.lower().startswith(_SCHEMES) and not any(char.isspace() for char in text)
+    return text.lower().startswith(_SCHEMES) and not has_whitespace(text)
 
 
 def _occurrence(doc: Document, url: str, start: int, end: int, exact: bool) -> LinkOccurrence:

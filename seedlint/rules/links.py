@@ -258,25 +258,28 @@ _LINK_FORMS = {
 def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
     """Where and why an item is not `- [Title](url) : description`; None when it is."""
     text = doc.text
-    line_end = _first_line_end(doc, item.start)
-    marker_end = item.start
-    while marker_end < line_end and not text[marker_end].isspace():
-        marker_end += 1
-    marker = text[item.start : marker_end]
-    if marker != "-":
-        return item.start, marker_end, f"malformed link item: list marker '{marker}', write '- '"
+    if text[item.start : item.start + 2] not in ("- ", "-\t"):
+        line_end = _first_line_end(doc, item.start)
+        marker_end = item.start
+        while marker_end < line_end and not text[marker_end].isspace():
+            marker_end += 1
+        marker = text[item.start : marker_end]
+        if marker != "-":
+            message = f"malformed link item: list marker '{marker}', write '- '"
+            return item.start, marker_end, message
     inlines = _inlines(item)
     if inlines is None:
         return (
             item.start,
-            line_end,
+            _first_line_end(doc, item.start),
             ("malformed link item: one line a link, no nested list or second paragraph"),
         )
     if not inlines:
-        return item.start, line_end, "malformed link item: empty list item"
+        return item.start, _first_line_end(doc, item.start), "malformed link item: empty list item"
     link = inlines[0]
     content_start = link.start
     if link.kind != "link" or link.link_type != "inline":
+        line_end = _first_line_end(doc, item.start)
         raw = text[content_start:line_end]
         why = "does not start with a [Title](url) link"
         if link.kind == "link" and link.link_type == "wikilink":
@@ -351,6 +354,12 @@ def malformed_link_item(doc: Document, context: RunContext) -> Iterator[Problem]
 
 def _same_url_key(url: str) -> str:
     """Scheme and host compared without case; path, query and fragment as written."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None and "?" not in url and "#" not in url:
+        # What urlsplit and geturl give for such a URL (they only drop an empty `?` or
+        # `#`, which it has not): the host lower-cased, the rest as written.
+        host_end = plain.end("host")
+        return url[:host_end].lower() + url[host_end:]
     try:
         parts = urlsplit(url)
     except ValueError:

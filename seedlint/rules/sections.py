@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from seedlint._text import has_whitespace
 from seedlint.context import RunContext
 from seedlint.document import Document, Node, Section
 from seedlint.findings import Applicability, Fix, Problem, Severity, TextEdit
@@ -39,10 +40,19 @@ def _first_line_span(doc: Document, node: Node) -> tuple[int, int]:
     return node.start, line_start + len(doc.line_text(line))
 
 
-def _headings(doc: Document) -> Iterator[Node]:
-    for block in doc.blocks:
-        if block.kind == "heading":
-            yield block
+def _headings(doc: Document) -> list[tuple[Node, str]]:
+    """The top-level headings with their titles; S001 and S006 both ask, so the titles
+    (a walk of each heading's inlines) are read once per document."""
+    global _last_headings
+    last = _last_headings  # read once: another thread may replace it meanwhile
+    if last is not None and last[0] is doc:
+        return last[1]
+    headings = [(block, _title(block)) for block in doc.blocks if block.kind == "heading"]
+    _last_headings = (doc, headings)
+    return headings
+
+
+_last_headings: tuple[Document, list[tuple[Node, str]]] | None = None
 
 
 def _title(node: Node) -> str:
@@ -58,8 +68,7 @@ def _misplaced_required(doc: Document, context: RunContext) -> Iterator[tuple[No
     """Headings that mean a required section but are written wrongly: `# Topics`,
     `### Summary`, `## summary`. Yields the heading and the section it stands for."""
     by_fold = {name.casefold(): name for name in context.settings.required_sections}
-    for heading in _headings(doc):
-        title = _title(heading)
+    for heading, title in _headings(doc):
         meant = by_fold.get(title.casefold())
         if meant is None or (heading.level == 2 and title == meant):
             continue
@@ -289,7 +298,7 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
         return
     link = link.strip()
     # A link with whitespace inside (L003) would not be one line, nor a URL: no fix.
-    fixable = not any(char.isspace() for char in link)
+    fixable = not has_whitespace(link)
     newline = _newline(doc)
     line = _first_content_line(doc)
     if line is None:
@@ -362,20 +371,8 @@ def unexpected_section(doc: Document, context: RunContext) -> Iterator[Problem]:
     if not _has_body(doc):
         return
     configured = _configured(context)
-    allowed = ", ".join(
-        dict.fromkeys(
-            [
-                *context.settings.section_order,
-                *context.settings.required_sections,
-                *context.settings.extra_sections,
-            ]
-        )
-    )
     misplaced = {heading.start: meant for heading, meant in _misplaced_required(doc, context)}
-    folded = {name.casefold(): name for name in configured}
-    for heading in _headings(doc):
-        title = _title(heading)
-        start, end = _first_line_span(doc, heading)
+    for heading, title in _headings(doc):
         meant = misplaced.get(heading.start)
         if meant is not None:
             written = "#" * heading.level
@@ -383,15 +380,26 @@ def unexpected_section(doc: Document, context: RunContext) -> Iterator[Problem]:
         elif heading.level == 1:
             message = f"unexpected level-1 heading '# {title}': seeds use '##' sections"
         elif heading.level == 2 and title not in configured:
+            folded = {name.casefold(): name for name in configured}
             hint = folded.get(title.casefold())
             if hint is not None:
                 message = f"unexpected section '## {title}' (did you mean '## {hint}'?)"
             else:
+                allowed = ", ".join(
+                    dict.fromkeys(
+                        [
+                            *context.settings.section_order,
+                            *context.settings.required_sections,
+                            *context.settings.extra_sections,
+                        ]
+                    )
+                )
                 message = (
                     f"unexpected section '## {title}' (allowed: {allowed}; see extra-sections)"
                 )
         else:
             continue
+        start, end = _first_line_span(doc, heading)
         yield Problem("S006", start, end, message)
 
 

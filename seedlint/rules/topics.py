@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote, unquote_to_bytes
 
+from seedlint._text import has_whitespace
 from seedlint.context import RunContext
 from seedlint.document import Document, Node
 from seedlint.findings import Fix, Problem, Severity, TextEdit
@@ -120,6 +121,11 @@ def _is_comment(node: Node, doc: Document) -> bool:
 def _inline_refs(doc: Document, paragraph: Node, *, top: bool) -> list[TopicRef]:
     """The references among ``paragraph``'s inline children (block children are left to
     the caller's walk)."""
+    children = paragraph.children
+    if top and len(children) == 1 and children[0].kind in ("image", "link"):
+        # The shape of nearly every reference: an embed alone in its paragraph.
+        start, end, style, dest, alt, embed, parsed = _from_node(children[0])
+        return [TopicRef(start, end, style, dest, alt, embed, parsed, paragraph, "alone")]
     found: list[tuple[int, int, Style, str, str, bool, bool]] = []
     other = False
     run: list[Node] = []
@@ -384,7 +390,7 @@ def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]
         if not ref.parsed:
             issues.append("unencoded space in the path: CommonMark reads this as text, not a link")
             rebuild = True
-        elif ref.style == "markdown" and any(char.isspace() for char in ref.dest):
+        elif ref.style == "markdown" and has_whitespace(ref.dest):
             issues.append("unencoded space in the path (write %20)")
             rebuild = True
         if path is None:

@@ -6,7 +6,6 @@ belong to code blocks and paragraphs, which they take from the parsed body.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -16,9 +15,15 @@ from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 
 WARNING = Severity.WARNING
-#: A space or tab that ends a line: most seeds have none, and one search of the text
-#: spares them the line-by-line pass.
-_TRAILING = re.compile(r"[ \t](?:[\r\n]|\Z)")
+#: A space or tab before a line break: most seeds have none, and four substring searches
+#: (memchr-fast, unlike a regex that tries every position) spare them the line pass.
+_TRAILING = (" \n", "\t\n", " \r", "\t\r")
+
+
+def _may_have_trailing_whitespace(text: str) -> bool:
+    return text.endswith((" ", "\t")) or any(pair in text for pair in _TRAILING)
+
+
 #: Trailing spaces that CommonMark renders as a line break (markdownlint's `br_spaces`).
 HARD_BREAK = "  "
 
@@ -92,7 +97,7 @@ def trailing_whitespace(doc: Document, context: RunContext) -> Iterator[Problem]
 
     Options: none.
     """
-    if _TRAILING.search(doc.text) is None:
+    if not _may_have_trailing_whitespace(doc.text):
         return
     code, breaks = _body_lines(doc)
     for line in range(1, len(doc.lines.starts) + 1):
