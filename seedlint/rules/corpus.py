@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
+from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
 from seedlint.findings import Position, Severity
 from seedlint.rule import CorpusProblem, SeedSummary, corpus_rule
@@ -23,6 +24,11 @@ def normalise_link(link: str) -> str:
     trailing slash and fragment dropped. Path and query keep their case: servers may not.
     """
     link = link.strip()
+    plain = PLAIN_URL.fullmatch(link)
+    if plain is not None and plain["port"] is None and "?" not in link and "#" not in link:
+        # What the general path below gives for such a URL, without taking it apart.
+        host_end = plain.end("host")
+        return link[:host_end].lower() + link[host_end:].rstrip("/")
     try:
         parts = urlsplit(link)
         port = parts.port

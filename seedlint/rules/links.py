@@ -7,11 +7,11 @@ The network rules (L001, L002, L004) live with the link checker; they can reuse
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
+from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
 from seedlint.document import Document, Node, Section
 from seedlint.findings import Fix, Problem, Severity, TextEdit
@@ -23,16 +23,6 @@ LINKS = "Links"
 SEPARATOR = " : "
 _SCHEMES = ("http", "https")
 _HOST_EXTRA = "-_"  # `_` is not a hostname letter, but real DNS names use it (blogspot).
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-#: The URLs nearly every seed holds: http(s), an ASCII domain name of two labels or more
-#: with a top label that starts with a letter, a port of four digits at most, then
-#: printable ASCII. Whatever matches passes every check of ``url_problem`` (except the
-#: 253-character host limit, tested beside it), so the character-by-character path runs
-#: only for the rest.
-_PLAIN_URL = re.compile(
-    rf"https?://(?P<host>(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)"
-    r"(?::[0-9]{1,4})?(?:[/?#][!-~]*)?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +141,7 @@ def _port_ok(parts: SplitResult) -> bool:
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL with a valid host; None when it is."""
-    plain = _PLAIN_URL.fullmatch(url)
+    plain = PLAIN_URL.fullmatch(url)
     if plain is not None and len(plain.group("host")) <= 253:
         return None
     if not url:
@@ -354,7 +344,7 @@ def malformed_link_item(doc: Document, context: RunContext) -> Iterator[Problem]
 
 def _same_url_key(url: str) -> str:
     """Scheme and host compared without case; path, query and fragment as written."""
-    plain = _PLAIN_URL.fullmatch(url)
+    plain = PLAIN_URL.fullmatch(url)
     if plain is not None and "?" not in url and "#" not in url:
         # What urlsplit and geturl give for such a URL (they only drop an empty `?` or
         # `#`, which it has not): the host lower-cased, the rest as written.
