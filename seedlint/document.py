@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 import pyromark
@@ -18,6 +20,8 @@ from seedlint.findings import Position
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n|\Z)")
 _PARSER_OPTIONS = pyromark.Options.ENABLE_WIKILINKS
+# Texts up to this many characters have their lines split at C speed (see LineIndex).
+_SPLITLINES_LIMIT = 1 << 20
 
 
 class UnreadableFile(Exception):
@@ -87,9 +91,30 @@ class FrontMatter:
 
 class LineIndex:
     def __init__(self, text: str) -> None:
+        """Line starts: 0 and the end of every line break (``\r\n``, ``\r`` or ``\n``).
+
+        ``splitlines`` and ``accumulate`` find them at C speed, four times faster than a
+        regex's match objects. ``splitlines`` also breaks at ``\v``, ``\f``, ``\x1c``-``\x1e``,
+        ``\x85``, ``\u2028`` and ``\u2029``, which are not line breaks here: counting the
+        real breaks tells whether it met one, and then the regex does the work. So does a
+        text over a megabyte, where a list of its lines would cost more memory than it saves.
+        """
+        self.length = length = len(text)
+        if length <= _SPLITLINES_LIMIT:
+            lines = text.splitlines(True)
+            breaks = text.count("\n")
+            if "\r" in text:
+                breaks += text.count("\r") - text.count("\r\n")
+            unended = length > 0 and text[-1] not in "\r\n"  # a last line without a break
+            # Equal counts: splitlines met no other break, or met one only as the very last
+            # character, where it ends the unended last line whose start is dropped anyway.
+            if len(lines) == breaks + unended:
+                self.starts = list(accumulate(map(len, lines), initial=0))
+                if unended:
+                    self.starts.pop()  # the text's length, not a line start
+                return
         self.starts = [0]
         self.starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-        self.length = len(text)
 
     def position(self, offset: int) -> Position:
         line = bisect.bisect_right(self.starts, offset) - 1
@@ -220,35 +245,58 @@ _NON_ASCII = re.compile("[^\x00-\x7f]+")
 class _Offsets:
     """Maps the parser's UTF-8 byte offsets in the body to character offsets in the file.
 
-    The body is cut into runs of non-ASCII characters of one UTF-8 width (é: 2 bytes,
-    中: 3, emoji: 4); a byte offset is then one bisection and some arithmetic away from
-    its character, whatever the length of the line (a 1 MB line costs no more per lookup).
+    The body is cut into segments on which the map is linear: ASCII stretches (a byte a
+    character) and runs of non-ASCII characters of one UTF-8 width (é: 2 bytes, 中: 3,
+    emoji: 4). A byte offset is then one bisection and some arithmetic away from its
+    character, whatever the length of the line (a 1 MB line costs no more per lookup).
+    ``_parse_body`` inlines ``__call__`` (a method call per offset would cost more than
+    the lookup), and skips the bisection below ``first``, the first non-ASCII byte.
     """
 
-    __slots__ = ("base", "byte_starts", "runs")
+    __slots__ = ("byte_starts", "char_starts", "first", "widths")
 
     def __init__(self, body: str, base: int) -> None:
-        self.base = base
-        self.byte_starts: list[int] = []
-        # Per run: first character, its width in bytes, end in bytes, extra bytes after it.
-        self.runs: list[tuple[int, int, int, int]] = []
-        extra = 0
+        # Per segment: first byte, its character in the file, bytes a character.
+        byte_starts = [0]
+        char_starts = [base]
+        widths = [1]
+        extra = 0  # bytes beyond one a character so far
         # One character class, not an alternation per width: the scan is 4x faster.
         for match in _NON_ASCII.finditer(body):
-            for start, end, width in _uniform_runs(match.group(), match.start()):
-                byte_start = start + extra
+            run = match.group()
+            if len(run) == 1:  # the commonest run: one accented letter
+                start = match.start()
+                pieces: Iterable[tuple[int, int, int]] = (
+                    (start, start + 1, len(run.encode("utf-8"))),
+                )
+            else:
+                pieces = _uniform_runs(run, match.start())
+            for start, end, width in pieces:
+                if byte_starts[-1] == start + extra:  # the segment before is empty: replace it
+                    char_starts[-1] = base + start
+                    widths[-1] = width
+                else:
+                    byte_starts.append(start + extra)
+                    char_starts.append(base + start)
+                    widths.append(width)
                 extra += (end - start) * (width - 1)
-                self.byte_starts.append(byte_start)
-                self.runs.append((start, width, end + extra, extra))
+                byte_starts.append(end + extra)  # the ASCII after the run, maybe empty
+                char_starts.append(base + end)
+                widths.append(1)
+        self.byte_starts = byte_starts
+        self.char_starts = char_starts
+        self.widths = widths
+        self.first = byte_starts[1] if len(byte_starts) > 1 else sys.maxsize
+        if widths[0] != 1:  # the body opens with a non-ASCII character
+            self.first = 0
 
     def __call__(self, byte_offset: int) -> int:
+        if byte_offset <= self.first:
+            return self.char_starts[0] + byte_offset
         index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
-        if index < 0:
-            return self.base + byte_offset
-        start, width, byte_end, extra = self.runs[index]
-        if byte_offset >= byte_end:
-            return self.base + byte_offset - extra
-        return self.base + start + (byte_offset - self.byte_starts[index]) // width
+        return (
+            self.char_starts[index] + (byte_offset - self.byte_starts[index]) // self.widths[index]
+        )
 
 
 def _uniform_runs(run: str, start: int) -> Iterator[tuple[int, int, int]]:
@@ -267,38 +315,42 @@ def _uniform_runs(run: str, start: int) -> Iterator[tuple[int, int, int]]:
     yield start + piece_start, start + len(run), width
 
 
-_new_node = object.__new__
-_NODE_SLOTS = tuple(
-    getattr(Node, name).__set__
-    for name in ("kind", "start", "end", "children", "level", "dest", "link_type", "text")
-)
+class _NewNode:
+    """``Node(...)`` at half the cost. A frozen dataclass's ``__init__`` writes its fields
+    through ``object.__setattr__`` one by one, and a seed has about fifty nodes; this class
+    has the very same slots, writes them as plain attributes, then turns the object into
+    the ``Node`` it was meant to be (same layout, so Python allows the class change). What
+    comes out is a true ``Node``, as frozen, equal, hashable and printable as any other.
+    """
+
+    # Node's slots, in Node's order (asserted below).
+    __slots__ = ("kind", "start", "end", "children", "level", "dest", "link_type", "text")  # noqa: RUF023
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        children: tuple[Node, ...] = (),
+        level: int = 0,
+        dest: str = "",
+        link_type: str = "",
+        text: str = "",
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.children = children
+        self.level = level
+        self.dest = dest
+        self.link_type = link_type
+        self.text = text
+        self.__class__ = Node  # type: ignore[assignment]
 
 
-def _node(
-    kind: str,
-    start: int,
-    end: int,
-    children: tuple[Node, ...] = (),
-    level: int = 0,
-    dest: str = "",
-    link_type: str = "",
-    text: str = "",
-) -> Node:
-    """``Node(...)`` at half the cost: a frozen dataclass's ``__init__`` goes through
-    ``object.__setattr__`` field by field, and a seed has about sixty nodes. The slots are
-    written once here; the node is as frozen as any other afterwards."""
-    node = _new_node(Node)
-    kind_, start_, end_, children_, level_, dest_, link_type_, text_ = _NODE_SLOTS
-    kind_(node, kind)
-    start_(node, start)
-    end_(node, end)
-    children_(node, children)
-    level_(node, level)
-    dest_(node, dest)
-    link_type_(node, link_type)
-    text_(node, text)
-    return node
-
+assert _NewNode.__slots__ == Node.__slots__
+# Typed as what it returns: a Node.
+_node: Callable[..., Node] = _NewNode  # type: ignore[assignment]
 
 _KINDS = {
     "Paragraph": "paragraph",
@@ -344,74 +396,147 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
 
     Adjacent text events that are verbatim source (``<<<<`` comes as four one-character
     events) become one text node: a 1 MB line of ``<`` or ``[`` would otherwise make a
-    million nodes and cost hundreds of megabytes.
+    million nodes and cost hundreds of megabytes. Nesting is kept on an explicit stack,
+    never by recursion (10,000 ``>`` make 10,000 block quotes).
 
-    This loop runs for every event of every seed (about 130 a seed), so it is written for
-    speed: no helper call per event, offsets computed inline for ASCII bodies.
+    This loop runs for every event of every seed (about 75 a seed), so it is written for
+    speed: no helper call per event, the commonest events tested first, each offset
+    computed only where it is used, and byte offsets past the first non-ASCII character
+    mapped by ``_Offsets``'s bisection written out inline.
     """
     body = text[body_start:]
-    offsets = None if body.isascii() else _Offsets(body, body_start)
+    if body.isascii():
+        first = sys.maxsize  # no byte offset ever needs the bisection
+        byte_starts: list[int] = []
+        char_starts: list[int] = []
+        widths: list[int] = []
+    else:
+        offsets = _Offsets(body, body_start)
+        first = offsets.first
+        byte_starts = offsets.byte_starts
+        char_starts = offsets.char_starts
+        widths = offsets.widths
+    bisect_right = bisect.bisect_right
+    kinds = _KINDS
+    leaves = _LEAVES
+    new_node = _node
     root: list[Node] = []
     children = root  # the children of the innermost open node
-    # Open nodes: tag, start offset, detail, the children list of their parent.
-    stack: list[tuple[str, int, Any, list[Node]]] = []
+    # Open nodes: kind, start offset, level, dest, link type, the children list of their parent.
+    stack: list[tuple[str, int, int, str, str, list[Node]]] = []
+    push = stack.append
+    pop = stack.pop
     run_start = run_end = -1  # the verbatim text run not yet added to ``children``
     starts_with = text.startswith
-    for event, span in pyromark.events_with_range(body, options=_PARSER_OPTIONS):
-        name: str
-        value: Any
-        if isinstance(event, str):
-            name, value = event, None
-        else:
-            ((name, value),) = event.items()
-        if offsets is None:
-            start = span["start"] + body_start
-            end = span["end"] + body_start
-        else:
-            start = offsets(span["start"])
-            end = offsets(span["end"])
-        if name == "Text":
-            piece = str(value)
-            if end - start == len(piece) and starts_with(piece, start):
-                if run_end != start:
-                    if run_start >= 0:
-                        children.append(
-                            _node("text", run_start, run_end, text=text[run_start:run_end])
-                        )
-                    run_start = start
-                run_end = end
-                continue
-        if run_start >= 0:
-            children.append(_node("text", run_start, run_end, text=text[run_start:run_end]))
-            run_start = run_end = -1
-        if name == "Start":
-            if isinstance(value, str):
-                tag, detail = value, None
+    name: str
+    value: Any
+    index: int
+    # Loosely typed: a dict event is taken apart with popitem, which TypedDicts lack.
+    events: Iterable[tuple[Any, Any]] = pyromark.events_with_range(body, options=_PARSER_OPTIONS)
+    for event, span in events:
+        if type(event) is dict:
+            # One key: the event's name. The dict is the parser's fresh copy, ours to empty.
+            name, value = event.popitem()
+        else:  # SoftBreak, HardBreak, Rule
+            name = event
+            value = None
+        if name == "End":
+            if run_start >= 0:
+                children.append(
+                    new_node("text", run_start, run_end, (), 0, "", "", text[run_start:run_end])
+                )
+                run_start = run_end = -1
+            offset = span["end"]
+            if offset <= first:
+                end = offset + body_start
             else:
-                ((tag, detail),) = value.items()
-            stack.append((tag, start, detail, children))
-            children = []
-        elif name == "End":
-            tag, node_start, detail, parent = stack.pop()
-            parent.append(_make_node(tag, node_start, end, detail, children))
+                index = bisect_right(byte_starts, offset) - 1
+                end = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+            kind, start, level, dest, link_type, parent = pop()
+            parent.append(new_node(kind, start, end, tuple(children), level, dest, link_type, ""))
             children = parent
+        elif name == "Start":
+            if run_start >= 0:
+                children.append(
+                    new_node("text", run_start, run_end, (), 0, "", "", text[run_start:run_end])
+                )
+                run_start = run_end = -1
+            offset = span["start"]
+            if offset <= first:
+                start = offset + body_start
+            else:
+                index = bisect_right(byte_starts, offset) - 1
+                start = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+            if type(value) is str:  # Paragraph, Item, Emphasis, Strong...
+                push((kinds.get(value) or value.lower(), start, 0, "", "", children))
+            else:
+                tag, detail = value.popitem()
+                kind = kinds.get(tag) or tag.lower()
+                if kind == "heading":
+                    push((kind, start, int(detail["level"][1:]), "", "", children))
+                elif kind == "link" or kind == "image":
+                    dest = str(detail.get("dest_url", ""))
+                    push((kind, start, 0, dest, _link_type(detail), children))
+                else:
+                    push((kind, start, 0, "", "", children))
+            children = []
         else:
-            kind = _LEAVES.get(name)
-            if kind is not None:  # soft/hard breaks, rules, task markers carry no text
-                children.append(_node(kind, start, end, text=str(value)))
+            if name == "Text":
+                offset = span["start"]
+                if offset <= first:
+                    start = offset + body_start
+                else:
+                    index = bisect_right(byte_starts, offset) - 1
+                    start = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+                offset = span["end"]
+                if offset <= first:
+                    end = offset + body_start
+                else:
+                    index = bisect_right(byte_starts, offset) - 1
+                    end = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+                if end - start == len(value) and starts_with(value, start):
+                    if run_end != start:
+                        if run_start >= 0:
+                            children.append(
+                                new_node(
+                                    "text",
+                                    run_start,
+                                    run_end,
+                                    (),
+                                    0,
+                                    "",
+                                    "",
+                                    text[run_start:run_end],
+                                )
+                            )
+                        run_start = start
+                    run_end = end
+                    continue
+            if run_start >= 0:
+                children.append(
+                    new_node("text", run_start, run_end, (), 0, "", "", text[run_start:run_end])
+                )
+                run_start = run_end = -1
+            leaf = leaves.get(name)
+            if leaf is not None:  # soft/hard breaks, rules, task markers carry no text
+                offset = span["start"]
+                if offset <= first:
+                    start = offset + body_start
+                else:
+                    index = bisect_right(byte_starts, offset) - 1
+                    start = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+                offset = span["end"]
+                if offset <= first:
+                    end = offset + body_start
+                else:
+                    index = bisect_right(byte_starts, offset) - 1
+                    end = char_starts[index] + (offset - byte_starts[index]) // widths[index]
+                children.append(new_node(leaf, start, end, (), 0, "", "", str(value)))
     if run_start >= 0:
-        children.append(_node("text", run_start, run_end, text=text[run_start:run_end]))
+        children.append(
+            new_node("text", run_start, run_end, (), 0, "", "", text[run_start:run_end])
+        )
     return tuple(root)
-
-
-def _make_node(tag: str, start: int, end: int, detail: Any, children: list[Node]) -> Node:
-    kind = _KINDS.get(tag) or tag.lower()
-    if kind == "heading":
-        return _node(kind, start, end, tuple(children), int(detail["level"][1:]))
-    if kind == "link" or kind == "image":
-        dest = str(detail.get("dest_url", ""))
-        return _node(kind, start, end, tuple(children), 0, dest, _link_type(detail))
-    return _node(kind, start, end, tuple(children))
 
 
 def _sections(blocks: tuple[Node, ...]) -> tuple[Section, ...]:
