@@ -51,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", help="a folder of seeds (*.md under it, at any depth)")
     parser.add_argument("--old", help="another document.py to time alongside this one")
+    parser.add_argument("--new", help="a document.py to time instead of seedlint's own")
     parser.add_argument("--rounds", type=int, default=7)
     arguments = parser.parse_args()
 
@@ -73,7 +74,7 @@ def main() -> None:
             for _ in events_with_range(text[start:], options=options):
                 pass
 
-    modules = [("new", document)]
+    modules = [("new", _load(arguments.new, "_bench_new_document") if arguments.new else document)]
     if arguments.old:
         modules.insert(0, ("old", _load(arguments.old, "_bench_old_document")))
     timed: dict[str, Callable[[], object]] = {"events": events}
