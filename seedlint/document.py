@@ -226,17 +226,18 @@ def _split_front_matter(text: str) -> tuple[FrontMatter | None, bool, int]:
     if opening is None:
         return None, False, 0
     content_start = opening.end()
-    position = content_start
-    while position < len(text):
-        closing = _FENCE.match(text, position)
-        if closing is not None:
-            loaded = load_front_matter(text[content_start:position], content_start)
-            front = FrontMatter(0, content_start, position, closing.end(), loaded)
-            return front, False, closing.end()
-        next_break = _LINE_BREAK.search(text, position)
-        if next_break is None:
-            break
-        position = next_break.end()
+    # The closing fence is the first line start from content_start on where _FENCE
+    # matches. Jumping from `---` to `---` finds it without a regex call per line: a line
+    # starts at content_start or just past a \r or \n (never mid-\r\n: that is a \n).
+    position = text.find("---", content_start)
+    while position != -1:
+        if position == content_start or text[position - 1] in "\r\n":
+            closing = _FENCE.match(text, position)
+            if closing is not None:
+                loaded = load_front_matter(text[content_start:position], content_start)
+                front = FrontMatter(0, content_start, position, closing.end(), loaded)
+                return front, False, closing.end()
+        position = text.find("---", position + 1)
     return None, True, len(text)
 
 
