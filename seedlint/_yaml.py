@@ -329,10 +329,16 @@ def _core_value(value: str) -> Any:
     if value.lower() in _BOOLS and value in (value.lower(), value.title(), value.upper()):
         return _BOOLS[value.lower()]
     if _INT.fullmatch(value):
+        # Over Python's 4,300-digit limit a number stays a string: no seed value is a
+        # number that long. A hexadecimal or octal one converts, but then every str() or
+        # repr() of it (a key, a message) raises: it stays a string too.
         try:
-            return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
-        except ValueError:  # over Python's 4,300-digit limit: no seed value is a number that long
+            number = int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+            if len(value) > 1000:
+                str(number)
+        except ValueError:
             return value
+        return number
     if _FLOAT.fullmatch(value):
         return float(value)
     if value.lower() in _SPECIAL_FLOATS:
