@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
 
 from seedlint._text import has_whitespace
@@ -23,9 +22,9 @@ SECTION = "Topics"
 _WIKILINK_UNSAFE = ("[", "]", "|", "#", "^")
 
 
-@dataclass(frozen=True, slots=True)
-class TopicRef:
-    """One reference of the Topics section, as written.
+class TopicRef(NamedTuple):
+    """One reference of the Topics section, as written (a named tuple: a seed makes a
+    handful, and a tuple is built four times faster than a frozen dataclass).
 
     ``parsed`` is False for a Markdown embed CommonMark read as plain text (a literal
     space in the path). ``placement`` says where it sits: ``alone`` in a top-level
