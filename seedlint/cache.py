@@ -409,11 +409,15 @@ class _SafeUnpickler(pickle.Unpickler):
         if module == "seedlint" or module.startswith("seedlint."):
             candidate = getattr(importlib.import_module(module), name, None)
             if isinstance(candidate, type) and (
-                is_dataclass(candidate) or issubclass(candidate, Enum)
+                is_dataclass(candidate) or issubclass(candidate, Enum) or _is_named_tuple(candidate)
             ):
                 _ALLOWED[(module, name)] = candidate
                 return candidate
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def _is_named_tuple(cls: type) -> bool:
+    return issubclass(cls, tuple) and hasattr(cls, "_fields")
 
 
 def pack(value: Any) -> bytes:

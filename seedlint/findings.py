@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Applicability = Literal["safe", "unsafe"]
 
@@ -57,8 +57,10 @@ class Problem:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
+    """A 1-based line and column. A named tuple: rules ask for a dozen positions a seed,
+    and a tuple is built four times faster than a frozen dataclass."""
+
     line: int
     column: int
 
