@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 from seedlint._text import PLAIN_URL
@@ -25,8 +25,7 @@ _SCHEMES = ("http", "https")
 _HOST_EXTRA = "-_"  # `_` is not a hostname letter, but real DNS names use it (blogspot).
 
 
-@dataclass(frozen=True, slots=True)
-class LinkItem:
+class LinkItem(NamedTuple):
     """One `## Links` list item and the link it opens with, when it opens with one."""
 
     item: Node
