@@ -248,7 +248,7 @@ def _note_non_ascii_run(error: UnicodeError) -> tuple[str, int]:
     """The ``seedlint.non-ascii-runs`` codec error handler: notes a run of non-ASCII
     characters (CPython hands it each run whole) and lets the encoder go on past it."""
     assert isinstance(error, UnicodeEncodeError)
-    _RUNS_FOUND.runs.append((error.start, error.end))
+    _RUNS_FOUND.runs += (error.start, error.end)  # flat: no tuple a run on a huge body
     return "", error.end
 
 
@@ -279,10 +279,11 @@ class _Offsets:
         # notes them: the C encoder's scan is ten times faster than a regex's, and a seed's
         # body holds only a run or two ('Zürich'). The list is per thread, as the handler is
         # shared.
-        runs: list[tuple[int, int]] = []
+        runs: list[int] = []  # start, end, start, end...
         _RUNS_FOUND.runs = runs
         body.encode("ascii", "seedlint.non-ascii-runs")
-        for run_start, run_end in runs:
+        _RUNS_FOUND.runs = None  # a huge body's runs are not kept until the next body
+        for run_start, run_end in zip(runs[::2], runs[1::2], strict=True):
             run = body[run_start:run_end]
             if run_end - run_start == 1:  # the commonest run: one accented letter
                 pieces: Iterable[tuple[int, int, int]] = (
