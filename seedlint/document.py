@@ -324,11 +324,18 @@ class _Offsets:
         )
 
 
+def _utf8_width(char: str) -> int:
+    point = ord(char)
+    return 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+
+
 def _uniform_runs(run: str, start: int) -> Iterator[tuple[int, int, int]]:
     """(start, end, UTF-8 width) of the pieces of a non-ASCII run whose characters all
     have one width; most runs are one piece (a word of accented letters, of CJK)."""
     width = len(run[0].encode("utf-8"))
-    if len(run.encode("utf-8")) == len(run) * width:
+    # Uniform when the lowest and highest code points have one width: a byte count alone
+    # would take `中éé😀😀` (3+2+2+4+4 = 5 x 3 bytes) for a run of 3-byte characters.
+    if _utf8_width(min(run)) == _utf8_width(max(run)):
         yield start, start + len(run), width
         return
     piece_start = 0
