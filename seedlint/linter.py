@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -116,23 +117,38 @@ class Linter:
     # -- one file -------------------------------------------------------------------------
 
     def read(self, path: str) -> bytes:
+        return self.read_with_stat(path)[0]
+
+    def read_with_stat(self, path: str) -> tuple[bytes, os.stat_result]:
+        """The file's bytes, and its status taken before they were read (so a cache
+        signature made from it is never newer than the bytes).
+
+        Raw ``os.open``/``os.fstat``/``os.read``: a buffered file object and a second
+        ``stat`` by name cost more than reading a seed does.
+        """
         limit = self.context.settings.max_file_size
         try:
-            size = os.stat(path).st_size
-            if size > limit:
-                raise UnreadableFile(f"file too large ({size} bytes, limit {limit})")
-            with open(path, "rb") as handle:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                status = os.fstat(descriptor)
+                if stat.S_ISDIR(status.st_mode):
+                    raise UnreadableFile("is a directory")
+                size = status.st_size
+                if size > limit:
+                    raise UnreadableFile(f"file too large ({size} bytes, limit {limit})")
                 # size + 1, not limit + 1: a 10 MB buffer for a 2 KB file costs 20 us.
-                data = handle.read(size + 1)
+                data = _read_up_to(descriptor, size + 1)
                 if len(data) > size:  # it grew since the stat: read on, up to the limit
-                    data += handle.read(limit + 1 - len(data))
+                    data += _read_up_to(descriptor, limit + 1 - len(data))
+            finally:
+                os.close(descriptor)
         except IsADirectoryError:
             raise UnreadableFile("is a directory") from None
         except OSError as error:
             raise UnreadableFile(error.strerror or type(error).__name__) from None
         if len(data) > limit:  # it grew while we read it
             raise UnreadableFile(f"file too large (over {limit} bytes)")
-        return data
+        return data, status
 
     def lint_path(self, path: str, data: bytes | None = None) -> FileResult:
         shown = _display(path)
@@ -285,6 +301,18 @@ class Linter:
         results = [self.lint_path(path) for path in paths]
         self.finish(results)
         return results
+
+
+def _read_up_to(descriptor: int, count: int) -> bytes:
+    """Up to ``count`` bytes, fewer only at the end of the file (a read may return less)."""
+    chunks = []
+    while count > 0:
+        chunk = os.read(descriptor, count)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _crash(rule: Rule, path: str, error: Exception) -> str:

@@ -118,8 +118,8 @@ def lint_one(
     data: bytes | None = None
     checked_ns = time.time_ns()
     try:
-        signature = stat_signature(os.stat(path))
-        data = linter.read(path)
+        data, status = linter.read_with_stat(path)
+        signature = stat_signature(status)
     except (OSError, UnreadableFile):
         signature = None  # lint_path reports why (E001); nothing to cache
     with recorder.file() as dependencies:
