@@ -7,6 +7,7 @@ The network rules (L001, L002, L004) live with the link checker; they can reuse
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
@@ -33,17 +34,21 @@ class LinkItem(NamedTuple):
 
 
 def links_sections(doc: Document) -> list[Section]:
-    return [section for section in doc.sections if section.title == LINKS]
+    return list(_view(doc).sections)
 
 
 def _inlines(item: Node) -> tuple[Node, ...] | None:
     """The item's inline content when it is one paragraph (tight or loose), else None."""
-    if not item.children:
+    children = item.children
+    if not children:
         return ()
-    if all(child.kind not in _BLOCK_KINDS for child in item.children):
-        return item.children
-    if len(item.children) == 1 and item.children[0].kind == "paragraph":
-        return item.children[0].children
+    for child in children:  # a plain loop: all() over a generator costs twice as much here
+        if child.kind in _BLOCK_KINDS:
+            break
+    else:
+        return children
+    if len(children) == 1 and children[0].kind == "paragraph":
+        return children[0].children
     return None
 
 
@@ -54,15 +59,52 @@ _BLOCK_KINDS = frozenset(
 
 def link_items(doc: Document) -> Iterator[LinkItem]:
     """Every list item of every `## Links` section, in file order."""
-    for section in links_sections(doc):
+    return iter(_view(doc).items)
+
+
+class _LinksView(NamedTuple):
+    """What the link rules read of one document's `## Links` sections."""
+
+    sections: list[Section]
+    items: list[LinkItem]
+    urls: list[Node]  # every link but wikilinks, nested ones too, in file order
+    # Each URL's PLAIN_URL match: L003 and L006 both need it, and it is their main cost.
+    plain: dict[str, re.Match[str] | None]
+
+
+def _view(doc: Document) -> _LinksView:
+    """The document's `## Links` sections, items and URLs, gathered once for L003, L005
+    and L006 (and the network rules) instead of once a rule."""
+    global _last_view
+    last = _last_view  # read once: another thread may replace it meanwhile
+    if last is not None and last[0] is doc:
+        return last[1]
+    sections = [section for section in doc.sections if section.title == LINKS]
+    items = []
+    urls = []
+    for section in sections:
         for block in section.blocks:
-            if block.kind != "list":
-                continue
-            for item in block.children:
-                inlines = _inlines(item) or ()
-                first = inlines[0] if inlines else None
-                link = first if first is not None and first.kind == "link" else None
-                yield LinkItem(item, link)
+            if block.kind == "list":
+                for item in block.children:
+                    inlines = _inlines(item) or ()
+                    first = inlines[0] if inlines else None
+                    link = first if first is not None and first.kind == "link" else None
+                    items.append(LinkItem(item, link))
+            # What Node.walk() visits, in its order, without a generator step a node.
+            stack = [block]
+            while stack:
+                node = stack.pop()
+                if node.kind == "link" and node.link_type != "wikilink":
+                    urls.append(node)
+                if node.children:
+                    stack.extend(reversed(node.children))
+    plain = {node.dest: PLAIN_URL.fullmatch(node.dest) for node in urls}
+    view = _LinksView(sections, items, urls, plain)
+    _last_view = (doc, view)
+    return view
+
+
+_last_view: tuple[Document, _LinksView] | None = None
 
 
 def dest_span(doc: Document, link: Node) -> tuple[int, int]:
@@ -140,7 +182,11 @@ def _port_ok(parts: SplitResult) -> bool:
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL with a valid host; None when it is."""
-    plain = PLAIN_URL.fullmatch(url)
+    return _url_problem(url, PLAIN_URL.fullmatch(url))
+
+
+def _url_problem(url: str, plain: re.Match[str] | None) -> str | None:
+    """:func:`url_problem`, given ``PLAIN_URL.fullmatch(url)``."""
     if plain is not None and len(plain.group("host")) <= 253:
         return None
     if not url:
@@ -213,15 +259,12 @@ def invalid_url(doc: Document, context: RunContext) -> Iterator[Problem]:
     No automatic fix: only the author knows the intended URL.
     """
     yield from _front_link(doc, context)
-    for section in links_sections(doc):
-        for block in section.blocks:
-            for node in block.walk():
-                if node.kind != "link" or node.link_type == "wikilink":
-                    continue
-                detail = url_problem(node.dest)
-                if detail is not None:
-                    start, end = dest_span(doc, node)
-                    yield Problem("L003", start, end, f"invalid URL {node.dest!r}: {detail}")
+    view = _view(doc)
+    for node in view.urls:
+        detail = _url_problem(node.dest, view.plain[node.dest])
+        if detail is not None:
+            start, end = dest_span(doc, node)
+            yield Problem("L003", start, end, f"invalid URL {node.dest!r}: {detail}")
 
 
 def _first_line_end(doc: Document, offset: int) -> int:
@@ -279,7 +322,13 @@ def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
         elif raw.startswith("[") and "](" in raw:
             why = "not a link: a space in the URL? (write %20, or <url>)"
         return content_start, line_end, f"malformed link item: {why}"
-    if not link.plain_text().strip():
+    label = link.children
+    # Most titles are one text node: its text is what plain_text() would join.
+    if len(label) == 1 and label[0].kind == "text" and not label[0].children:
+        title = label[0].text
+    else:
+        title = link.plain_text()
+    if not title.strip():
         return link.start, link.end, "malformed link item: empty link title"
     if not link.dest.strip():
         return link.start, link.end, "malformed link item: empty URL"
@@ -323,7 +372,7 @@ def malformed_link_item(doc: Document, context: RunContext) -> Iterator[Problem]
 
     No automatic fix: rewriting an item means guessing its title or description.
     """
-    for section in links_sections(doc):
+    for section in _view(doc).sections:
         for block in section.blocks:
             if block.kind == "list":
                 for item in block.children:
@@ -341,9 +390,9 @@ def malformed_link_item(doc: Document, context: RunContext) -> Iterator[Problem]
                 )
 
 
-def _same_url_key(url: str) -> str:
-    """Scheme and host compared without case; path, query and fragment as written."""
-    plain = PLAIN_URL.fullmatch(url)
+def _same_url_key(url: str, plain: re.Match[str] | None) -> str:
+    """Scheme and host compared without case; path, query and fragment as written.
+    ``plain`` is ``PLAIN_URL.fullmatch(url)``."""
     if plain is not None and "?" not in url and "#" not in url:
         # What urlsplit and geturl give for such a URL (they only drop an empty `?` or
         # `#`, which it has not): the host lower-cased, the rest as written.
@@ -393,17 +442,20 @@ def duplicate_link(doc: Document, context: RunContext) -> Iterator[Problem]:
     character for character; unsafe when its title or description differ, since that
     text is lost.
     """
-    first: dict[str, tuple[int, str]] = {}
-    for entry in link_items(doc):
+    text = doc.text
+    view = _view(doc)
+    first: dict[str, Node] = {}
+    for entry in view.items:
         if entry.link is None or entry.link.link_type == "wikilink":
             continue
-        key = _same_url_key(entry.link.dest)
-        item_text = doc.text[entry.item.start : entry.item.end].strip()
-        if key not in first:
-            line = doc.lines.position(entry.item.start).line
-            first[key] = (line, item_text)
+        dest = entry.link.dest
+        # The first item's line and text are read only when a repeat needs them.
+        earlier = first.setdefault(_same_url_key(dest, view.plain[dest]), entry.item)
+        if earlier is entry.item:
             continue
-        first_line, first_text = first[key]
+        first_line = doc.lines.position(earlier.start).line
+        first_text = text[earlier.start : earlier.end].strip()
+        item_text = text[entry.item.start : entry.item.end].strip()
         start, end = dest_span(doc, entry.link)
         edit = _delete_line(doc, entry.item)
         fix = None

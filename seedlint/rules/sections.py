@@ -138,9 +138,12 @@ def missing_section(doc: Document, context: RunContext) -> Iterator[Problem]:
     if not _has_body(doc):
         return
     present = {section.title for section in doc.sections}
+    missing = [name for name in context.settings.required_sections if name not in present]
+    if not missing:  # the common case: no need to look for misplaced headings
+        return
     misplaced = {meant for _, meant in _misplaced_required(doc, context)}
-    for name in context.settings.required_sections:
-        if name in present or name in misplaced:
+    for name in missing:
+        if name in misplaced:
             continue
         edit = _insertion(doc, name, context)
         fix = Fix("unsafe", f"add an empty '## {name}' section", (edit,))
@@ -226,18 +229,19 @@ def duplicate_section(doc: Document, context: RunContext) -> Iterator[Problem]:
     """
     if not _has_body(doc):
         return
-    first_line: dict[str, int] = {}
+    first: dict[str, Node] = {}
     for section in doc.sections:
-        line = doc.lines.position(section.heading.start).line
-        if section.title not in first_line:
-            first_line[section.title] = line
+        earlier = first.setdefault(section.title, section.heading)
+        if earlier is section.heading:
             continue
+        # The first heading's line is looked up only for a repeat, which is rare.
+        first_line = doc.lines.position(earlier.start).line
         start, end = _first_line_span(doc, section.heading)
         yield Problem(
             "S004",
             start,
             end,
-            f"duplicate section '## {section.title}' (first at line {first_line[section.title]})",
+            f"duplicate section '## {section.title}' (first at line {first_line})",
         )
 
 
@@ -257,6 +261,26 @@ def _first_content_line(doc: Document) -> int | None:
         if text.strip() and not _is_comment_line(text):
             return line
     return None
+
+
+def _opens_with(doc: Document, link: str) -> bool:
+    """True when the body's first non-blank line is exactly ``link``, up to spaces and
+    tabs before it: S005's clean case, told without the line index or copying a line.
+
+    ``link`` holds no whitespace (so it is one line) and is not an HTML comment (which
+    would be skipped). False means "not sure": the general path then decides.
+    """
+    text = doc.text
+    at = doc.body_start
+    # A body starting mid-line (or mid-\r\n) would share its first line with text before it.
+    if at > 0 and text[at - 1] != "\n" and (text[at - 1] != "\r" or text[at : at + 1] == "\n"):
+        return False
+    length = len(text)
+    # Spaces, tabs and line breaks only make blank lines, which the general path skips.
+    while at < length and text[at] in " \t\r\n":
+        at += 1
+    end = at + len(link)
+    return text.startswith(link, at) and (end == length or text[end] in "\r\n")
 
 
 def _looks_like_url(token: str) -> bool:
@@ -299,6 +323,8 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
     link = link.strip()
     # A link with whitespace inside (L003) would not be one line, nor a URL: no fix.
     fixable = not has_whitespace(link)
+    if fixable and not link.startswith("<!--") and _opens_with(doc, link):
+        return
     newline = _newline(doc)
     line = _first_content_line(doc)
     if line is None:
