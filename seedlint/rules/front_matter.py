@@ -10,11 +10,12 @@ from collections.abc import Iterator
 import yaml
 
 from seedlint._yaml import KeyEntry, Span, resolve_scalar
+from seedlint.config import Settings
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
-from seedlint.schema import SchemaError
+from seedlint.schema import SchemaError, known_keys
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -99,14 +100,30 @@ def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
     yield from _yaml_issues(doc, "F003")
 
 
+def _entry(doc: Document, key: str) -> KeyEntry | None:
+    """``doc.front_matter.entry(key)``, from a table built once per document: the F rules
+    look up `upload_date` and `tags` four times a seed."""
+    global _last_entries
+    last = _last_entries  # read once: another thread may replace it meanwhile
+    if last is None or last[0] is not doc:
+        front = doc.front_matter
+        # The last of repeated keys wins, as in FrontMatter.entry.
+        entries = {entry.key: entry for entry in front.yaml.entries} if front else {}
+        last = _last_entries = (doc, entries)
+    return last[1].get(key)
+
+
+# Rules run one document at a time: remembering the last one is enough.
+_last_entries: tuple[Document, dict[str, KeyEntry]] | None = None
+
+
 def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[SchemaError, Span]]:
-    front = doc.front_matter
-    if front is None:
+    if doc.front_matter is None:
         return
     for error in context.schema_errors(doc):
         if error.code != code:
             continue
-        entry = front.entry(error.key)
+        entry = _entry(doc, error.key)
         if entry is None:
             start, end = _fence(doc)
             yield error, Span(start, end)
@@ -147,9 +164,7 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     front = doc.front_matter
     if front is None or context.settings.unknown_keys == "allow":
         return
-    from seedlint.schema import known_keys
-
-    known = known_keys(context.settings)
+    known = _known_keys(context.settings)
     for entry in front.yaml.entries:
         if entry.key in known:
             continue
@@ -158,6 +173,18 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
         yield Problem(
             "F102", entry.key_span.start, entry.key_span.end, f"unknown key '{entry.key}'{hint}"
         )
+
+
+def _known_keys(settings: Settings) -> frozenset[str]:
+    """The schema's keys; asked for every seed, and a run has one Settings object."""
+    global _last_known
+    last = _last_known
+    if last is None or last[0] is not settings:
+        last = _last_known = (settings, known_keys(settings))
+    return last[1]
+
+
+_last_known: tuple[Settings, frozenset[str]] | None = None
 
 
 @rule("F103", "wrong-type", "A front matter value has the wrong type.", ERROR)
@@ -209,7 +236,7 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
     """
     for error, span in _schema(doc, context, "F104"):
         message, fix = error.message, None
-        entry = doc.front_matter.entry(error.key) if doc.front_matter else None
+        entry = _entry(doc, error.key)
         if error.key == "type" and entry is not None:
             given = entry.value if isinstance(entry.value, str) else str(entry.value)
             options = _type_suggestion(given, context.settings.allowed_types)
@@ -317,8 +344,17 @@ def unambiguous_date(value: object) -> dt.date | None:
         return None
 
 
-def _date_entry(doc: Document) -> KeyEntry | None:
-    return doc.front_matter.entry("upload_date") if doc.front_matter else None
+def _meant_date(entry: KeyEntry) -> dt.date | None:
+    """``unambiguous_date`` of the entry's value; F201 and F205 both ask, one after the
+    other, about the same value."""
+    global _last_date
+    last = _last_date
+    if last is None or last[0] is not entry:
+        last = _last_date = (entry, unambiguous_date(entry.value))
+    return last[1]
+
+
+_last_date: tuple[KeyEntry, dt.date | None] | None = None
 
 
 @rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING, "safe")
@@ -335,14 +371,14 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix (safe): rewrite an unambiguous date as `'YYYY-MM-DD'`.
     """
-    entry = _date_entry(doc)
+    entry = _entry(doc, "upload_date")
     if entry is None:
         return
     span = entry.value_span
     reported = False
     for error, _ in _schema(doc, context, "F201"):
         reported = True
-        meant = unambiguous_date(entry.value)
+        meant = _meant_date(entry)
         fix = None
         if meant is not None:
             fix = Fix(
@@ -351,7 +387,7 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
                 (TextEdit(span.start, span.end, f"'{meant.isoformat()}'"),),
             )
         yield Problem("F201", span.start, span.end, error.message, fix)
-    if not reported and isinstance(entry.value, str) and unambiguous_date(entry.value) is None:
+    if not reported and isinstance(entry.value, str) and _meant_date(entry) is None:
         yield Problem(
             "F201",
             span.start,
@@ -375,11 +411,11 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Options: `tag-pattern` (a regular expression; default `^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$`).
     """
-    pattern = re.compile(context.settings.tag_pattern)
-    entry = doc.front_matter.entry("tags") if doc.front_matter else None
+    entry = _entry(doc, "tags")
     for error, span in _schema(doc, context, "F202"):
         if entry is None or error.item is None or not isinstance(entry.value, list):
             continue
+        pattern = re.compile(context.settings.tag_pattern)
         value = str(entry.value[error.item])
         # Separators (spaces, '#', '-', punctuation) become one '_'; letters are never
         # dropped, so a tag the pattern still rejects (accents, say) gets no fix.
@@ -429,7 +465,7 @@ def duplicate_tag(doc: Document, context: RunContext) -> Iterator[Problem]:
     Fix (safe): delete the repeated item (its line in a block list, the item and its
     comma in a flow list).
     """
-    entry = doc.front_matter.entry("tags") if doc.front_matter else None
+    entry = _entry(doc, "tags")
     if entry is None or not isinstance(entry.value, list):
         return
     seen: set[object] = set()
@@ -530,10 +566,10 @@ def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix by hand: correct the date. "Today" is the date of the machine running seedlint.
     """
-    entry = _date_entry(doc)
+    entry = _entry(doc, "upload_date")
     if entry is None:
         return
-    meant = unambiguous_date(entry.value)
+    meant = _meant_date(entry)
     if meant is not None and meant > context.today:
         yield Problem(
             "F205",

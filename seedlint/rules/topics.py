@@ -27,7 +27,11 @@ class TopicRef(NamedTuple):
     handful, and a tuple is built four times faster than a frozen dataclass).
 
     ``parsed`` is False for a Markdown embed CommonMark read as plain text (a literal
-    space in the path). ``placement`` says where it sits: ``alone`` in a top-level
+    space in the path). ``path`` is the path the reference means (decoded, without a
+    `#heading`), None if it cannot be decoded; ``key`` is ``Category/Name`` of the note
+    under ``topics/``, None when the path is off that prefix or names a folder rather
+    than a note (both worked out once, when the reference is read: the three T rules
+    ask for them again and again). ``placement`` says where it sits: ``alone`` in a top-level
     paragraph as it should; ``first`` of several references sharing one (fine itself);
     ``joined`` to the reference before it by only whitespace (``gap``, which a blank line
     should replace); ``crowded`` by text; ``nested`` in a list or quote.
@@ -40,27 +44,17 @@ class TopicRef(NamedTuple):
     alt: str
     embed: bool
     parsed: bool
+    path: str | None
+    key: str | None
     paragraph: Node | None  # the top-level paragraph it sits in, when it is one
     placement: Placement
     gap: tuple[int, int] | None = None
-
-    @property
-    def path(self) -> str | None:
-        """The path the reference means (decoded, without a `#heading`), or None if it
-        cannot be decoded."""
-        return _path_and_key(self.style, self.dest)[0]
 
     @property
     def fragment(self) -> str | None:
         """The decoded `#heading` part after the path, if any (Obsidian links to one)."""
         _, hash_sign, fragment = self.dest.strip().partition("#")
         return _decoded(self.style, fragment) if hash_sign else None
-
-    @property
-    def key(self) -> str | None:
-        """``Category/Name`` of the note under ``topics/``, or None when the path is off
-        that prefix or names a folder rather than a note."""
-        return _path_and_key(self.style, self.dest)[1]
 
 
 def _decoded(style: Style, part: str) -> str | None:
@@ -74,8 +68,8 @@ def _decoded(style: Style, part: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _path_and_key(style: Style, dest: str) -> tuple[str | None, str | None]:
-    """A reference's decoded path and its topic key; the three T rules ask for both of
-    every reference, and a vault names the same few hundred topics over and over."""
+    """A reference's decoded path and its topic key; a vault names the same few hundred
+    topics over and over."""
     path = _decoded(style, dest.strip().partition("#")[0])
     if path is None or not path.startswith(PREFIX) or path.endswith("/"):
         return path, None
@@ -95,7 +89,12 @@ def topic_refs(doc: Document) -> list[TopicRef]:
             continue
         for block in section.blocks:
             if block.kind == "paragraph":
-                refs.extend(_inline_refs(doc, block, top=True))
+                children = block.children
+                if len(children) == 1 and children[0].kind in _REFERENCE_KINDS:
+                    # The shape of nearly every reference: an embed alone in its paragraph.
+                    refs.append(_from_node(children[0], block, "alone"))
+                else:
+                    refs.extend(_inline_refs(doc, block, top=True))
             elif block.kind not in _NEVER_REFERENCES:
                 # Lists, quotes: every container of inline content, tight list items too.
                 for node in block.walk():
@@ -105,6 +104,7 @@ def topic_refs(doc: Document) -> list[TopicRef]:
     return refs
 
 
+_REFERENCE_KINDS = ("image", "link")
 _INLINE = frozenset(
     {"text", "code", "html", "inline_html", "emphasis", "strong", "strikethrough", "link", "image"}
 )
@@ -120,12 +120,8 @@ def _is_comment(node: Node, doc: Document) -> bool:
 def _inline_refs(doc: Document, paragraph: Node, *, top: bool) -> list[TopicRef]:
     """The references among ``paragraph``'s inline children (block children are left to
     the caller's walk)."""
-    children = paragraph.children
-    if top and len(children) == 1 and children[0].kind in ("image", "link"):
-        # The shape of nearly every reference: an embed alone in its paragraph.
-        start, end, style, dest, alt, embed, parsed = _from_node(children[0])
-        return [TopicRef(start, end, style, dest, alt, embed, parsed, paragraph, "alone")]
-    found: list[tuple[int, int, Style, str, str, bool, bool]] = []
+    # Found without their paragraph and placement, which depend on all of them.
+    found: list[TopicRef] = []
     other = False
     run: list[Node] = []
 
@@ -142,65 +138,64 @@ def _inline_refs(doc: Document, paragraph: Node, *, top: bool) -> list[TopicRef]
             run.append(child)
             continue
         flush()
-        if child.kind in ("image", "link"):
-            found.append(_from_node(child))
+        if child.kind in _REFERENCE_KINDS:
+            found.append(_from_node(child, None, "alone"))
         elif child.kind not in _INLINE:
             continue  # a block inside a list item: the caller visits it
         elif not _is_comment(child, doc):
             other = True  # emphasis, code span, HTML: whatever it holds is not a reference
             for node in child.walk():
-                if node is not child and node.kind in ("image", "link"):
-                    found.append(_from_node(node))
+                if node is not child and node.kind in _REFERENCE_KINDS:
+                    found.append(_from_node(node, None, "alone"))
     flush()
     found.sort()
     refs = []
-    for index, (start, end, style, dest, alt, embed, parsed) in enumerate(found):
+    for index, ref in enumerate(found):
         placement: Placement = "nested" if not top else "crowded" if other else "alone"
         gap = None
         if placement == "alone" and len(found) > 1:
             placement = "first"
             if index > 0:
-                previous_end = found[index - 1][1]
-                if doc.text[previous_end:start].strip() == "":
-                    placement, gap = "joined", (previous_end, start)
+                previous_end = found[index - 1].end
+                if doc.text[previous_end : ref.start].strip() == "":
+                    placement, gap = "joined", (previous_end, ref.start)
                 else:
                     placement = "crowded"  # a comment between them: leave it to the author
         refs.append(
-            TopicRef(
-                start,
-                end,
-                style,
-                dest,
-                alt,
-                embed,
-                parsed,
-                paragraph if top else None,
-                placement,
-                gap,
-            )
+            ref._replace(paragraph=paragraph if top else None, placement=placement, gap=gap)
         )
     return refs
 
 
-def _from_node(node: Node) -> tuple[int, int, Style, str, str, bool, bool]:
+def _from_node(node: Node, paragraph: Node | None, placement: Placement) -> TopicRef:
     style: Style = "wikilink" if node.link_type == "wikilink" else "markdown"
-    alt = node.plain_text()
-    if style == "wikilink" and alt.strip() == node.dest.strip():
+    children = node.children
+    if not children:
+        alt = ""  # a Markdown embed without alt text, the commonest
+    elif len(children) == 1 and children[0].kind == "text":
+        alt = children[0].text  # a wikilink repeats its path here
+    else:
+        alt = node.plain_text()
+    dest = node.dest
+    if style == "wikilink" and alt.strip() == dest.strip():
         alt = ""  # no alias: the parser repeats the path as the link text
-    return (node.start, node.end, style, node.dest, alt, node.kind == "image", True)
+    path, key = _path_and_key(style, dest)
+    embed = node.kind == "image"
+    return TopicRef(
+        node.start, node.end, style, dest, alt, embed, True, path, key, paragraph, placement
+    )
 
 
-def _scan_text(
-    doc: Document, start: int, end: int
-) -> tuple[list[tuple[int, int, Style, str, str, bool, bool]], bool]:
+def _scan_text(doc: Document, start: int, end: int) -> tuple[list[TopicRef], bool]:
     """Markdown links CommonMark left as text (`![](topics/a b)`), and whether any other
     non-blank text surrounds them.
 
     This reads only the span of text nodes the parser produced, so code spans, code
-    blocks and real links never reach it.
+    blocks and real links never reach it. The references are returned without their
+    paragraph and placement.
     """
     text = doc.text[start:end]
-    refs: list[tuple[int, int, Style, str, str, bool, bool]] = []
+    refs: list[TopicRef] = []
     leftover = False
     position = 0
     while (middle := text.find("](", position)) >= 0:
@@ -220,7 +215,22 @@ def _scan_text(
         else:
             leftover = leftover or text[position:begin].strip() != ""
             alt = text[opening + 1 : middle]
-            refs.append((start + begin, start + close + 1, "markdown", dest, alt, embed, False))
+            path, key = _path_and_key("markdown", dest)
+            refs.append(
+                TopicRef(
+                    start + begin,
+                    start + close + 1,
+                    "markdown",
+                    dest,
+                    alt,
+                    embed,
+                    False,
+                    path,
+                    key,
+                    None,
+                    "alone",
+                )
+            )
         position = close + 1
     leftover = leftover or text[position:].strip() != ""
     return refs, leftover
@@ -382,6 +392,15 @@ def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]
     """
     pinned = context.settings.topic_ref_style
     for ref in topic_refs(doc):
+        if (
+            ref.key is not None  # a decoded path under topics/ naming a note
+            and ref.embed
+            and ref.parsed
+            and ref.placement in _FINE_PLACEMENTS
+            and (pinned == "any" or ref.style == pinned)
+            and (ref.style == "wikilink" or not has_whitespace(ref.dest))
+        ):
+            continue  # nearly every reference: none of the checks below would speak
         issues: list[str] = []
         rebuild = False
         fixable = True
@@ -442,6 +461,9 @@ def malformed_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]
             fix = Fix("safe", "rewrite the topic reference", tuple(sorted(edits, key=_edit_key)))
         message = "malformed topic reference: " + "; ".join(issues)
         yield Problem("T002", ref.start, ref.end, message, fix)
+
+
+_FINE_PLACEMENTS = ("alone", "first")
 
 
 def _edit_key(edit: TextEdit) -> tuple[int, int]:

@@ -17,17 +17,29 @@ from seedlint.rule import rule
 WARNING = Severity.WARNING
 
 
-def _may_have_trailing_whitespace(text: str) -> bool:
-    """A space or tab before a line break or at the end. Most seeds have none, and four
-    substring searches (memchr-fast, unlike a regex that tries every position) spare
-    them the line-by-line pass."""
-    return (
-        " \n" in text
-        or "\t\n" in text
-        or " \r" in text
-        or "\t\r" in text
-        or text.endswith((" ", "\t"))
-    )
+def _trailing_runs(text: str) -> list[int]:
+    """Offsets of the last space or tab before each line break and at the very end.
+
+    Most seeds have none. One substring search for a space before a LF is the floor
+    (memchr-fast, unlike a regex that tries every position); tabs and CRs are rarer
+    still, and a single-character search, cheaper, tells whether to look for them.
+    """
+    tabs = "\t" in text
+    returns = "\r" in text
+    needles = [" \n"]
+    if tabs:
+        needles.append("\t\n")
+    if returns:
+        needles.append(" \r")
+    if tabs and returns:
+        needles.append("\t\r")
+    found = [len(text) - 1] if text.endswith((" ", "\t")) else []
+    for needle in needles:
+        position = text.find(needle)
+        while position >= 0:
+            found.append(position)
+            position = text.find(needle, position + 2)
+    return found
 
 
 #: Trailing spaces that CommonMark renders as a line break (markdownlint's `br_spaces`).
@@ -46,6 +58,8 @@ def _line_range(doc: Document, node: Node) -> range:
 _BLOCK_KINDS = frozenset(
     {"paragraph", "heading", "blockquote", "code_block", "html_block", "list", "item", "table"}
 )
+# Blocks that hold inline content only: no paragraph or code block can sit inside them.
+_NO_BLOCKS_INSIDE = frozenset({"paragraph", "heading", "code_block", "html_block"})
 
 
 def _paragraph_runs(doc: Document, node: Node) -> Iterator[range]:
@@ -69,12 +83,16 @@ def _body_lines(doc: Document) -> tuple[set[int], set[int]]:
     paragraph line but the paragraph's last."""
     code: set[int] = set()
     breaks: set[int] = set()
-    for block in doc.blocks:
-        for node in block.walk():
-            if node.kind == "code_block":
-                code.update(_line_range(doc, node))
-            for lines in _paragraph_runs(doc, node):
-                breaks.update(lines[:-1])
+    # Only blocks are of interest: a paragraph's inline content is not walked.
+    stack = list(reversed(doc.blocks))
+    while stack:
+        node = stack.pop()
+        if node.kind == "code_block":
+            code.update(_line_range(doc, node))
+        for lines in _paragraph_runs(doc, node):
+            breaks.update(lines[:-1])
+        if node.children and node.kind not in _NO_BLOCKS_INSIDE:
+            stack.extend(reversed(node.children))
     return code, breaks
 
 
@@ -103,16 +121,16 @@ def trailing_whitespace(doc: Document, context: RunContext) -> Iterator[Problem]
 
     Options: none.
     """
-    if not _may_have_trailing_whitespace(doc.text):
+    found = _trailing_runs(doc.text)
+    if not found:
         return
+    position = doc.lines.position
     code, breaks = _body_lines(doc)
-    for line in range(1, len(doc.lines.starts) + 1):
-        text = doc.line_text(line)
-        stripped = text.rstrip(" \t")
-        if len(stripped) == len(text):
-            continue
+    for line in sorted({position(offset).line for offset in found}):
         if line in code:
             continue
+        text = doc.line_text(line)
+        stripped = text.rstrip(" \t")
         run = text[len(stripped) :]
         hard_break = line in breaks and bool(stripped) and run.endswith(HARD_BREAK)
         if hard_break and run == HARD_BREAK:
