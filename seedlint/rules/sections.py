@@ -56,6 +56,10 @@ _last_headings: tuple[Document, list[tuple[Node, str]]] | None = None
 
 
 def _title(node: Node) -> str:
+    children = node.children
+    # Most headings are one text node: its text is what plain_text() would join.
+    if len(children) == 1 and children[0].kind == "text" and not children[0].children:
+        return children[0].text.strip()
     return node.plain_text().strip()
 
 
@@ -69,10 +73,17 @@ def _misplaced_required(doc: Document, context: RunContext) -> Iterator[tuple[No
     `### Summary`, `## summary`. Yields the heading and the section it stands for."""
     by_fold = {name.casefold(): name for name in context.settings.required_sections}
     for heading, title in _headings(doc):
-        meant = by_fold.get(title.casefold())
-        if meant is None or (heading.level == 2 and title == meant):
-            continue
-        yield heading, meant
+        meant = _misplaced(heading, title, by_fold)
+        if meant is not None:
+            yield heading, meant
+
+
+def _misplaced(heading: Node, title: str, by_fold: dict[str, str]) -> str | None:
+    """The required section a heading stands for when it is written wrongly, else None."""
+    meant = by_fold.get(title.casefold())
+    if meant is None or (heading.level == 2 and title == meant):
+        return None
+    return meant
 
 
 def _first_sections(doc: Document) -> list[Section]:
@@ -317,7 +328,8 @@ def source_line(doc: Document, context: RunContext) -> Iterator[Problem]:
     front = doc.front_matter
     if front is None or not _has_body(doc):
         return
-    link = front.yaml.values.get("link")
+    entry = front.entry("link")  # the last `link`, as in yaml.values, without its dict
+    link = entry.value if entry is not None else None
     if not isinstance(link, str) or not link.strip():
         return
     link = link.strip()
@@ -397,9 +409,9 @@ def unexpected_section(doc: Document, context: RunContext) -> Iterator[Problem]:
     if not _has_body(doc):
         return
     configured = _configured(context)
-    misplaced = {heading.start: meant for heading, meant in _misplaced_required(doc, context)}
+    by_fold = {name.casefold(): name for name in context.settings.required_sections}
     for heading, title in _headings(doc):
-        meant = misplaced.get(heading.start)
+        meant = _misplaced(heading, title, by_fold)
         if meant is not None:
             written = "#" * heading.level
             message = f"'{written} {title}' should be '## {meant}'"
