@@ -20,9 +20,8 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from seedlint.cache import (
     CacheMiss,
@@ -84,13 +83,14 @@ def _display(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-@dataclass(frozen=True, slots=True)
-class Linted:
+class Linted(NamedTuple):
     """One file linted. From a worker only ``entry`` travels (encoded once, then stored
     as is); in this process the objects are used directly. ``signature`` is None when the
-    result must not be cached (an unreadable file, a crashed rule)."""
+    result must not be cached (an unreadable file, a crashed rule). A named tuple: one
+    crosses the process boundary for every file, and a frozen dataclass is unpickled
+    field by field in Python."""
 
-    index: int
+    order: int  # the file's place among the paths
     result: FileResult | None
     dependencies: Dependencies | None
     entry: Entry | None
@@ -437,7 +437,7 @@ class _Run:
     def lint(self, items: list[tuple[int, str]]) -> None:
         cache = self.cache
         for linted in _lint_all(self.linter, self.recorder, items, self.jobs, cache is not None):
-            index = linted.index
+            index = linted.order
             result, notes = linted.unpacked(_display(self.paths[index]))
             self.results[index] = result
             self.notes[index] = notes
