@@ -264,7 +264,7 @@ class _Offsets:
     character, whatever the length of the line (a 1 MB line costs no more per lookup).
     Most offsets need no bisection: those up to ``first`` (the first non-ASCII byte) are
     the base plus the offset, those from ``last`` (past the last non-ASCII character) are
-    ``last_shift`` plus the offset; ``_parse_body`` tests both inline before calling.
+    ``last_shift`` plus the offset; ``_parse_body`` tests the first inline before calling.
     """
 
     __slots__ = ("byte_starts", "char_starts", "first", "last", "last_shift", "widths")
@@ -434,19 +434,18 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
     This loop runs for every event of every seed (about 75 a seed), so it is written for
     speed, about three times faster than a plain one: no helper call for the common
     events, nodes of the two commonest kinds (text runs, closed containers) built inline,
-    each offset computed only where it is used, and a byte offset turned into a character
-    offset by one addition unless it lies between the first and the last non-ASCII
-    character of the body (then ``_Offsets`` bisects).
+    each offset computed only where it is used, and a byte offset before the body's first
+    non-ASCII character turned into a character offset by one addition (``_Offsets``
+    maps the others: one addition after the last such character, a bisection between).
     """
     body = text[body_start:]
     to_char: Callable[[int], int]
     if body.isascii():
         first = sys.maxsize  # every offset is at or before the first non-ASCII byte
-        last = last_shift = 0
         to_char = body_start.__add__
     else:
         offsets = _Offsets(body, body_start)
-        first, last, last_shift = offsets.first, offsets.last, offsets.last_shift
+        first = offsets.first
         to_char = offsets.__call__
     kinds = _KINDS
     leaves = _LEAVES
@@ -475,21 +474,9 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             value = None
         if name == "Text":
             offset = span["start"]
-            start = (
-                offset + body_start
-                if offset <= first
-                else offset + last_shift
-                if offset >= last
-                else to_char(offset)
-            )
+            start = offset + body_start if offset <= first else to_char(offset)
             offset = span["end"]
-            end = (
-                offset + body_start
-                if offset <= first
-                else offset + last_shift
-                if offset >= last
-                else to_char(offset)
-            )
+            end = offset + body_start if offset <= first else to_char(offset)
             if end - start == len(value) and starts_with(value, start):
                 if run_end != start:
                     if run_start >= 0:
@@ -517,13 +504,7 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             run_start = run_end = -1
         if name == "End":
             offset = span["end"]
-            end = (
-                offset + body_start
-                if offset <= first
-                else offset + last_shift
-                if offset >= last
-                else to_char(offset)
-            )
+            end = offset + body_start if offset <= first else to_char(offset)
             node = make(NewNode)
             node.kind, node.start, level, dest, link_type, parent = pop()
             node.end = end
@@ -537,13 +518,7 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             children = parent
         elif name == "Start":
             offset = span["start"]
-            start = (
-                offset + body_start
-                if offset <= first
-                else offset + last_shift
-                if offset >= last
-                else to_char(offset)
-            )
+            start = offset + body_start if offset <= first else to_char(offset)
             if type(value) is str:  # Paragraph, Item, Emphasis, Strong...
                 push((kinds.get(value) or value.lower(), start, 0, "", "", children))
             else:
@@ -561,21 +536,9 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             leaf = leaves.get(name)
             if leaf is not None:  # soft/hard breaks, rules, task markers carry no text
                 offset = span["start"]
-                start = (
-                    offset + body_start
-                    if offset <= first
-                    else offset + last_shift
-                    if offset >= last
-                    else to_char(offset)
-                )
+                start = offset + body_start if offset <= first else to_char(offset)
                 offset = span["end"]
-                end = (
-                    offset + body_start
-                    if offset <= first
-                    else offset + last_shift
-                    if offset >= last
-                    else to_char(offset)
-                )
+                end = offset + body_start if offset <= first else to_char(offset)
                 children.append(new_node(leaf, start, end, (), 0, "", "", str(value)))
     if run_start >= 0:
         children.append(
