@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,11 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def sigint_as_from_a_terminal() -> None:
+    """For ``preexec_fn``: SIGINT back to its default in the child. A shell that starts
+    the test run in the background (``cmd &``, as some CI runners do) leaves SIGINT
+    ignored, every child inherits that, and Python then never installs its Ctrl-C
+    handler: a test about Ctrl-C would see nothing happen."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

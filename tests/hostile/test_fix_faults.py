@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from seedlint.fixer import Fixer
-from tests.helpers import make_linter
+from tests.helpers import make_linter, sigint_as_from_a_terminal
 from tests.hostile.conftest import seed_text
 
 FILES = 1000
@@ -162,6 +162,7 @@ def _cli(script: str, *args: str | os.PathLike[str]) -> subprocess.CompletedProc
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=sigint_as_from_a_terminal,
     )
     try:
         out, err = process.communicate(timeout=HANG)
@@ -252,6 +253,7 @@ def test_sigint_from_outside(thousand: Vault, tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_from_a_terminal,
     )
     try:
         while process.poll() is None and first.read_bytes() == vault.old[first.name]:

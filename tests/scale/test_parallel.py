@@ -102,13 +102,19 @@ def test_a_ctrl_c_during_the_pool_shutdown_is_held_not_raised() -> None:
 
     from seedlint.parallel import _shutdown
 
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    busy = pool.submit(_nap, 0.6)
-    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    # As under a terminal, whatever the shell that started the tests left (see
+    # tests.helpers.sigint_as_from_a_terminal): Python's own Ctrl-C handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        busy = pool.submit(_nap, 0.6)
+        timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
 
-    held = _shutdown(pool)
+        held = _shutdown(pool)
 
-    timer.join()
-    assert held and busy.result() == 0.6
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        timer.join()
+        assert held and busy.result() == 0.6
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
