@@ -125,6 +125,9 @@ class LoadedYaml:
     """The front matter's top-level keys, in file order, and what went wrong reading it."""
 
     entries: list[KeyEntry] = field(default_factory=list)
+    # The entries by key, the last of repeated keys winning (as every YAML loader
+    # decides; F105 reports the others): what rules look keys up in.
+    by_key: dict[str, KeyEntry] = field(default_factory=dict)
     issues: list[YamlIssue] = field(default_factory=list)
     is_mapping: bool = True
     # Spans of scalar nodes, so that a `#` inside a value is not taken for a comment.
@@ -132,8 +135,7 @@ class LoadedYaml:
 
     @property
     def values(self) -> dict[str, Any]:
-        # The last duplicate wins, as every YAML loader decides; F105 reports the others.
-        return {entry.key: entry.value for entry in self.entries}
+        return {key: entry.value for key, entry in self.by_key.items()}
 
 
 class _ComposeOnly:
@@ -407,10 +409,12 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
             )
         )
         result.entries.clear()
+        result.by_key.clear()
     except _TooDeep as deep:
         (span,) = deep.args
         result.issues.append(YamlIssue("F106", f"YAML nested deeper than {MAX_DEPTH} levels", span))
         result.entries.clear()
+        result.by_key.clear()
     return result
 
 
@@ -428,8 +432,8 @@ def _read_mapping(root: MappingNode, reader: _Reader) -> None:
     as `_Reader.value` would, written out: the same spans, values and issues, in the same
     order, with each span made once for both the scalar spans and the entry.
     """
-    seen: set[str] = set()
     result = reader.result
+    by_key = result.by_key
     offset = reader.offset
     aliases = reader.aliases
     scalar_spans = result.scalar_spans
@@ -465,13 +469,13 @@ def _read_mapping(root: MappingNode, reader: _Reader) -> None:
             if value_class is ScalarNode:
                 quoted = value_node.style not in (None, "")
         entry = KeyEntry(key, key_span, value_span, value, items, quoted)
-        if key in seen:
+        if key in by_key:
             result.issues.append(
                 YamlIssue(
                     "F105", f"duplicate key '{key}': only the last value is kept", entry.key_span
                 )
             )
-        seen.add(key)
+        by_key[key] = entry
         entries.append(entry)
 
 

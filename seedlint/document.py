@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import re
 import sys
 import threading
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar
 
 import pyromark
 
@@ -29,6 +30,9 @@ class UnreadableFile(Exception):
     """The file cannot be linted at all (E001); the message names the reason."""
 
 
+_TEXT_KINDS = ("text", "code")
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """A CommonMark node with its span as character offsets into the whole file."""
@@ -43,7 +47,13 @@ class Node:
     text: str = ""
 
     def plain_text(self) -> str:
-        return "".join([node.text for node in self.walk() if node.kind in ("text", "code")])
+        children = self.children
+        if len(children) == 1 and not children[0].children and self.kind not in _TEXT_KINDS:
+            # The common shape (a heading, a link title, an alt text of one text node):
+            # no walk.
+            only = children[0]
+            return only.text if only.kind in _TEXT_KINDS else ""
+        return "".join([node.text for node in self.walk() if node.kind in _TEXT_KINDS])
 
     def walk(self) -> Iterator[Node]:
         """This node and its descendants in document order.
@@ -83,11 +93,8 @@ class FrontMatter:
     yaml: LoadedYaml
 
     def entry(self, key: str) -> KeyEntry | None:
-        found = None
-        for entry in self.yaml.entries:
-            if entry.key == key:
-                found = entry
-        return found
+        """The entry of ``key`` (the last one, when the key is repeated)."""
+        return self.yaml.by_key.get(key)
 
 
 class LineIndex:
@@ -157,6 +164,27 @@ class Document:
     @property
     def front_values(self) -> dict[str, Any]:
         return self.front_matter.yaml.values if self.front_matter else {}
+
+
+_T = TypeVar("_T")
+
+
+def per_document(function: Callable[[Document], _T]) -> Callable[[Document], _T]:
+    """``function(doc)`` computed once a document and kept on it, as ``cached_property``
+    keeps ``sections``: for the views several rules read (the Links section, the
+    headings, the topic references). The value goes with its document."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def once(doc: Document) -> _T:
+        memo = doc.__dict__
+        try:
+            return memo[name]  # type: ignore[no-any-return]
+        except KeyError:
+            value = memo[name] = function(doc)
+            return value
+
+    return once
 
 
 # UTF-32 first: its little-endian mark begins with UTF-16's.

@@ -186,7 +186,13 @@ _last_model: tuple[Settings, type[BaseModel]] | None = None
 
 
 def known_keys(settings: Settings) -> frozenset[str]:
-    return frozenset(model_for(settings).model_fields)
+    return _keys_of(model_for(settings))
+
+
+@lru_cache(maxsize=8)
+def _keys_of(model: type[BaseModel]) -> frozenset[str]:
+    # F102 asks for every seed; the model is the run's one, remembered by model_for.
+    return frozenset(model.model_fields)
 
 
 def json_schema(settings: Settings) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import yaml
 
 from seedlint._yaml import KeyEntry, Span, resolve_scalar
-from seedlint.config import Settings
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
@@ -102,20 +101,8 @@ def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 
 def _entry(doc: Document, key: str) -> KeyEntry | None:
-    """``doc.front_matter.entry(key)``, from a table built once per document: the F rules
-    look up `upload_date` and `tags` four times a seed."""
-    global _last_entries
-    last = _last_entries  # read once: another thread may replace it meanwhile
-    if last is None or last[0] is not doc:
-        front = doc.front_matter
-        # The last of repeated keys wins, as in FrontMatter.entry.
-        entries = {entry.key: entry for entry in front.yaml.entries} if front else {}
-        last = _last_entries = (doc, entries)
-    return last[1].get(key)
-
-
-# Rules run one document at a time: remembering the last one is enough.
-_last_entries: tuple[Document, dict[str, KeyEntry]] | None = None
+    front = doc.front_matter
+    return front.entry(key) if front is not None else None
 
 
 def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[SchemaError, Span]]:
@@ -165,7 +152,7 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     front = doc.front_matter
     if front is None or context.settings.unknown_keys == "allow":
         return
-    known = _known_keys(context.settings)
+    known = known_keys(context.settings)
     for entry in front.yaml.entries:
         if entry.key in known:
             continue
@@ -174,18 +161,6 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
         yield Problem(
             "F102", entry.key_span.start, entry.key_span.end, f"unknown key '{entry.key}'{hint}"
         )
-
-
-def _known_keys(settings: Settings) -> frozenset[str]:
-    """The schema's keys; asked for every seed, and a run has one Settings object."""
-    global _last_known
-    last = _last_known
-    if last is None or last[0] is not settings:
-        last = _last_known = (settings, known_keys(settings))
-    return last[1]
-
-
-_last_known: tuple[Settings, frozenset[str]] | None = None
 
 
 @rule("F103", "wrong-type", "A front matter value has the wrong type.", ERROR)

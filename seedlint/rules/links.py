@@ -14,7 +14,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
-from seedlint.document import Document, Node, Section
+from seedlint.document import Document, Node, Section, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 
@@ -72,13 +72,10 @@ class _LinksView(NamedTuple):
     plain: dict[str, re.Match[str] | None]
 
 
+@per_document
 def _view(doc: Document) -> _LinksView:
     """The document's `## Links` sections, items and URLs, gathered once for L003, L005
     and L006 (and the network rules) instead of once a rule."""
-    global _last_view
-    last = _last_view  # read once: another thread may replace it meanwhile
-    if last is not None and last[0] is doc:
-        return last[1]
     sections = [section for section in doc.sections if section.title == LINKS]
     items = []
     urls = []
@@ -99,12 +96,7 @@ def _view(doc: Document) -> _LinksView:
                 if node.children:
                     stack.extend(reversed(node.children))
     plain = {node.dest: PLAIN_URL.fullmatch(node.dest) for node in urls}
-    view = _LinksView(sections, items, urls, plain)
-    _last_view = (doc, view)
-    return view
-
-
-_last_view: tuple[Document, _LinksView] | None = None
+    return _LinksView(sections, items, urls, plain)
 
 
 def dest_span(doc: Document, link: Node) -> tuple[int, int]:
@@ -322,13 +314,7 @@ def _item_problem(doc: Document, item: Node) -> tuple[int, int, str] | None:
         elif raw.startswith("[") and "](" in raw:
             why = "not a link: a space in the URL? (write %20, or <url>)"
         return content_start, line_end, f"malformed link item: {why}"
-    label = link.children
-    # Most titles are one text node: its text is what plain_text() would join.
-    if len(label) == 1 and label[0].kind == "text" and not label[0].children:
-        title = label[0].text
-    else:
-        title = link.plain_text()
-    if not title.strip():
+    if not link.plain_text().strip():
         return link.start, link.end, "malformed link item: empty link title"
     if not link.dest.strip():
         return link.start, link.end, "malformed link item: empty URL"

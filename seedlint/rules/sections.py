@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from seedlint._text import has_whitespace
 from seedlint.context import RunContext
-from seedlint.document import Document, Node, Section
+from seedlint.document import Document, Node, Section, per_document
 from seedlint.findings import Applicability, Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 
@@ -40,26 +40,14 @@ def _first_line_span(doc: Document, node: Node) -> tuple[int, int]:
     return node.start, line_start + len(doc.line_text(line))
 
 
+@per_document
 def _headings(doc: Document) -> list[tuple[Node, str]]:
     """The top-level headings with their titles; S001 and S006 both ask, so the titles
-    (a walk of each heading's inlines) are read once per document."""
-    global _last_headings
-    last = _last_headings  # read once: another thread may replace it meanwhile
-    if last is not None and last[0] is doc:
-        return last[1]
-    headings = [(block, _title(block)) for block in doc.blocks if block.kind == "heading"]
-    _last_headings = (doc, headings)
-    return headings
-
-
-_last_headings: tuple[Document, list[tuple[Node, str]]] | None = None
+    are read once per document."""
+    return [(block, _title(block)) for block in doc.blocks if block.kind == "heading"]
 
 
 def _title(node: Node) -> str:
-    children = node.children
-    # Most headings are one text node: its text is what plain_text() would join.
-    if len(children) == 1 and children[0].kind == "text" and not children[0].children:
-        return children[0].text.strip()
     return node.plain_text().strip()
 
 

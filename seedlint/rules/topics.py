@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from seedlint._text import has_whitespace
 from seedlint.context import RunContext
-from seedlint.document import Document, Node
+from seedlint.document import Document, Node, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, normalise
@@ -77,12 +77,9 @@ def _path_and_key(style: Style, dest: str) -> tuple[str | None, str | None]:
     return path, key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
 
 
+@per_document
 def topic_refs(doc: Document) -> list[TopicRef]:
     """Every reference in the document's Topics section(s), in order; computed once."""
-    global _last
-    last = _last  # read once: another thread may replace it meanwhile
-    if last is not None and last[0] is doc:
-        return last[1]
     refs: list[TopicRef] = []
     for section in doc.sections:
         if section.title != SECTION:
@@ -100,7 +97,6 @@ def topic_refs(doc: Document) -> list[TopicRef]:
                 for node in block.walk():
                     if node.kind not in _INLINE and node.kind not in _NEVER_REFERENCES:
                         refs.extend(_inline_refs(doc, node, top=False))
-    _last = (doc, refs)
     return refs
 
 
@@ -109,8 +105,6 @@ _INLINE = frozenset(
     {"text", "code", "html", "inline_html", "emphasis", "strong", "strikethrough", "link", "image"}
 )
 _NEVER_REFERENCES = frozenset({"code_block", "html_block"})
-# Rules run one document at a time: the three T rules share one scan of it.
-_last: tuple[Document, list[TopicRef]] | None = None
 
 
 def _is_comment(node: Node, doc: Document) -> bool:
@@ -169,13 +163,7 @@ def _inline_refs(doc: Document, paragraph: Node, *, top: bool) -> list[TopicRef]
 
 def _from_node(node: Node, paragraph: Node | None, placement: Placement) -> TopicRef:
     style: Style = "wikilink" if node.link_type == "wikilink" else "markdown"
-    children = node.children
-    if not children:
-        alt = ""  # a Markdown embed without alt text, the commonest
-    elif len(children) == 1 and children[0].kind == "text":
-        alt = children[0].text  # a wikilink repeats its path here
-    else:
-        alt = node.plain_text()
+    alt = node.plain_text()
     dest = node.dest
     if style == "wikilink" and alt.strip() == dest.strip():
         alt = ""  # no alias: the parser repeats the path as the link text
