@@ -190,9 +190,18 @@ def _run_rule(args: argparse.Namespace, out: TextIO) -> int:
     if args.all:
         chosen = list(rules.values())
     elif args.code:
-        rule = rules.get(args.code.upper())
+        rule = rules.get(args.code.strip().upper()) or next(
+            (rule for rule in rules.values() if rule.name == args.code.strip().lower()), None
+        )
         if rule is None:
-            raise UsageError(f"unknown rule code {args.code!r}")
+            from seedlint.registry import UnknownSelector, resolve_selector
+
+            hint = ""
+            try:
+                resolve_selector(args.code, rules)  # a prefix: not one rule
+            except UnknownSelector as error:
+                hint = error.hint
+            raise UsageError(f"unknown rule code {args.code!r}{hint}")
         chosen = [rule]
     else:
         raise UsageError("give a rule code, or --all")

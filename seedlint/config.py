@@ -87,6 +87,8 @@ def _selectors(codes: list[str]) -> list[str]:
 
 
 def _regex(pattern: str) -> str:
+    if pattern == DEFAULT_TAG_PATTERN:
+        return pattern  # known good: most runs then never load RE2
     try:
         compile_pattern(pattern)
     except PatternError as error:

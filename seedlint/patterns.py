@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Protocol
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pathspec
-import re2
+if TYPE_CHECKING:
+    import pathspec
+
+# re2 and pathspec are imported where first needed: a run whose configuration has no
+# pattern or glob (a pre-commit hook on one file) does not pay for loading them.
 
 
 class Matcher(Protocol):
@@ -33,6 +36,8 @@ class PatternError(ValueError):
 
 
 def _options() -> Any:
+    import re2
+
     options = re2.Options()
     options.log_errors = False  # RE2 would print its own complaint on stderr
     return options
@@ -44,6 +49,8 @@ def compile_pattern(pattern: str) -> Matcher:
 
     Raises :class:`PatternError` for a pattern that is invalid or needs backtracking.
     """
+    import re2
+
     try:
         compiled: Matcher = re2.compile(pattern, _options())
     except re2.error as error:
@@ -69,16 +76,18 @@ class GlobSet:
 
     patterns: tuple[str, ...]
     root: str
-    spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, patterns: Iterable[str], root: str | os.PathLike[str]) -> GlobSet:
-        listed = tuple(patterns)
-        spec = compile_globs(listed) if listed else None
-        return cls(listed, os.path.abspath(root), spec)
+        return cls(tuple(patterns), os.path.abspath(root))
+
+    @cached_property
+    def spec(self) -> pathspec.PathSpec[Any] | None:
+        """Compiled on first use (once): a run that never asks pays nothing."""
+        return compile_globs(self.patterns) if self.patterns else None
 
     def __bool__(self) -> bool:
-        return self.spec is not None
+        return bool(self.patterns)
 
     def relative(self, path: str) -> str | None:
         """``path`` relative to the root, slash-separated; None when it lies outside."""
@@ -98,6 +107,8 @@ class GlobSet:
 
 def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[Any]:
     """Globs compiled with git's own `.gitignore` rules, on RE2."""
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(list(patterns), backend=_glob_backend())
 
 
@@ -105,6 +116,8 @@ def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[Any]:
 def _glob_backend() -> str:
     # RE2 where pathspec can use it (it can, with google-re2 installed); otherwise the
     # plain backend, whose patterns pathspec already collapses (`**/**/` -> `**/`).
+    import pathspec
+
     try:
         pathspec.GitIgnoreSpec.from_lines(["a"], backend="re2")
     except Exception:

@@ -209,3 +209,16 @@ def test_a_tie_in_the_configuration_goes_to_ignore(
     assert _codes(capsys, seed) == (1, ["F201"])
     write(seed.parent / "seedlint.toml", 'extend-select = ["W0"]\nignore = ["W0"]\n')
     assert _codes(capsys, seed) == (1, ["F201"])
+
+
+def test_rule_explains_a_rule_by_name_and_suggests_near_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "rule", "broken-topic-ref")
+    assert code == 0
+    assert out.startswith("# broken-topic-ref (T001)\n")
+    code, _, err = run(capsys, "rule", "broken-topik-ref")
+    assert code == 2
+    assert err == (
+        "seedlint: error: unknown rule code 'broken-topik-ref' (did you mean 'broken-topic-ref'?)\n"
+    )
