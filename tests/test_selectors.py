@@ -222,3 +222,10 @@ def test_rule_explains_a_rule_by_name_and_suggests_near_ones(
     assert err == (
         "seedlint: error: unknown rule code 'broken-topik-ref' (did you mean 'broken-topic-ref'?)\n"
     )
+
+
+def test_all_in_per_file_ignores_turns_every_rule_off(
+    capsys: pytest.CaptureFixture[str], seed: Path
+) -> None:
+    write(seed.parent / "seedlint.toml", '[per-file-ignores]\n"seed.md" = ["ALL"]\n')
+    assert _codes(capsys, seed) == (0, [])
