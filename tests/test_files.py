@@ -282,3 +282,27 @@ def test_show_files_in_a_real_process_prints_nothing_else(tmp_path: Path) -> Non
     expected = ["./contents/a.md", "./contents/b.md"]
     assert result.stdout == "".join(f"{path}\n".replace("/", os.sep) for path in expected)
     assert result.stderr == ""
+
+
+def test_standard_input_named_as_a_topic_note_is_not_linted(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    note = "no front matter, trailing blanks   \n"
+
+    def piped(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "seedlint", *args, "--offline", "--no-cache", "-"],
+            cwd=vault,
+            input=note.encode(),
+            capture_output=True,
+            check=False,
+        )
+
+    checked = piped("check", "--format", "json", "--stdin-filename", "topics/Concept/x.md")
+    fixed = piped("fix", "--stdin-filename", "topics/Concept/x.md")
+    as_seed = piped("check", "--format", "json", "--stdin-filename", "contents/x.md")
+
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["findings"] == []
+    assert fixed.returncode == 0 and fixed.stdout == note.encode()
+    assert as_seed.returncode == 1
+    assert json.loads(as_seed.stdout)["findings"]

@@ -42,6 +42,9 @@ class Run:
     context: RunContext
     linter: Linter
     paths: list[str]
+    #: Standard input named as a file the run would not lint (a topic note, or excluded
+    #: with force-exclude): nothing is reported, and `fix` gives the text back unchanged.
+    stdin_skipped: bool = False
 
 
 def load_configuration(
@@ -140,9 +143,12 @@ def prepare(options: LintOptions) -> Run:
     selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
     linter = Linter(selection, context)
     paths: list[str] = []
+    stdin_skipped = False
     if not options.reads_stdin:
         paths = _files_to_lint(options, configuration, context)
-    return Run(configuration, context, linter, paths)
+    elif options.stdin_filename:
+        stdin_skipped = not file_filter(configuration).named(options.stdin_filename, is_dir=False)
+    return Run(configuration, context, linter, paths, stdin_skipped)
 
 
 def file_filter(configuration: Configuration) -> FileFilter:
@@ -189,7 +195,10 @@ def _files_to_lint(
 def lint(run: Run, options: LintOptions) -> list[FileResult]:
     if options.reads_stdin:
         name = options.stdin_filename or "-"
-        results = [run.linter.lint_path(name, sys.stdin.buffer.read())]
+        data = sys.stdin.buffer.read()
+        if run.stdin_skipped:
+            return []
+        results = [run.linter.lint_path(name, data)]
         run.linter.finish(results)
         return results
     from seedlint.parallel import cache_for, check_files

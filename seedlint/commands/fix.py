@@ -201,6 +201,11 @@ def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
     """Editors pipe a buffer in: the fixed text goes to stdout, the report to stderr."""
     name = options.stdin_filename or "-"
     data = sys.stdin.buffer.read()
+    if run.stdin_skipped:  # not a seed: the editor gets its text back as it was
+        if not options.diff:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return EXIT_OK
     result = run.linter.lint_path(name, data)
     run.linter.finish([result])
     findings = result.findings
