@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser("schema", help="print the front matter JSON Schema")
     schema.add_argument("--config", type=Path, help="configuration file to use")
+    schema.add_argument("--draft", choices=("7", "2020-12"), default="7", help="JSON Schema draft")
+    schema.add_argument("which", nargs="?", choices=("seed", "config"), default="seed")
     return parser
 
 
@@ -114,10 +116,13 @@ def _load_config(config_path: Path | None, start: Path, overrides: dict[str, Any
 
 
 def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from seedlint.schema import json_schema_text
+    from seedlint.schema import config_json_schema_text, json_schema_text
 
+    if args.which == "config":  # seedlint's own settings: the same whatever is configured
+        out.write(config_json_schema_text(args.draft))
+        return EXIT_OK
     configuration = _load_config(args.config, Path.cwd(), {})
-    out.write(json_schema_text(configuration.settings))
+    out.write(json_schema_text(configuration.settings, args.draft))
     return EXIT_OK
 
 
