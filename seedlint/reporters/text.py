@@ -188,7 +188,7 @@ def _excerpt(finding: Finding, lines: list[str] | None, colour: bool) -> list[st
 
     def numbered(number: int, text: str) -> str:
         gutter = _paint(f"{number:>{len(pad)}}", _BLUE, colour)
-        return f"{gutter} {bar} {_shown(text)}".rstrip(" ") if text else f"{gutter} {bar}"
+        return f"{gutter} {bar} {_shown(text)}" if text else f"{gutter} {bar}"
 
     assert lines is not None or not (before or after)
     rows.append(f"{pad} {bar}")
