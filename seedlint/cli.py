@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from seedlint import __version__
+from seedlint.terminal import visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             return _run_schema(args, sys.stdout)
     except UsageError as error:
-        print(f"seedlint: error: {error}", file=sys.stderr)
+        print(visible(f"seedlint: error: {error}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("seedlint: interrupted", file=sys.stderr)
@@ -99,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as error:
-        print(f"seedlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            visible(f"seedlint: internal error: {type(error).__name__}: {error}"), file=sys.stderr
+        )
         return EXIT_ERROR
     parser.print_help()
     return EXIT_ERROR

@@ -16,9 +16,8 @@ line expands it to spaces before measuring.
 
 from __future__ import annotations
 
+import sys
 from typing import TextIO
-
-from wcwidth import wcswidth, wcwidth
 
 _PICTURES: dict[int, int] = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
 _PICTURES[0x7F] = 0x2421  # DEL
@@ -31,21 +30,31 @@ def visible(text: str) -> str:
     return text.translate(_PICTURES)
 
 
-def for_stream(text: str, stream: TextIO) -> str:
-    """``text`` made visible when ``stream`` is a terminal, unchanged otherwise.
-
-    For output that a program reads back byte for byte when piped (a diff for `patch`),
-    and a person reads on a terminal.
-    """
-    isatty = getattr(stream, "isatty", None)
-    return visible(text) if isatty is not None and isatty() else text
+def visible_on_tty(text: str, stream: TextIO | None = None) -> str:
+    """``text`` made visible, but for its newlines, when ``stream`` (default: stdout) is a
+    terminal; unchanged otherwise. For output a program reads back byte for byte when
+    piped (a diff for `patch`), and a person reads on a terminal. A carriage return shows
+    as ``␍``, the line ending of a CRLF file included."""
+    target = sys.stdout if stream is None else stream
+    try:
+        tty = target.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return text
+    # Many lines (a diff): each made visible, the line breaks kept.
+    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for CJK and most emoji, none for a
     combining accent; a character wcwidth cannot size (a control) counts as one, which is
     what `visible` turns it into."""
-    width = wcswidth(text)
+    if text.isascii():
+        return len(text)  # the usual case, without the 30 ms wcwidth takes to import
+    from wcwidth import wcswidth, wcwidth
+
+    width: int = wcswidth(text)
     if width >= 0:
         return width
-    return sum(1 if width < 0 else width for width in map(wcwidth, text))
+    return sum(1 if columns < 0 else columns for columns in map(wcwidth, text))

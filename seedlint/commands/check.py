@@ -19,6 +19,7 @@ from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, load_rules
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
 from seedlint.reporters.text import colour_wanted
+from seedlint.terminal import visible
 from seedlint.walk import discover_files
 
 #: Rules that need the network; `--offline` turns them off.
@@ -141,7 +142,7 @@ def run_check(args: argparse.Namespace) -> int:
     results = lint(run, args)
     for note in run.context.notes:
         if not args.quiet:
-            print(f"seedlint: note: {note}", file=sys.stderr)
+            print(visible(f"seedlint: note: {note}"), file=sys.stderr)
     findings = list(iter_findings(results))
     if args.write_baseline is not None:
         return baseline.record(args.write_baseline, findings, args.quiet)
@@ -154,5 +155,5 @@ def run_check(args: argparse.Namespace) -> int:
     report(findings, summary, args, options)
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
-        print(f"seedlint: error: {crash}", file=sys.stderr)
+        print(visible(f"seedlint: error: {crash}"), file=sys.stderr)
     return EXIT_ERROR if crashes else exit_code(findings, args)
