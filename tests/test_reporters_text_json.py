@@ -283,17 +283,21 @@ def _text(findings: list[Finding], **options: Any) -> str:
 
 def test_multi_line_span_marks_to_the_end_of_the_first_line() -> None:
     finding = _finding(line=2, column=1, end_line=4, end_column=1, source_line="- a")
-    assert _text([finding]).splitlines()[1:4] == ["  |", "2 | - a", "  | ^^^"]
+    assert _text([finding]).splitlines()[1:5] == [" --> a.md:2:1", "  |", "2 | - a", "  | ^^^"]
 
 
 def test_zero_width_finding_gets_one_caret() -> None:
     finding = _finding(column=12, end_column=12)
-    assert _text([finding]).splitlines()[3] == "  |            ^"
+    assert _text([finding]).splitlines()[4] == "  |            ^"
 
 
 def test_a_finding_without_a_place_has_no_excerpt() -> None:
     finding = _finding(line=1, column=1, end_line=1, end_column=1, source_line="", code="E001")
-    assert _text([finding]).splitlines()[:2] == ["a.md:1:1: E001 type 'paper' is not allowed", ""]
+    assert _text([finding]).splitlines()[:3] == [
+        "E001 type 'paper' is not allowed",
+        " --> a.md:1:1",
+        "",
+    ]
 
 
 def test_colour_codes_when_asked() -> None:
@@ -307,9 +311,12 @@ def test_fix_marker_follows_the_unsafe_fixes_option() -> None:
     positions = ((Position(2, 7), Position(2, 12)),)
     unsafe = _finding(fix=Fix("unsafe", "replace", edit), edit_positions=positions)
     safe = _finding(fix=Fix("safe", "replace", edit), edit_positions=positions)
+    # `[*]` follows the code, in `text` as in `concise`.
     assert "[*]" not in _text([unsafe]).splitlines()[0]
-    assert _text([unsafe], unsafe_fixes=True).splitlines()[0].endswith(" [*]")
-    assert _text([safe]).splitlines()[0].endswith(" [*]")
+    assert (
+        _text([unsafe], unsafe_fixes=True).splitlines()[0] == "F104 [*] type 'paper' is not allowed"
+    )
+    assert _text([safe]).splitlines()[0] == "F104 [*] type 'paper' is not allowed"
     out = io.StringIO()
     report_concise([safe, unsafe], RunSummary.of(1, [safe, unsafe]), out, ReportOptions())
     assert out.getvalue().splitlines() == [
