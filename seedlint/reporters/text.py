@@ -128,8 +128,9 @@ def _read_lines(path: str) -> list[str] | None:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size > _READ_LIMIT:
             return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(_READ_LIMIT + 1)
+        data = os.read(descriptor, status.st_size + 1)
+        if len(data) > status.st_size:
+            return None  # growing as we read: not the text the findings were made from
     except OSError:
         return None
     finally:
@@ -138,7 +139,7 @@ def _read_lines(path: str) -> list[str] | None:
         text, _ = decode(data)
     except UnreadableFile:
         return None
-    return _LINE_BREAK.split(text)
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
 
 
 # -- the excerpt -----------------------------------------------------------------------------
