@@ -233,3 +233,18 @@ def test_the_cache_keeps_the_extent_of_each_disable(
         runs.append(spots(json.loads(out)["findings"]))
     assert (tmp_path / ".seedlint_cache").is_dir()
     assert runs == [[("W001", 14), ("W001", 18)]] * 2
+
+
+def test_fix_removes_an_enable_of_a_cross_file_code_that_ends_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Whether a disable of C001 was used needs the whole run; whether an enable ends a
+    # disable is in the file alone, so `seedlint fix` may remove it.
+    clean = seed("Prose.", "", "## Topics")
+    path = write(
+        tmp_path / "s.md", clean.replace("Prose.\n", "Prose.\n<!-- seedlint-enable C001 -->\n")
+    )
+    assert messages(report(capsys, path)) == ["seedlint-enable of C001 without a disable before it"]
+    code, _, err = run(capsys, "fix", "--offline", "--no-cache", path)
+    assert code == 0, err
+    assert path.read_text(encoding="utf-8") == clean
