@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from seedlint import __version__
 from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from seedlint.terminal import visible
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main"]
 
@@ -125,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser("schema", help="print the front matter JSON Schema")
     schema.add_argument("--config", type=Path, help="configuration file to use")
+    schema.add_argument("--draft", choices=("7", "2020-12"), default="7", help="JSON Schema draft")
+    schema.add_argument("which", nargs="?", choices=("seed", "config"), default="seed")
     return parser
 
 
@@ -148,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             return _run_schema(args, sys.stdout)
     except UsageError as error:
-        print(f"seedlint: error: {error}", file=sys.stderr)
+        print(visible(f"seedlint: error: {error}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("seedlint: interrupted", file=sys.stderr)
@@ -158,7 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as error:
-        print(f"seedlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            visible(f"seedlint: internal error: {type(error).__name__}: {error}"), file=sys.stderr
+        )
         return EXIT_ERROR
     parser.print_help()
     return EXIT_ERROR
@@ -171,10 +176,13 @@ def _load_config(config_path: Path | None, start: Path, overrides: dict[str, Any
 
 
 def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from seedlint.schema import json_schema_text
+    from seedlint.schema import config_json_schema_text, json_schema_text
 
+    if args.which == "config":  # seedlint's own settings: the same whatever is configured
+        out.write(config_json_schema_text(args.draft))
+        return EXIT_OK
     configuration = _load_config(args.config, Path.cwd(), {})
-    out.write(json_schema_text(configuration.settings))
+    out.write(json_schema_text(configuration.settings, args.draft))
     return EXIT_OK
 
 

@@ -308,6 +308,8 @@ class Fixer:
         )
 
     def _judgeable(self, suppression: Suppression) -> bool:
+        if suppression.kind == "enable":
+            return True  # whether it ends a disable is in the file alone
         if not suppression.codes:
             return False  # a blanket comment may serve a cross-file code
         for prefix in suppression.codes:

@@ -14,12 +14,24 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from seedlint.config import DEFAULT_TAG_PATTERN, Bounds, Settings
+from seedlint.config import DEFAULT_TAG_PATTERN, Bounds, LinkSettings, Settings
 
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-SCHEMA_ID = "https://seedlint.dev/schemas/seed.schema.json"
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Names, not addresses: no host serves these schemas, and an `https://` `$id` invites an
+# editor or a validator to fetch it. A URN is still a unique identifier, so both schemas
+# can be loaded into one validator (ajv refuses two schemas without distinct ids only
+# when they are registered by id) and one can `$ref` the other.
+SCHEMA_ID = "urn:seedlint:schema:seed"
+CONFIG_SCHEMA_ID = "urn:seedlint:schema:config"
+#: `seedlint schema --draft`: draft-07 by default, which every editor's validator reads
+#: (ajv's default, as remark-lint-frontmatter-schema and VS Code's YAML extension use it).
+DRAFTS = {
+    "7": "http://json-schema.org/draft-07/schema#",
+    "2020-12": "https://json-schema.org/draft/2020-12/schema",
+}
+DEFAULT_DRAFT = "7"
+SCHEMA_DIALECT = DRAFTS[DEFAULT_DRAFT]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,19 +209,133 @@ def _keys_of(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(model.model_fields)
 
 
-def json_schema(settings: Settings) -> dict[str, Any]:
+def json_schema(settings: Settings, draft: str = DEFAULT_DRAFT) -> dict[str, Any]:
+    """The front matter schema for ``settings``, in JSON Schema ``draft`` (`7`, `2020-12`)."""
     schema = model_for(settings).model_json_schema()
-    schema = {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
     schema["additionalProperties"] = settings.unknown_keys != "error"
     for prop in schema.get("properties", {}).values():
         # An optional key has no default value to speak of: it is absent or valid.
         if prop.get("default", ...) is None:
             del prop["default"]
-    return schema
+    return _dialect(schema, draft, SCHEMA_ID)
 
 
-def json_schema_text(settings: Settings) -> str:
-    return json.dumps(json_schema(settings), indent=2, ensure_ascii=False) + "\n"
+def json_schema_text(settings: Settings, draft: str = DEFAULT_DRAFT) -> str:
+    return _text(json_schema(settings, draft))
+
+
+def config_json_schema(draft: str = DEFAULT_DRAFT) -> dict[str, Any]:
+    """seedlint's own configuration: the `[tool.seedlint]` table of pyproject.toml, or the
+    whole of seedlint.toml / .seedlint.toml (``schemas/config.schema.json``).
+
+    Generated from the `Settings` model, so the keys, their kebab-case names, types,
+    choices and bounds are the ones the loader enforces; the defaults are the values of
+    `Settings()`, including those pydantic builds with a factory.
+    """
+    schema = Settings.model_json_schema(by_alias=True)
+    schema["title"] = "seedlint configuration"
+    schema["description"] = (
+        "Configuration of seedlint, the linter for Markdown seed notes: the [tool.seedlint] "
+        "table of pyproject.toml, or a seedlint.toml / .seedlint.toml file."
+    )
+    defaults = {
+        "Settings": Settings().model_dump(by_alias=True, mode="json"),
+        "LinkSettings": LinkSettings().model_dump(by_alias=True, mode="json"),
+    }
+    for name, model in [("Settings", schema), *schema.get("$defs", {}).items()]:
+        for key, prop in model.get("properties", {}).items():
+            prop.pop("title", None)  # "Max-Per-Host": the key says it better
+            value = defaults.get(name, {}).get(key, ...)
+            if value is not ... and key != "links":  # `links` is a table of its own
+                prop["default"] = value
+            elif prop.get("default", ...) is None and name != "Settings":
+                del prop["default"]
+    return _dialect(schema, draft, CONFIG_SCHEMA_ID)
+
+
+def config_json_schema_text(draft: str = DEFAULT_DRAFT) -> str:
+    return _text(config_json_schema(draft))
+
+
+def _text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _dialect(schema: dict[str, Any], draft: str, schema_id: str) -> dict[str, Any]:
+    if draft not in DRAFTS:
+        raise ValueError(f"unknown JSON Schema draft {draft!r} (choose from {', '.join(DRAFTS)})")
+    body = schema if draft == "2020-12" else _draft7(schema)
+    return {"$schema": DRAFTS[draft], "$id": schema_id, **body}
+
+
+# Keywords whose value maps names (of properties, of definitions) to schemas: their keys
+# are not keywords.
+_NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SUBSCHEMAS = frozenset(
+    {
+        "items",
+        "additionalProperties",
+        "additionalItems",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+    }
+)
+# 2020-12 keywords draft-07 has nothing to say instead of.
+_NO_DRAFT7 = frozenset(
+    {
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "minContains",
+        "maxContains",
+        "$vocabulary",
+    }
+)
+
+
+def _draft7(node: Any) -> Any:
+    """A 2020-12 schema (what pydantic writes) said in draft-07's words: `$defs` ->
+    `definitions`, `prefixItems` -> an `items` list, `dependentRequired` and
+    `dependentSchemas` -> `dependencies`, and a `$ref` with sibling keywords (ignored by a
+    draft-07 validator) wrapped in `allOf`. A keyword draft-07 cannot say is an error."""
+    if isinstance(node, list):
+        return [_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _NO_DRAFT7:
+            raise ValueError(f"the JSON Schema keyword {key!r} has no draft-07 equivalent")
+        if key in _NAMED_SCHEMAS:
+            out["definitions" if key == "$defs" else key] = {
+                name: _draft7(sub) for name, sub in value.items()
+            }
+        elif key in _SCHEMA_LISTS or key in _SUBSCHEMAS:
+            out[key] = _draft7(value)
+        elif key == "$ref" and isinstance(value, str):
+            out[key] = value.replace("#/$defs/", "#/definitions/", 1)
+        elif key in ("dependentRequired", "dependentSchemas"):
+            dependencies = out.setdefault("dependencies", {})
+            dependencies.update({name: _draft7(sub) for name, sub in value.items()})
+        else:
+            out[key] = value
+    if "prefixItems" in out:
+        rest = out.pop("items", None)
+        out["items"] = out.pop("prefixItems")
+        if rest is not None:
+            out["additionalItems"] = rest
+    if "$ref" in out and len(out) > 1:
+        out = {**{k: v for k, v in out.items() if k != "$ref"}, "allOf": [{"$ref": out["$ref"]}]}
+    return out
 
 
 # Pydantic error types, sorted into the catalogue's codes.

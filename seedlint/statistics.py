@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TextIO
 
 from seedlint.findings import Finding
+from seedlint.reporters.text import fix_summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +50,6 @@ def count_codes(findings: Sequence[Finding], unsafe_fixes: bool = False) -> list
     return sorted(rows, key=lambda row: (-row.count, row.code))
 
 
-def _marker(row: CodeCount) -> str:
-    # As the text report: [*] fixable by `seedlint fix`, [-] only with --unsafe-fixes.
-    if row.fixable:
-        return "[*]"
-    return "[-]" if row.unsafe_fixable else "   "
-
-
 def report_statistics(
     findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: bool = False
 ) -> None:
@@ -67,24 +61,26 @@ def report_statistics(
     if not rows:
         out.write("No findings.\n")
         return
-    count_width = max(len("count"), *(len(str(row.count)) for row in rows))
-    fixable_width = max(len("fixable"), *(len(str(row.fixable)) for row in rows))
-    code_width = max(len("code"), *(len(row.code) for row in rows))
-    out.write(
-        f"{'count':>{count_width}}  {'code':<{code_width}}  {'fixable':>{fixable_width}}"
-        "      rule\n"
-    )
+    out.writelines(line + "\n" for line in statistics_lines(rows))
+
+
+def statistics_lines(rows: Sequence[CodeCount]) -> list[str]:
+    """ruff's table: ``COUNT<TAB>CODE<TAB>[*] name``, then its two closing lines.
+
+    Columns are tab-separated (``cut -f2`` gives the codes), the count right-aligned and
+    the code padded to the widest. ``[*]`` marks a code some of whose findings `seedlint
+    fix` fixes as run, ``[ ]`` the others, and neither appears when nothing is fixable.
+    """
+    count_width = max(len(str(row.count)) for row in rows)
+    code_width = max(len(row.code) for row in rows)
+    any_fixable = any(row.fixable for row in rows)
+    lines = []
     for row in rows:
-        out.write(
-            f"{row.count:>{count_width}}  {row.code:<{code_width}}  "
-            f"{row.fixable:>{fixable_width}}  {_marker(row)} {row.name}\n"
-        )
+        marker = ("[*] " if row.fixable else "[ ] ") if any_fixable else ""
+        lines.append(f"{row.count:>{count_width}}\t{row.code:<{code_width}}\t{marker}{row.name}")
     total = sum(row.count for row in rows)
-    fixable = sum(row.fixable for row in rows)
-    unsafe = sum(row.unsafe_fixable for row in rows)
     noun = "finding" if total == 1 else "findings"
-    command = "seedlint fix --unsafe-fixes" if unsafe_fixes else "seedlint fix"
-    line = f"{total} {noun}, {fixable} fixable with `{command}`"
-    if unsafe:
-        line += f", {unsafe} more with `--unsafe-fixes`"
-    out.write(line + ".\n")
+    lines.append(f"Found {total} {noun}.")
+    fixable = sum(row.fixable for row in rows)
+    lines.extend(fix_summary(fixable, sum(row.unsafe_fixable for row in rows)))
+    return lines

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 import signal
 from collections.abc import Iterable
 from pathlib import Path
@@ -146,3 +148,19 @@ def sigint_as_from_a_terminal() -> None:
     ignored, every child inherits that, and Python then never installs its Ctrl-C
     handler: a test about Ctrl-C would see nothing happen."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+_HEADLINE = re.compile(r"([A-Z]+[0-9]+)( \[\*\])? (.*)")
+_ARROW = re.compile(r" *--> (.+)")
+
+
+def concise(text_report: str) -> str:
+    """The findings of a `text` report (ruff's full layout) as the lines `concise` prints
+    (`path:line:col: CODE [*] message`), for tests that look for one finding."""
+    lines = text_report.splitlines()
+    found = []
+    for headline, arrow in itertools.pairwise(lines):
+        code, where = _HEADLINE.fullmatch(headline), _ARROW.fullmatch(arrow)
+        if code and where:
+            found.append(f"{where[1]}: {code[1]}{code[2] or ''} {code[3]}")
+    return "".join(line + "\n" for line in found)

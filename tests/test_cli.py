@@ -18,6 +18,7 @@ from tests.helpers import (
     LINK,
     REAL_SEED,
     SHORT_BODY,
+    concise,
     real_seed_text,
     run,
     write,
@@ -123,7 +124,8 @@ def test_a_real_process_exit_codes_and_streams(tmp_path: Path) -> None:
     write(tmp_path / "seed.md", NOISY)
     result = process("check", "--offline", "seed.md", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.decode().startswith("seed.md:7:7: F104 ")
+    assert result.stdout.decode().startswith("F104 type 'paper' is not allowed")
+    assert "seed.md:7:7: F104 " in concise(result.stdout.decode())
     assert b"Traceback" not in result.stderr
     clean = process("check", "--offline", REAL_SEED, cwd=tmp_path)
     assert (clean.returncode, clean.stdout) == (0, b"All checks passed (1 file).\n")
@@ -245,18 +247,32 @@ def test_text_output_excerpt_caret_fix_hint_and_summary(
     write(tmp_path / "seed.md", NOISY)
     code, out, _ = run(capsys, "check", "--offline", "seed.md")
     assert code == 1
+    # ruff 0.17's layout: `CODE [*] message`, `--> path:line:col`, two lines of context
+    # each side (blank ones at the edges left out), `help:`, and a `note:` for an unsafe fix.
     assert out == (
-        "seed.md:7:7: F104 type 'paper' is not allowed (did you mean 'Paper'?)\n"
+        "F104 type 'paper' is not allowed (did you mean 'Paper'?)\n"
+        " --> seed.md:7:7\n"
         "  |\n"
+        "5 | relevance: 0\n"
+        "6 | source: null\n"
         "7 | type: paper\n"
         "  |       ^^^^^\n"
-        "  = help: Unsafe fix: replace with 'Paper'\n"
-        "\n"
-        "seed.md:8:14: F201 upload_date 2024-02-22 should be quoted: '2024-02-22' [*]\n"
+        "8 | upload_date: 2024-02-22\n"
+        "9 | ---\n"
         "  |\n"
+        "help: replace with 'Paper'\n"
+        "note: This is an unsafe fix: only `seedlint fix --unsafe-fixes` applies it\n"
+        "\n"
+        "F201 [*] upload_date 2024-02-22 should be quoted: '2024-02-22'\n"
+        " --> seed.md:8:14\n"
+        "  |\n"
+        "6 | source: null\n"
+        "7 | type: paper\n"
         "8 | upload_date: 2024-02-22\n"
         "  |              ^^^^^^^^^^\n"
-        "  = help: Safe fix: write '2024-02-22'\n"
+        "9 | ---\n"
+        "  |\n"
+        "help: write '2024-02-22'\n"
         "\n"
         "Found 2 findings in 1 file.\n"
         "[*] 1 fixable with `seedlint fix` (1 hidden fix can be enabled with the "
@@ -270,7 +286,7 @@ def test_unsafe_fixes_flag_counts_them_as_fixable(
     path = write(tmp_path / "seed.md", NOISY)
     _, out, _ = run(capsys, "check", "--offline", "--unsafe-fixes", path)
     assert out.endswith("Found 2 findings in 1 file.\n[*] 2 fixable with `seedlint fix`.\n")
-    assert "(did you mean 'Paper'?) [*]\n" in out
+    assert "F104 [*] type 'paper' is not allowed (did you mean 'Paper'?)\n" in out
 
 
 def test_only_unsafe_fixes_left(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -303,8 +319,8 @@ def test_tabs_keep_the_caret_under_the_character(
     path = write(tmp_path / "seed.md", text)
     _, out, _ = run(capsys, "check", "--offline", "--select", "F104", path)
     lines = out.splitlines()
-    assert lines[2] == "7 | type:   paper"
-    assert lines[3] == "  |         ^^^^^"
+    assert lines[5] == "7 | type:   paper"
+    assert lines[6] == "  |         ^^^^^"
 
 
 def test_concise_output(
@@ -328,9 +344,32 @@ def test_quiet_prints_findings_only(
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "seed.md", NOISY)
     _, out, _ = run(capsys, "check", "--offline", "--quiet", "seed.md")
+    # As ruff's --quiet: the findings in full, without the closing summary.
     assert out == (
-        "seed.md:7:7: F104 type 'paper' is not allowed (did you mean 'Paper'?)\n"
-        "seed.md:8:14: F201 upload_date 2024-02-22 should be quoted: '2024-02-22'\n"
+        "F104 type 'paper' is not allowed (did you mean 'Paper'?)\n"
+        " --> seed.md:7:7\n"
+        "  |\n"
+        "5 | relevance: 0\n"
+        "6 | source: null\n"
+        "7 | type: paper\n"
+        "  |       ^^^^^\n"
+        "8 | upload_date: 2024-02-22\n"
+        "9 | ---\n"
+        "  |\n"
+        "help: replace with 'Paper'\n"
+        "note: This is an unsafe fix: only `seedlint fix --unsafe-fixes` applies it\n"
+        "\n"
+        "F201 [*] upload_date 2024-02-22 should be quoted: '2024-02-22'\n"
+        " --> seed.md:8:14\n"
+        "  |\n"
+        "6 | source: null\n"
+        "7 | type: paper\n"
+        "8 | upload_date: 2024-02-22\n"
+        "  |              ^^^^^^^^^^\n"
+        "9 | ---\n"
+        "  |\n"
+        "help: write '2024-02-22'\n"
+        "\n"
     )
     write(tmp_path / "seed.md", CLEAN)
     assert run(capsys, "check", "--offline", "--quiet", "seed.md")[1] == ""

@@ -250,10 +250,12 @@ def test_a_hash_inside_a_quoted_value_is_not_a_comment(
     assert found_codes(capsys, write(tmp_path / "seed.md", seed(front))) == ["F102", "F201"]
 
 
-def test_html_disable_for_the_whole_file(
+def test_html_disable_file_for_the_whole_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = SHORT_BODY + "\n<!-- seedlint-disable F102,F201 -->\n"
+    # At the end of the body, only `-disable-file` reaches back to the front matter; a
+    # plain `disable` applies from its own line on (tests/test_suppression.py).
+    body = SHORT_BODY + "\n<!-- seedlint-disable-file F102,F201 -->\n"
     assert found_codes(capsys, write(tmp_path / "seed.md", seed(body=body))) == []
 
 
@@ -295,7 +297,7 @@ def test_x001_unused_suppression_and_its_fix(
 def test_x001_only_the_unused_codes_are_removed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = SHORT_BODY + "\n<!-- seedlint-disable F102 S004 -->\n"
+    body = SHORT_BODY + "\n<!-- seedlint-disable-file F102 S004 -->\n"
     path = write(tmp_path / "seed.md", seed(NOISY_FRONT, body))
     _, findings = check_json(capsys, path)
     assert [(f["code"], f["message"]) for f in findings] == [
@@ -304,7 +306,7 @@ def test_x001_only_the_unused_codes_are_removed(
     ]
     run(capsys, "fix", "--offline", path)
     text = path.read_text(encoding="utf-8")
-    assert text.endswith("\n<!-- seedlint-disable F102 -->\n")
+    assert text.endswith("\n<!-- seedlint-disable-file F102 -->\n")
     assert "upload_date: '2024-02-22'" in text
 
 

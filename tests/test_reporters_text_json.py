@@ -15,7 +15,7 @@ from seedlint import __version__
 from seedlint.findings import Finding, Fix, Position, Severity, TextEdit
 from seedlint.reporters import ReportOptions, RunSummary
 from seedlint.reporters.text import colour_wanted, report_concise, report_text
-from tests.helpers import real_seed_text, run
+from tests.helpers import real_seed_text, run, write
 
 REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
 
@@ -283,17 +283,21 @@ def _text(findings: list[Finding], **options: Any) -> str:
 
 def test_multi_line_span_marks_to_the_end_of_the_first_line() -> None:
     finding = _finding(line=2, column=1, end_line=4, end_column=1, source_line="- a")
-    assert _text([finding]).splitlines()[1:4] == ["  |", "2 | - a", "  | ^^^"]
+    assert _text([finding]).splitlines()[1:5] == [" --> a.md:2:1", "  |", "2 | - a", "  | ^^^"]
 
 
 def test_zero_width_finding_gets_one_caret() -> None:
     finding = _finding(column=12, end_column=12)
-    assert _text([finding]).splitlines()[3] == "  |            ^"
+    assert _text([finding]).splitlines()[4] == "  |            ^"
 
 
 def test_a_finding_without_a_place_has_no_excerpt() -> None:
     finding = _finding(line=1, column=1, end_line=1, end_column=1, source_line="", code="E001")
-    assert _text([finding]).splitlines()[:2] == ["a.md:1:1: E001 type 'paper' is not allowed", ""]
+    assert _text([finding]).splitlines()[:3] == [
+        "E001 type 'paper' is not allowed",
+        " --> a.md:1:1",
+        "",
+    ]
 
 
 def test_colour_codes_when_asked() -> None:
@@ -307,9 +311,12 @@ def test_fix_marker_follows_the_unsafe_fixes_option() -> None:
     positions = ((Position(2, 7), Position(2, 12)),)
     unsafe = _finding(fix=Fix("unsafe", "replace", edit), edit_positions=positions)
     safe = _finding(fix=Fix("safe", "replace", edit), edit_positions=positions)
+    # `[*]` follows the code, in `text` as in `concise`.
     assert "[*]" not in _text([unsafe]).splitlines()[0]
-    assert _text([unsafe], unsafe_fixes=True).splitlines()[0].endswith(" [*]")
-    assert _text([safe]).splitlines()[0].endswith(" [*]")
+    assert (
+        _text([unsafe], unsafe_fixes=True).splitlines()[0] == "F104 [*] type 'paper' is not allowed"
+    )
+    assert _text([safe]).splitlines()[0] == "F104 [*] type 'paper' is not allowed"
     out = io.StringIO()
     report_concise([safe, unsafe], RunSummary.of(1, [safe, unsafe]), out, ReportOptions())
     assert out.getvalue().splitlines() == [
@@ -340,3 +347,113 @@ def test_colour_wanted() -> None:
     assert colour_wanted(io.StringIO(), {"FORCE_COLOR": "1"}) is True
     assert colour_wanted(_Terminal(), {"NO_COLOR": "1"}) is False
     assert colour_wanted(_Terminal(), {"NO_COLOR": ""}) is True
+
+
+# -- ruff's layout on real files --------------------------------------------------------------
+
+
+def _check_text(capsys: pytest.CaptureFixture[str], *args: str | Path) -> str:
+    code, out, err = run(capsys, "check", "--offline", "--no-cache", *args)
+    assert code in (0, 1), err
+    return out
+
+
+def _block(out: str, headline_start: str) -> list[str]:
+    """The lines of the finding whose headline starts so, up to the blank line after it."""
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(headline_start))
+    last = lines.index("", first)
+    return lines[first:last]
+
+
+def test_carets_are_sized_in_terminal_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 中文 and 😀 take two columns each, é and the space one: the carets sit under the tag
+    # as a terminal draws it (8 columns), not under its 5 characters.
+    text = real_seed_text().replace("- Large_Language_Model\n", "- 中文 😀é\n")
+    path = write(tmp_path / "seed.md", text)
+    block = _block(_check_text(capsys, "--select", "F202", path), "F202")
+    assert block[5:7] == [" 9 | - 中文 😀é", "   |   ^^^^^^^^"]
+    out = io.StringIO()
+    finding = _finding(column=9, end_column=11, source_line="type: 中文x", message="m")
+    report_text([finding], RunSummary.of(1, [finding]), out, ReportOptions())
+    # Before the span: "type: 中文" is 10 columns; the span "x" one.
+    assert out.getvalue().splitlines()[4] == "  |           ^"
+
+
+def test_context_lines_come_from_the_file_while_it_holds_the_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "seed.md", real_seed_text().replace("type: Content", "type: paper"))
+    findings = json.loads(
+        run(capsys, "check", "--offline", "--no-cache", "--format", "json", path)[1]
+    )["findings"]
+    (data,) = findings
+    finding = _finding(
+        path=str(path),
+        line=data["line"],
+        column=data["column"],
+        end_line=data["end_line"],
+        end_column=data["end_column"],
+        source_line="type: paper",
+    )
+    rows = _text([finding]).splitlines()
+    assert rows[2:8] == [
+        "   |",
+        " 8 | - Natural_Language_Processing",
+        " 9 | - Large_Language_Model",
+        "10 | type: paper",
+        "   |       ^^^^^",
+        "11 | upload_date: '2024-02-22'",
+    ]
+    # Edited since the run: its lines are no longer the finding's, only its own is shown.
+    path.write_text(real_seed_text(), encoding="utf-8")
+    assert _text([finding]).splitlines()[1:5] == [
+        "  --> " + f"{path}:10:7",
+        "   |",
+        "10 | type: paper",
+        "   |       ^^^^^",
+    ]
+
+
+def test_show_fixes_prints_a_diff_numbered_as_the_fixed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F203's fix removes a whole line (its end is column 1 of the next one).
+    text = real_seed_text().replace("- Large_Language_Model\n", "- Large_Language_Model\n" * 2)
+    path = write(tmp_path / "seed.md", text)
+    block = _block(_check_text(capsys, "--select", "F203", "--show-fixes", path), "F203")
+    assert block[block.index("help: remove the repeated tag") :] == [
+        "help: remove the repeated tag",
+        "   |",
+        " 9 | - Large_Language_Model",
+        "   - - Large_Language_Model",
+        "10 | type: Content",
+        "11 | upload_date: '2024-02-22'",
+        "   |",
+    ]
+    # Without --show-fixes: the help line alone.
+    plain = _block(_check_text(capsys, "--select", "F203", path), "F203")
+    assert plain[-1] == "help: remove the repeated tag"
+
+
+def test_a_fix_far_from_the_finding_is_described_when_the_file_is_gone() -> None:
+    edit = (TextEdit(0, 0, "x"),)
+    positions = ((Position(5, 1), Position(5, 1)),)
+    finding = _finding(path="gone.md", fix=Fix("safe", "insert", edit), edit_positions=positions)
+    assert _text([finding], show_fixes=True).splitlines()[5:7] == [
+        "help: insert",
+        "  insert at 5:1: 'x'",
+    ]
+
+
+def test_control_characters_in_path_message_and_line_are_visible() -> None:
+    finding = _finding(
+        path="\x1b]0;t\x07.md", message="bad \x1b[2J", source_line="type: \x1b[31mpaper"
+    )
+    rows = _text([finding]).splitlines()
+    assert rows[0] == "F104 bad \u241b[2J"
+    assert rows[1] == " --> \u241b]0;t\u2407.md:2:7"
+    assert rows[3] == "2 | type: \u241b[31mpaper"
+    assert "\x1b" not in _text([finding]) and "\x07" not in _text([finding])

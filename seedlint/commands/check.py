@@ -31,6 +31,7 @@ from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
 __all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
+from seedlint.terminal import visible
 
 #: Rules that need the network; `--offline` turns them off.
 NETWORK_CODES = frozenset({"L001", "L002", "L004"})
@@ -252,7 +253,7 @@ def run_check(options: LintOptions) -> int:
     results = lint(run, options)
     for note in run.context.notes:
         if not options.quiet:
-            print(f"seedlint: note: {note}", file=sys.stderr)
+            print(visible(f"seedlint: note: {note}"), file=sys.stderr)
     findings = list(iter_findings(results))
     if options.write_baseline is not None:
         return baseline.record(options.write_baseline, findings, options.quiet)
@@ -268,5 +269,5 @@ def run_check(options: LintOptions) -> int:
     report(findings, summary, options, shown)
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
-        print(f"seedlint: error: {crash}", file=sys.stderr)
+        print(visible(f"seedlint: error: {crash}"), file=sys.stderr)
     return EXIT_ERROR if crashes else exit_code(findings, options)

@@ -33,6 +33,7 @@ from seedlint.fixer import (
 )
 from seedlint.linter import FileResult
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.terminal import visible, visible_on_tty
 
 
 @dataclass
@@ -125,7 +126,7 @@ def run_fix(options: LintOptions) -> int:
     _notes(run, options)
     crashes = [*(error for file in files for error in file.result.errors), *run.linter.errors]
     for message in [*errors, *dict.fromkeys(crashes)]:
-        print(f"seedlint: error: {message}", file=sys.stderr)
+        print(visible(f"seedlint: error: {message}"), file=sys.stderr)
     written = [file.outcome for file in files if _written(file)]
     fixed = sum(outcome.fixed_total for outcome in written if outcome is not None)
     if options.show_fixes and written and options.format in ("text", "concise"):
@@ -187,7 +188,9 @@ def _show_diff(files: list[_File], options: LintOptions) -> int:
     changed = [file.outcome for file in files if file.outcome is not None and file.outcome.changed]
     for outcome in changed:
         if outcome is not None:
-            sys.stdout.write(unified_diff(outcome.path, outcome.original, outcome.text))
+            sys.stdout.write(
+                visible_on_tty(unified_diff(outcome.path, outcome.original, outcome.text))
+            )
     total = sum(outcome.fixed_total for outcome in changed if outcome is not None)
     if not options.quiet:
         files_word = "file" if len(changed) == 1 else "files"
@@ -213,12 +216,12 @@ def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
     if any(f.code != "E001" for f in findings) and _wants_fix(fixer, findings):
         outcome = _fix_one(fixer, name, data)
     if isinstance(outcome, str):
-        print(f"seedlint: error: {name}: {outcome}", file=sys.stderr)
+        print(visible(f"seedlint: error: {name}: {outcome}"), file=sys.stderr)
         findings = _annotate(findings, fixer, outcome)
         outcome = None
     if options.diff:
         if outcome is not None and outcome.changed:
-            sys.stdout.write(unified_diff(name, outcome.original, outcome.text))
+            sys.stdout.write(visible_on_tty(unified_diff(name, outcome.original, outcome.text)))
             return EXIT_FINDINGS
         return EXIT_OK
     sys.stdout.buffer.write(outcome.data if outcome is not None else data)
@@ -236,7 +239,7 @@ def _notes(run: Run, options: LintOptions) -> None:
     if options.quiet:
         return
     for note in dict.fromkeys(run.context.notes):  # fix passes re-lint: say each once
-        print(f"seedlint: note: {note}", file=sys.stderr)
+        print(visible(f"seedlint: note: {note}"), file=sys.stderr)
 
 
 def _list_fixes(outcomes: list[FixOutcome], run: Run, out: TextIO) -> None:
@@ -245,7 +248,7 @@ def _list_fixes(outcomes: list[FixOutcome], run: Run, out: TextIO) -> None:
     out.write(f"Fixed {total} finding{'s' if total != 1 else ''}:\n")
     rules = run.linter.selection.rules
     for outcome in outcomes:
-        out.write(f"- {outcome.path}:\n")
+        out.write(f"- {visible(outcome.path)}:\n")
         counts: Counter[str] = outcome.fixed
         for code, count in sorted(counts.items()):
             name = rules[code].name if code in rules else code

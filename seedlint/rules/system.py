@@ -40,8 +40,10 @@ UNUSED_SUPPRESSION = SystemRule(
     Severity.WARNING,
     "safe",
     """A `# seedlint: ignore[...]` front matter comment, or a `<!-- seedlint-disable ... -->`
-    or `<!-- seedlint-disable-line ... -->` body comment, names a code that raised no
-    finding where it applies. Stale suppressions hide future problems.
+    (`-file`, `-line`, `-next-line`) body comment, names a code that raised no finding
+    where it applies, or a code that names no rule ("unknown code"); or a
+    `<!-- seedlint-enable ... -->` has no disable of its codes above it to end. Stale
+    suppressions hide future problems.
 
     Example: `<!-- seedlint-disable-line T001 -->` after a topic reference that resolves.
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.fix.conftest import Cli, offline
-from tests.helpers import real_seed_text
+from tests.helpers import concise, real_seed_text
 
 REAL = real_seed_text()
 SAFE = REAL.replace("## Summary\n", "## Summary  \n", 1).replace(
@@ -43,7 +43,7 @@ def test_fix_writes_only_files_with_a_safe_fix(vault: Path, cli: Cli) -> None:
     for path, before in untouched.items():
         after = os.stat(path)
         assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert "seeds/unsafe.md:10:7: F104" in ran.out
+    assert "seeds/unsafe.md:10:7: F104" in concise(ran.out)
     assert "Fixed 2 findings. Found 1 finding in 3 files." in ran.out
     assert (
         "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)"
@@ -90,12 +90,17 @@ def test_check_show_fixes_lists_each_fix(vault: Path, cli: Cli) -> None:
     _write(vault, "seeds/safe.md", SAFE)
     ran = cli("check", "--show-fixes", *offline(vault), "seeds")
     assert ran.code == 1
+    # As ruff shows a fix: the lines around it, numbered as the fixed file will be.
     assert (
-        "  = help: Safe fix: write '2024-02-22'\n"
-        "    - upload_date: 2024/02/22\n"
-        "    + upload_date: '2024-02-22'\n"
+        "help: write '2024-02-22'\n"
+        "   |\n"
+        "10 | type: Content\n"
+        "   - upload_date: 2024/02/22\n"
+        "11 + upload_date: '2024-02-22'\n"
+        "12 | ---\n"
+        "   |\n"
     ) in ran.out
-    assert "    - ## Summary  \n    + ## Summary\n" in ran.out
+    assert "   - ## Summary  \n15 + ## Summary\n16 |\n" in ran.out
 
 
 def test_check_fix_show_fixes_lists_what_was_fixed(vault: Path, cli: Cli) -> None:
@@ -151,12 +156,13 @@ def test_a_suppression_only_the_whole_run_can_judge_is_kept(vault: Path, cli: Cl
     # C001 fires between the two files, so the comment is used; the fixer sees one file at
     # a time and must not take it for unused while it fixes the trailing blanks.
     twin = _write(vault, "seeds/twin.md", REAL)
-    noted = SAFE.replace("## Links\n", "## Links\n\n<!-- seedlint-disable C001 -->\n", 1)
+    # `-disable-file`: C001 is on the `link:` line, above a disable in the middle of the body.
+    noted = SAFE.replace("## Links\n", "## Links\n\n<!-- seedlint-disable-file C001 -->\n", 1)
     path = _write(vault, "seeds/noted.md", noted)
     ran = cli("fix", *offline(vault), "seeds")
-    assert "<!-- seedlint-disable C001 -->" in path.read_text(encoding="utf-8")
+    assert "<!-- seedlint-disable-file C001 -->" in path.read_text(encoding="utf-8")
     assert "X001" not in ran.out
-    assert "seeds/twin.md:3:7: C001" in ran.out
+    assert "seeds/twin.md:3:7: C001" in concise(ran.out)
     assert twin.read_text(encoding="utf-8") == REAL
 
 

@@ -48,7 +48,7 @@ def test_read_only_folder(seed: Path, vault: Path, cli: Cli) -> None:
         "seedlint: error: seeds/seed.md: cannot write: its folder is read-only; "
         "the file is unchanged" in ran.err
     )
-    assert "W001 trailing whitespace (cannot write: its folder is read-only)" in ran.out
+    assert "W001 [*] trailing whitespace (cannot write: its folder is read-only)\n" in ran.out
 
 
 def test_read_only_file(seed: Path, vault: Path, cli: Cli) -> None:

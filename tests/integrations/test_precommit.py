@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REAL_SEED_TOPICS, real_seed_text
+from tests.helpers import REAL_SEED_TOPICS, concise, real_seed_text
 from tests.integrations.conftest import Vault, fixable_seed, make_vault
 
 #: This checkout, found from this file (tests run from a clean clone in CI, from any cwd).
@@ -168,8 +168,9 @@ def test_a_broken_seed_fails_with_the_finding(repository: UserRepository) -> Non
 
     assert result.returncode == 1, _output(result)
     assert "Failed" in result.stdout
-    assert "seeds/broken.md:4:16: F103 read_priority must be an integer" in result.stdout
-    assert "seeds/broken.md:11:14: F201" in result.stdout
+    findings = concise(result.stdout)
+    assert "seeds/broken.md:4:16: F103 read_priority must be an integer" in findings
+    assert "seeds/broken.md:11:14: F201 [*]" in findings
 
 
 def test_only_seed_files_are_passed(repository: UserRepository) -> None:
@@ -295,11 +296,12 @@ def test_all_files_reports_only_the_broken_seed(real_vault: UserRepository) -> N
     result = real_vault.pre_commit("run", "seedlint", "--all-files")
 
     assert result.returncode == 1, _output(result)
-    reported = [line for line in result.stdout.splitlines() if ": F" in line or ": W" in line]
+    findings = concise(result.stdout)
+    reported = [line for line in findings.splitlines() if ": F" in line or ": W" in line]
     assert reported, result.stdout
     assert all(line.startswith("contents/broken.md:") for line in reported), result.stdout
     assert "topics/" not in result.stdout and "drafts/" not in result.stdout
-    assert "contents/broken.md:4:16: F103 read_priority must be an integer" in result.stdout
+    assert "contents/broken.md:4:16: F103 read_priority must be an integer" in findings
 
 
 def test_a_staged_topic_note_or_draft_is_not_linted(real_vault: UserRepository) -> None:
