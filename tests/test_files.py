@@ -306,3 +306,17 @@ def test_standard_input_named_as_a_topic_note_is_not_linted(tmp_path: Path) -> N
     assert fixed.returncode == 0 and fixed.stdout == note.encode()
     assert as_seed.returncode == 1
     assert json.loads(as_seed.stdout)["findings"]
+
+
+def test_paths_in_two_vaults_use_the_first_and_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_vault(tmp_path / "one", config=None)
+    second = make_vault(tmp_path / "two", config=None)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "check", "--offline", "--no-cache", "one/contents", "two/contents")
+    assert code == 1, err  # the same seeds in both: C001
+    assert (
+        f"the paths lie in 2 vaults: topics are looked up in {first.resolve()} only "
+        f"(not {second.resolve()})" in err
+    )

@@ -90,21 +90,35 @@ def _command_line_selectors(
     return updates
 
 
-def _with_found_vault(configuration: Configuration, options: LintOptions) -> Configuration:
+def _with_found_vault(
+    configuration: Configuration, options: LintOptions
+) -> tuple[Configuration, str | None]:
     """Without configuration or `--topics-root`, the topics root is the vault found above
     the paths (a folder holding `topics/` or `.obsidian/`); paths in two vaults use the
-    first one's, and a note says so."""
+    first one's, and the note returned says so."""
     if configuration.source is not None or configuration.settings.topics_root is not None:
-        return configuration
+        return configuration, None
     starts = [_first_path(options)] if options.reads_stdin else [Path(p) for p in options.paths]
     found: list[Path] = []
+    asked: set[Path] = set()  # pre-commit names many files of few folders
     for start in starts or [Path.cwd()]:
-        vault = find_vault(start)
+        folder = start if start.is_dir() else start.parent
+        if folder in asked:
+            continue
+        asked.add(folder)
+        vault = find_vault(folder)
         if vault is not None and vault not in found:
             found.append(vault)
     if not found:
-        return configuration
-    return replace(configuration, found_vault=found[0])
+        return configuration, None
+    note = None
+    if len(found) > 1:
+        others = ", ".join(str(vault) for vault in found[1:])
+        note = (
+            f"the paths lie in {len(found)} vaults: topics are looked up in {found[0]} only "
+            f"(not {others}); lint each vault on its own, or set topics-root"
+        )
+    return replace(configuration, found_vault=found[0]), note
 
 
 def prepare(options: LintOptions) -> Run:
@@ -138,8 +152,10 @@ def prepare(options: LintOptions) -> Run:
             configuration = replace(configuration, origins=origins)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    configuration = _with_found_vault(configuration, options)
+    configuration, vault_note = _with_found_vault(configuration, options)
     context = RunContext(configuration)
+    if vault_note is not None:
+        context.notes.append(vault_note)
     offline = options.offline or offline_requested()
     selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
     linter = Linter(selection, context)
