@@ -40,59 +40,61 @@ def _is_flat(members: Iterable[Any]) -> bool:
 def encode(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)`` for a value whose first character
     sits at indentation ``level`` (its inner lines are indented to match)."""
-    inner = "\n" + _INDENT * (level + 1)
+    outer = "\n" + _INDENT * level
+    inner = outer + _INDENT
     if isinstance(value, dict):
         if not value:
             return "{}"
         if _is_flat(value.values()):
-            return "{" + inner + _compact(level + 1).encode(value)[1:-1] + inner[:-2] + "}"
+            return "{" + inner + _compact(level + 1).encode(value)[1:-1] + outer + "}"
         if not all(type(key) is str for key in value):
             # json's own spelling of int, float, bool and None keys, the slow way.
             indented = json.dumps(value, indent=2, ensure_ascii=False)
             return indented.replace("\n", "\n" + _INDENT * level)
         key = _compact(0).encode
         members = [f"{key(name)}: {encode(member, level + 1)}" for name, member in value.items()]
-        return "{" + inner + ("," + inner).join(members) + inner[:-2] + "}"
+        return "{" + inner + ("," + inner).join(members) + outer + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         if _is_flat(value):
-            return "[" + inner + _compact(level + 1).encode(value)[1:-1] + inner[:-2] + "]"
+            return "[" + inner + _compact(level + 1).encode(value)[1:-1] + outer + "]"
         items = [encode(item, level + 1) for item in value]
-        return "[" + inner + ("," + inner).join(items) + inner[:-2] + "]"
+        return "[" + inner + ("," + inner).join(items) + outer + "]"
     return _compact(level).encode(value)
 
 
 def write(value: Any, out: Callable[[str], object], level: int = 0) -> None:
     """Write ``value`` as :func:`encode` would, the items of each :class:`Streamed` list in it
     one at a time: the same text, without ever holding all of it."""
+    outer = "\n" + _INDENT * level
+    inner = outer + _INDENT
     if isinstance(value, Streamed):
         _write_streamed(value, out, level)
     elif isinstance(value, dict) and value and all(type(key) is str for key in value):
-        inner = "\n" + _INDENT * (level + 1)
         separator = "{" + inner
         for name, member in value.items():
             out(f"{separator}{_compact(0).encode(name)}: ")
             write(member, out, level + 1)
             separator = "," + inner
-        out(inner[:-2] + "}")
+        out(outer + "}")
     elif isinstance(value, (list, tuple)) and value:
-        inner = "\n" + _INDENT * (level + 1)
         separator = "[" + inner
         for item in value:
             out(separator)
             write(item, out, level + 1)
             separator = "," + inner
-        out(inner[:-2] + "]")
+        out(outer + "]")
     else:
         out(encode(value, level))
 
 
 def _write_streamed(value: Streamed, out: Callable[[str], object], level: int) -> None:
-    inner = "\n" + _INDENT * (level + 1)
+    outer = "\n" + _INDENT * level
+    inner = outer + _INDENT
     separator = "[" + inner
     for item in value.items:
         out(separator + encode(item, level + 1))
         separator = "," + inner
     # An empty array is "[]", as json writes it; else the closing bracket gets its own line.
-    out("[]" if separator.startswith("[") else inner[:-2] + "]")
+    out("[]" if separator.startswith("[") else outer + "]")
