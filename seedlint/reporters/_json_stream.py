@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from functools import cache
+from json.encoder import encode_basestring
 from typing import Any
 
 _INDENT = "  "
-_CONTAINERS = (dict, list, tuple)
 
 
 class Streamed:
@@ -27,41 +26,64 @@ class Streamed:
         self.items = items
 
 
-@cache
-def _compact(level: int) -> json.JSONEncoder:
-    """The C encoder, with the separator that puts each member on its own line at ``level``."""
-    return json.JSONEncoder(ensure_ascii=False, separators=(",\n" + _INDENT * level, ": "))
+def _reference(value: Any, level: int) -> str:
+    """The standard library's own text (pure Python, slow), indented to ``level``."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + _INDENT * level)
 
 
-def _is_flat(members: Iterable[Any]) -> bool:
-    return not any(isinstance(member, _CONTAINERS) for member in members)
+#: How json writes a value of exactly this type (its subclasses take the reference path).
+_PLAIN: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+    float: json.JSONEncoder(ensure_ascii=False).encode,  # NaN and Infinity spelt as json does
+}
+
+
+def _line_breaks(level: int) -> tuple[str, str]:
+    """The line break before a member at ``level`` + 1, and before the closing bracket."""
+    outer = "\n" + _INDENT * level
+    return outer + _INDENT, outer
+
+
+#: Line breaks for the levels reports reach, worked out once (deeper ones on demand).
+_BREAKS = [_line_breaks(level) for level in range(16)]
+
+
+def _indents(level: int) -> tuple[str, str]:
+    return _BREAKS[level] if level < len(_BREAKS) else _line_breaks(level)
 
 
 def encode(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)`` for a value whose first character
     sits at indentation ``level`` (its inner lines are indented to match)."""
-    outer = "\n" + _INDENT * level
-    inner = outer + _INDENT
-    if isinstance(value, dict):
+    kind = type(value)
+    plain = _PLAIN.get(kind)
+    if plain is not None:
+        return plain(value)
+    if kind is dict:
         if not value:
             return "{}"
-        if _is_flat(value.values()):
-            return "{" + inner + _compact(level + 1).encode(value)[1:-1] + outer + "}"
-        if not all(type(key) is str for key in value):
-            # json's own spelling of int, float, bool and None keys, the slow way.
-            indented = json.dumps(value, indent=2, ensure_ascii=False)
-            return indented.replace("\n", "\n" + _INDENT * level)
-        key = _compact(0).encode
-        members = [f"{key(name)}: {encode(member, level + 1)}" for name, member in value.items()]
+        inner, outer = _indents(level)
+        members = []
+        for name, member in value.items():
+            if type(name) is not str:
+                return _reference(value, level)  # json's spelling of other keys
+            plain = _PLAIN.get(type(member))
+            text = encode(member, level + 1) if plain is None else plain(member)
+            members.append(f"{encode_basestring(name)}: {text}")
         return "{" + inner + ("," + inner).join(members) + outer + "}"
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         if not value:
             return "[]"
-        if _is_flat(value):
-            return "[" + inner + _compact(level + 1).encode(value)[1:-1] + outer + "]"
-        items = [encode(item, level + 1) for item in value]
+        inner, outer = _indents(level)
+        items = []
+        for item in value:
+            plain = _PLAIN.get(type(item))
+            items.append(encode(item, level + 1) if plain is None else plain(item))
         return "[" + inner + ("," + inner).join(items) + outer + "]"
-    return _compact(level).encode(value)
+    return _reference(value, level)
 
 
 def write(value: Any, out: Callable[[str], object], level: int = 0) -> None:
@@ -74,7 +96,7 @@ def write(value: Any, out: Callable[[str], object], level: int = 0) -> None:
     elif isinstance(value, dict) and value and all(type(key) is str for key in value):
         separator = "{" + inner
         for name, member in value.items():
-            out(f"{separator}{_compact(0).encode(name)}: ")
+            out(f"{separator}{encode_basestring(name)}: ")
             write(member, out, level + 1)
             separator = "," + inner
         out(outer + "}")

@@ -41,7 +41,8 @@ def _utf8(text: str) -> str:
     instead, from which ``os.fsencode`` gives a Python consumer the real name back.
     Both changes are character by character, so a report can be written in pieces.
     """
-    text = text.translate(_LINE_SEPARATORS)
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare: skip the slow scan
+        text = text.translate(_LINE_SEPARATORS)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
