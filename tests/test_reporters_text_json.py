@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import copy
+import enum
 import io
 import json
 from collections.abc import Iterator
@@ -244,6 +246,23 @@ def test_streamed_json_is_the_text_of_json_dumps(value: Any) -> None:
     )
     whole = {"head": value, "items": [value, 1]}
     assert "".join(pieces) == json.dumps(whole, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"severity": Severity.ERROR, "at": Position(3, 7)},  # a str enum, a named tuple
+        collections.OrderedDict(b=[1, {"c": None}], a=collections.OrderedDict()),
+        [enum.IntEnum("Level", "LOW HIGH").HIGH, 2.0**70, float("-inf"), -0.0],
+        {"nested": [[[]], [{}], {"x": ()}]},
+    ],
+)
+def test_values_of_other_types_are_written_as_json_writes_them(value: Any) -> None:
+    for level in (0, 3):
+        expected = json.dumps(value, indent=2, ensure_ascii=False).replace(
+            "\n", "\n" + "  " * level
+        )
+        assert _json_stream.encode(value, level) == expected
 
 
 def test_an_empty_stream_is_an_empty_array() -> None:

@@ -1,12 +1,15 @@
 """Indented JSON written a piece at a time, with the exact text of ``json.dumps(indent=2)``.
 
 A report of a hundred thousand findings must not be built as one document first: the
-document and the single string made from it held several times the findings' own memory,
-and the standard library's indenting encoder is pure Python (only the compact one is in C).
-Here the report's outer shape is walked as usual, a :class:`Streamed` list in it is written
-item by item as its items are produced, and each item is encoded by the C encoder, one call
-for every container whose members are all plain values: the indentation such a container
-needs is the encoder's item separator, a comma, a newline and the indent of its level.
+document and the single string made from it held several times the findings' own memory.
+Here the report's outer shape is walked as usual and a :class:`Streamed` list in it is
+written item by item as its items are produced, each item encoded on its own.
+
+The standard library indents in pure Python, through a generator that yields every
+bracket, separator and value apart (only its compact encoder is in C). :func:`encode` makes
+one string per container instead, writes strings with the C string encoder, and hands
+anything it does not know by exact type (subclasses, keys that are not strings) to the
+standard library itself, so the text stays the same for every value.
 """
 
 from __future__ import annotations
