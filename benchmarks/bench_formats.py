@@ -95,7 +95,7 @@ def print_whole(results: dict[tuple[str, str], Runs], sources: dict[str, Path]) 
     first = next(iter(sources))
     print("\nWhole process, median of runs (peak: largest single process)")
     print(
-        f"| tree | format | wall s | cpu s | peak MB | wall / text | cpu / text | peak / text"
+        f"| tree | format | wall s | cpu s | peak MB (min) | wall / text | cpu / text | peak / text"
         f" | output MB | same bytes as {first} |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -114,7 +114,8 @@ def print_whole(results: dict[tuple[str, str], Runs], sources: dict[str, Path]) 
         reference = results[first, form].digests
         same = "yes" if runs.digests == reference and len(runs.digests) == 1 else "NO"
         print(
-            f"| {label} | {form} | {wall:.2f} | {cpu:.2f} | {peak:.0f} {ratios}"
+            f"| {label} | {form} | {wall:.2f} | {cpu:.2f} | {peak:.0f} ({min(runs.peak_mb):.0f})"
+            f" {ratios}"
             f" | {runs.size / 1e6:.1f} | {same} |"
         )
 
