@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import collections
 import copy
+import enum
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint import __version__
 from seedlint.findings import Finding, Fix, Position, Severity, TextEdit
-from seedlint.reporters import ReportOptions, RunSummary
+from seedlint.reporters import ReportOptions, RunSummary, _json_stream
+from seedlint.reporters.structured import report_json
 from seedlint.reporters.text import colour_wanted, report_concise, report_text
 from tests.helpers import real_seed_text, run, write
 
@@ -206,6 +212,103 @@ def test_jsonl_of_a_clean_run_is_empty(
     seeds: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "check", "--offline", "--format", "jsonl", seeds[0])[:2] == (0, "")
+
+
+# -- json is written as a stream ------------------------------------------------------------
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(alphabet=st.characters(codec=None, exclude_categories=()))
+)
+_keys = st.text(max_size=8) | st.integers() | st.floats(allow_nan=False) | st.booleans() | st.none()
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(_keys, inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_values)
+@settings(max_examples=300, deadline=None)
+def test_streamed_json_is_the_text_of_json_dumps(value: Any) -> None:
+    expected = json.dumps(value, indent=2, ensure_ascii=False)
+    assert _json_stream.encode(value) == expected
+    pieces: list[str] = []
+    _json_stream.write(
+        {"head": value, "items": _json_stream.Streamed(iter([value, 1]))}, pieces.append
+    )
+    whole = {"head": value, "items": [value, 1]}
+    assert "".join(pieces) == json.dumps(whole, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"severity": Severity.ERROR, "at": Position(3, 7)},  # a str enum, a named tuple
+        collections.OrderedDict(b=[1, {"c": None}], a=collections.OrderedDict()),
+        [enum.IntEnum("Level", "LOW HIGH").HIGH, 2.0**70, float("-inf"), -0.0],
+        {"nested": [[[]], [{}], {"x": ()}]},
+    ],
+)
+def test_values_of_other_types_are_written_as_json_writes_them(value: Any) -> None:
+    for level in (0, 3):
+        expected = json.dumps(value, indent=2, ensure_ascii=False).replace(
+            "\n", "\n" + "  " * level
+        )
+        assert _json_stream.encode(value, level) == expected
+
+
+def test_an_empty_stream_is_an_empty_array() -> None:
+    pieces: list[str] = []
+    _json_stream.write([{"a": _json_stream.Streamed(iter(()))}], pieces.append)
+    assert "".join(pieces) == json.dumps([{"a": []}], indent=2)
+
+
+class _Watched(list[Finding]):
+    """Findings that note how much of the report was written when each was taken."""
+
+    def __init__(self, findings: list[Finding], out: io.StringIO) -> None:
+        super().__init__(findings)
+        self.out = out
+        self.written: list[int] = []
+
+    def __iter__(self) -> Iterator[Finding]:
+        for finding in super().__iter__():
+            self.written.append(len(self.out.getvalue()))
+            yield finding
+
+
+def test_the_json_report_is_written_finding_by_finding() -> None:
+    findings = [_finding(line=line, end_line=line) for line in range(1, 6)]
+    out = io.StringIO()
+    watched = _Watched(findings, out)
+
+    report_json(watched, RunSummary.of(1, findings), out, ReportOptions())
+
+    # Each finding is taken only once the ones before it are out.
+    assert watched.written == sorted(watched.written)
+    assert len(set(watched.written)) == len(findings)
+    document = json.loads(out.getvalue())
+    assert [finding["line"] for finding in document["findings"]] == [1, 2, 3, 4, 5]
+    assert out.getvalue() == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_report_is_the_text_of_one_json_dumps(
+    seeds: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Fixes with edits (nested objects and arrays), null fixes, counts by code.
+    for paths in (seeds, seeds[:1]):
+        code, out, err = run(capsys, "check", "--offline", "--format", "json", *paths)
+        assert code in (0, 1), err
+        report_validator().validate(json.loads(out))
+        assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- the report schema is strict ------------------------------------------------------------

@@ -41,48 +41,61 @@ def _ordered_paths(findings: Sequence[Finding], summary: RunSummary) -> list[str
     return list(paths)
 
 
-def junit_tree(findings: Sequence[Finding], summary: RunSummary) -> ET.Element:
-    by_path: dict[str, list[Finding]] = {}
+def _test_case(path: str, findings: Sequence[Finding]) -> ET.Element:
+    case = ET.Element("testcase", classname=SUITE, name=_xml_text(path), file=_xml_text(path))
+    notes: list[str] = []
     for finding in findings:
-        by_path.setdefault(finding.path, []).append(finding)
-    paths = _ordered_paths(findings, summary)
-    cases: list[ET.Element] = []
-    failed = 0
-    for path in paths:
-        case = ET.Element("testcase", classname=SUITE, name=_xml_text(path), file=_xml_text(path))
-        notes: list[str] = []
-        failures = 0
-        for finding in by_path.get(path, []):
-            if finding.severity is Severity.INFO:
-                notes.append(_describe(finding))
-                continue
-            failure = ET.SubElement(
-                case,
-                "failure",
-                type=finding.code,
-                message=_xml_text(f"{finding.code} {finding.message}"),
-            )
-            failure.text = _xml_text(_describe(finding))
-            failures += 1
-        if notes:
-            ET.SubElement(case, "system-out").text = _xml_text("\n".join(notes))
-        if failures:
-            failed += 1
-        cases.append(case)
-    counts = {"tests": str(len(paths)), "failures": str(failed), "errors": "0", "skipped": "0"}
-    root = ET.Element("testsuites", {"name": SUITE, **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts})
-    properties = ET.SubElement(suite, "properties")
-    ET.SubElement(properties, "property", name="findings", value=str(len(findings)))
-    suite.extend(cases)
-    return root
+        if finding.severity is Severity.INFO:
+            notes.append(_describe(finding))
+            continue
+        failure = ET.SubElement(
+            case,
+            "failure",
+            type=finding.code,
+            message=_xml_text(f"{finding.code} {finding.message}"),
+        )
+        failure.text = _xml_text(_describe(finding))
+    if notes:
+        ET.SubElement(case, "system-out").text = _xml_text("\n".join(notes))
+    return case
+
+
+def _fails(finding: Finding) -> bool:
+    return finding.severity is not Severity.INFO
 
 
 def report_junit(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
-    root = junit_tree(findings, summary)
-    ET.indent(root)
+    """Write the report a test case at a time: only one file's elements exist at once.
+
+    The text is the one ``ET.indent`` and ``ET.tostring`` give for the whole tree (the
+    suite's head and tail are written here, each case by ElementTree at its own depth).
+    """
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    paths = _ordered_paths(findings, summary)
+    failed = sum(1 for path in paths if any(map(_fails, by_path.get(path, ()))))
+    counts = {"tests": str(len(paths)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    # The outer elements, empty: their opening tags are their serialisation up to `>`.
+    root = ET.Element("testsuites", {"name": SUITE, **counts})
+    suite = ET.Element("testsuite", {"name": SUITE, **counts})
+    findings_count = ET.Element("property", name="findings", value=str(len(findings)))
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
-    out.write("\n")
+    out.write(_opening_tag(root) + "\n  " + _opening_tag(suite) + "\n    <properties>\n      ")
+    out.write(ET.tostring(findings_count, encoding="unicode") + "\n    </properties>")
+    for path in paths:
+        case = _test_case(path, by_path.get(path, ()))
+        ET.indent(case, level=_CASE_LEVEL)
+        out.write("\n    " + ET.tostring(case, encoding="unicode"))
+    out.write("\n  </testsuite>\n</testsuites>\n")
+
+
+#: testsuites > testsuite > testcase: the depth ``ET.indent`` gives a case in the whole tree.
+_CASE_LEVEL = 2
+
+
+def _opening_tag(element: ET.Element) -> str:
+    empty = ET.tostring(element, encoding="unicode")
+    return empty.removesuffix(" />") + ">"

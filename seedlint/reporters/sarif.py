@@ -12,15 +12,15 @@ the Basic Multilingual Plane.
 from __future__ import annotations
 
 import inspect
-import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from seedlint import __version__
 from seedlint.findings import Finding, Position, Severity
+from seedlint.reporters import _json_stream
 from seedlint.rule import Rule
 
 if TYPE_CHECKING:
@@ -45,6 +45,20 @@ def artifact_location(path: str, cwd: Path) -> dict[str, str]:
     # reference must percent-encode them.
     # A name that is not UTF-8 (PEP 383 surrogates) is encoded as its own bytes: %FF.
     return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
+
+
+class _Locations:
+    """`artifact_location`, worked out once for each run of findings in the same file."""
+
+    def __init__(self, cwd: Path) -> None:
+        self._cwd = cwd
+        self._path: str | None = None
+        self._location: dict[str, str] = {}
+
+    def __call__(self, path: str) -> dict[str, str]:
+        if path != self._path:
+            self._path, self._location = path, artifact_location(path, self._cwd)
+        return self._location
 
 
 def _folder_uri(folder: Path) -> str:
@@ -96,8 +110,7 @@ def _fixes(finding: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def result(finding: Finding, rule_index: int | None, cwd: Path) -> dict[str, Any]:
-    location = artifact_location(finding.path, cwd)
+def result(finding: Finding, rule_index: int | None, location: dict[str, str]) -> dict[str, Any]:
     begin = Position(finding.line, finding.column)
     end = Position(finding.end_line, finding.end_column)
     entry: dict[str, Any] = {
@@ -116,8 +129,10 @@ def result(finding: Finding, rule_index: int | None, cwd: Path) -> dict[str, Any
     return entry
 
 
-def sarif_log(findings: Sequence[Finding], rules: Sequence[Rule], cwd: Path) -> dict[str, Any]:
+def sarif_log(findings: Iterable[Finding], rules: Sequence[Rule], cwd: Path) -> dict[str, Any]:
+    """The log's shape; its results are built one at a time as it is written."""
     index = {rule.code: position for position, rule in enumerate(rules)}
+    locations = _Locations(cwd)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -134,7 +149,10 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[Rule], cwd: Path) -> 
                 "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(cwd)}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [{"executionSuccessful": True}],
-                "results": [result(finding, index.get(finding.code), cwd) for finding in findings],
+                "results": _json_stream.Streamed(
+                    result(finding, index.get(finding.code), locations(finding.path))
+                    for finding in findings
+                ),
             }
         ],
     }
@@ -146,5 +164,5 @@ def report_sarif(
     from seedlint.registry import load_rules
 
     rules = sorted(load_rules().values(), key=lambda rule: rule.code)
-    json.dump(sarif_log(findings, rules, Path.cwd()), out, indent=2, ensure_ascii=False)
+    _json_stream.write(sarif_log(findings, rules, Path.cwd()), out.write)
     out.write("\n")

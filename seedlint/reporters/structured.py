@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from seedlint import __version__
 from seedlint.findings import Finding
+from seedlint.reporters import _json_stream
 
 if TYPE_CHECKING:
     from seedlint.reporters import ReportOptions, RunSummary
 
 
 def report_document(findings: Sequence[Finding], summary: RunSummary) -> dict[str, Any]:
+    """The report's shape; its findings are turned into dicts one at a time as it is written."""
     return {
         "version": __version__,
-        "findings": [finding.to_dict() for finding in findings],
+        "findings": _json_stream.Streamed(finding.to_dict() for finding in findings),
         "summary": {
             "files": summary.files,
             "findings": summary.findings,
@@ -31,21 +33,27 @@ def report_document(findings: Sequence[Finding], summary: RunSummary) -> dict[st
 _LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def _dumps(value: Any, indent: int | None = None) -> str:
+def _utf8(text: str) -> str:
     """JSON text that is always valid UTF-8, one line per `jsonl` record.
 
     A file name that is not UTF-8 reaches Python as lone surrogates (PEP 383); written
     raw they would make the report undecodable. They become JSON escapes (``\\udcff``)
     instead, from which ``os.fsencode`` gives a Python consumer the real name back.
+    Both changes are character by character, so a report can be written in pieces.
     """
-    text = json.dumps(value, indent=indent, ensure_ascii=False).translate(_LINE_SEPARATORS)
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare: skip the slow scan
+        text = text.translate(_LINE_SEPARATORS)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return _utf8(json.dumps(value, ensure_ascii=False))
 
 
 def report_json(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
-    out.write(_dumps(report_document(findings, summary), indent=2))
+    _json_stream.write(report_document(findings, summary), lambda text: out.write(_utf8(text)))
     out.write("\n")
 
 

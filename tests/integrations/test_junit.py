@@ -87,3 +87,29 @@ def test_characters_xml_cannot_hold_still_give_a_readable_report(vault: Vault) -
     [case] = root.iter("testcase")
     assert case.get("name") == "seeds/bell\\x07.md"
     assert len(case.findall("failure")) == 4
+
+
+def _as_elementtree_writes_it(report: str) -> str:
+    """The report as ElementTree serialises its whole tree, indented."""
+    root = ET.fromstring(report.encode("utf-8"))
+    ET.indent(root)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+
+
+def test_the_report_is_the_text_of_the_whole_indented_tree(vault: Vault) -> None:
+    # Written a test case at a time, the report is still the text ElementTree gives for the
+    # whole tree: failures with fix hints over two lines, info findings beside failures in
+    # one file, clean files, names XML must escape or cannot hold.
+    vault.write("seedlint.toml", '[severity]\nW001 = "info"\n')
+    vault.write("seeds/spaces.md", (vault.root / "seeds/clean.md").read_text() + "  ")
+    broken = (vault.root / "seeds/broken.md").read_text()
+    vault.write("seeds/a & <b> \"c\" 'd'.md", broken)
+    vault.write("seeds/bell\x07.md", broken)
+    for paths in (("seeds",), ("seeds/clean.md",), ("seeds/spaces.md", "seeds/broken.md")):
+        result = seedlint("check", "--offline", "--format", "junit", *paths, cwd=vault.root)
+        assert result.returncode in (0, 1), result.stderr
+        assert result.stdout == _as_elementtree_writes_it(result.stdout)
+    root = ET.fromstring(result.stdout.encode("utf-8"))
+    [spaces, broken_case] = root.iter("testcase")
+    assert "W001" in (spaces.findtext("system-out") or "")
+    assert broken_case.findall("failure") and broken_case.findtext("system-out")

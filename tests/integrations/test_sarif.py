@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -13,7 +15,10 @@ import pytest
 from jsonschema import Draft4Validator
 from jsonschema.validators import validator_for
 
+from seedlint.findings import Finding, Severity
 from seedlint.registry import load_rules
+from seedlint.reporters import ReportOptions, RunSummary
+from seedlint.reporters.sarif import report_sarif
 from tests.helpers import real_seed_text
 from tests.integrations.conftest import Vault, fixable_seed, seedlint
 
@@ -187,3 +192,53 @@ def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
     for begin, end, content in sorted(spans, reverse=True):
         text = text[:begin] + content + text[end:]
     return text
+
+
+def test_the_log_is_the_text_of_one_json_dump(vault: Vault) -> None:
+    # Results of several files (locations change from one file to the next), fixes, and
+    # letters outside ASCII, written as one `json.dump(log, indent=2)` would write them.
+    vault.write("contents/Blog post/Régulation 🚀.md", fixable_seed())
+    for paths in (("seeds", "contents"), ("seeds/clean.md",)):
+        result = seedlint("check", "--offline", "--format", "sarif", *paths, cwd=vault.root)
+        assert result.returncode in (0, 1), result.stderr
+        log = json.loads(result.stdout)
+        assert result.stdout == json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Watched(list[Finding]):
+    """Findings that note how much of the report was written when each was taken."""
+
+    def __init__(self, findings: list[Finding], out: io.StringIO) -> None:
+        super().__init__(findings)
+        self.out = out
+        self.written: list[int] = []
+
+    def __iter__(self) -> Iterator[Finding]:
+        for finding in super().__iter__():
+            self.written.append(len(self.out.getvalue()))
+            yield finding
+
+
+def test_results_are_written_as_the_findings_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    findings = [
+        Finding(path, line, 1, line, 2, "F104", "invalid-value", Severity.ERROR, "bad type")
+        for path, line in (("a.md", 1), ("a.md", 2), ("b c.md", 3))
+    ]
+    out = io.StringIO()
+    watched = _Watched(findings, out)
+
+    report_sarif(watched, RunSummary.of(2, findings), out, ReportOptions())
+
+    # The head of the log (the rules) is out before the first result is made, and each
+    # result before the next one.
+    assert watched.written[0] > 0
+    assert watched.written == sorted(set(watched.written))
+    [run] = json.loads(out.getvalue())["runs"]
+    places = [
+        (location["artifactLocation"]["uri"], location["region"]["startLine"])
+        for location in (result["locations"][0]["physicalLocation"] for result in run["results"])
+    ]
+    assert places == [("a.md", 1), ("a.md", 2), ("b%20c.md", 3)]
