@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from seedlint import baseline
+from seedlint import baseline, project
 from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
 from seedlint.config import ConfigError, Configuration
 from seedlint.context import RunContext
@@ -61,6 +61,9 @@ def prepare(args: argparse.Namespace) -> Run:
         updates["links"] = {**settings.links.model_dump(), "cache": False}
     try:
         configuration = configuration.with_overrides(updates, "command line")
+        # A repository's configuration may not send the topics index outside it.
+        roots = project.Roots.find(configuration, args.paths)
+        project.check_topics_root(configuration, roots, args.topics_root is not None)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     try:
