@@ -12,7 +12,7 @@ from seedlint.context import RunContext
 from seedlint.document import Document, Node, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
-from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, normalise
+from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, is_rename, normalise
 
 Style = Literal["markdown", "wikilink"]
 Placement = Literal["alone", "first", "joined", "crowded", "nested"]
@@ -320,14 +320,15 @@ def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
         key = ref.key
         if key is None or key in index:
             continue
-        found = index.lookup(key)
+        suggestions = index.suggestions(key)
         message = f"topic note '{PREFIX}{key}{NOTE_SUFFIX}' does not exist"
-        if found.all:
-            listed = " or ".join(f"'{PREFIX}{option}'" for option in found.all)
+        if suggestions:
+            listed = " or ".join(f"'{PREFIX}{option}'" for option in suggestions)
             message += f" (did you mean {listed}?)"
         fix = None
-        if len(found.renames) == 1:
-            (rename,) = found.renames
+        renames = [option for option in suggestions if is_rename(key, option)]
+        if len(renames) == 1:
+            (rename,) = renames
             text = render(ref, ref.style, PREFIX + rename, embed=ref.embed)
             if text is not None:
                 fix = Fix(
