@@ -11,7 +11,10 @@ keys, no new YAML or schema error) and must raise none of the codes that were fi
 When it does not, the codes to blame are left unfixed and the run starts again from the
 original text, so a broken fix costs its own code and never the file. The file's own
 conventions (BOM, majority line ending, a missing final newline) survive every pass, and
-writing is atomic: a temporary file in the same folder, fsync, ``os.replace``, same mode.
+writing is atomic: a temporary file in the same folder, fsync, ``os.replace``, same mode,
+owner and extended attributes. A write never leaves the project root (see
+`seedlint.project`), never replaces a symlink or splits hard links, and never lands on a
+file whose bytes changed since they were read.
 """
 
 from __future__ import annotations
