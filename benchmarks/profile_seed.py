@@ -35,8 +35,8 @@ import yaml  # noqa: E402
 
 from seedlint import _yaml, document  # noqa: E402 - after the path setup
 from seedlint.cache import Entry, Recorder  # noqa: E402
-from seedlint.cli import build_parser  # noqa: E402
 from seedlint.commands.check import prepare  # noqa: E402
+from seedlint.commands.options import LintOptions  # noqa: E402
 
 
 def best(rounds: int, work: Callable[[], object]) -> float:
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     os.chdir(args.vault)
-    run = prepare(build_parser().parse_args(["check", "--offline", "--no-cache", "."]))
+    run = prepare(LintOptions(paths=["."], offline=True, no_cache=True))
     linter = run.linter
     paths = sorted(run.paths)[: args.seeds]
     count = len(paths)

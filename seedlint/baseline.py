@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seedlint.errors import EXIT_OK, UsageError
 from seedlint.findings import Finding
 
 FORMAT = "seedlint-baseline"
@@ -150,8 +151,6 @@ def filter_new(file: Path, findings: Sequence[Finding]) -> Filtered:
 
 def record(file: Path, findings: Sequence[Finding], quiet: bool) -> int:
     """`--write-baseline`: write the file, say so on stderr; the run then succeeds."""
-    from seedlint.cli import EXIT_OK, UsageError
-
     try:
         entries = write(file, findings)
     except BaselineError as error:
@@ -167,8 +166,6 @@ def record(file: Path, findings: Sequence[Finding], quiet: bool) -> int:
 
 def apply(file: Path, findings: Sequence[Finding], quiet: bool) -> list[Finding]:
     """`--baseline`: keep the new findings; say how many recorded ones are gone."""
-    from seedlint.cli import UsageError
-
     try:
         filtered = filter_new(file, findings)
     except BaselineError as error:

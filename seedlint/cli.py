@@ -1,4 +1,8 @@
-"""Command line: `seedlint check`, `rule`, `schema`; exit codes 0 / 1 / 2."""
+"""Command line: `seedlint check`, `fix`, `rule`, `schema`; exit codes 0 / 1 / 2 / 130.
+
+A thin layer: it turns arguments into :class:`~seedlint.commands.options.LintOptions` and
+hands them to the commands, which never import this module.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +14,63 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from seedlint import __version__
+from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 
 def _codes(value: str) -> list[str]:
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
+    """`F1,T001` -> ["F1", "T001"]; with ``action="extend"`` repeated flags accumulate."""
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one a core) or more, not {jobs}")
+    return jobs
+
+
+def _format_choices() -> list[str]:
+    from seedlint.reporters import REPORTERS
+
+    return list(REPORTERS)
 
 
 def _add_lint_options(parser: argparse.ArgumentParser) -> None:
+    selectors = "codes, prefixes or rule names, comma-separated; repeatable"
     parser.add_argument("paths", nargs="*", default=["."], help="files or folders ('-': stdin)")
     parser.add_argument("--config", type=Path, help="configuration file to use")
-    parser.add_argument("--select", type=_codes, help="codes or prefixes to enable (replaces)")
-    parser.add_argument("--extend-select", type=_codes, default=[], help="codes to add")
-    parser.add_argument("--ignore", type=_codes, default=[], help="codes or prefixes to skip")
-    parser.add_argument("--format", default="text", help="output format (see --help)")
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        action="extend",
+        help=f"rules to enable, replacing the configured ones ({selectors})",
+    )
+    parser.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="extend",
+        default=[],
+        help=f"rules to enable on top ({selectors})",
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, action="extend", default=[], help=f"rules to skip ({selectors})"
+    )
+    choices = _format_choices()
+    parser.add_argument(
+        "--output-format",
+        "--format",
+        dest="format",
+        default="text",
+        # Listed, not argparse `choices`: an unknown one is then our one-line error, which
+        # also names them.
+        metavar="{" + ",".join(choices) + "}",
+        help="output format (default: text)",
+    )
     parser.add_argument("--output-file", "-o", type=Path, help="write the report here")
     parser.add_argument("--offline", action="store_true", help="no network rules")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -39,9 +81,25 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true", help="count findings per code")
     parser.add_argument("--baseline", type=Path, help="report only findings not in this file")
     parser.add_argument("--write-baseline", type=Path, help="record today's findings here")
-    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: auto)")
+    parser.add_argument(
+        "--jobs", "-j", type=_jobs, default=0, metavar="N", help="worker processes (0: one a core)"
+    )
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print fixes as a diff, write nothing")
+    parser.add_argument(
+        "--force-exclude",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply `exclude` to named files too (default: the `force-exclude` setting)",
+    )
+    parser.add_argument(
+        "--show-files", action="store_true", help="list the files a run would lint, then exit"
+    )
+    parser.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the resolved settings for the first path and where each came from, then exit",
+    )
 
 
 def _add_fix_options(parser: argparse.ArgumentParser) -> None:
@@ -74,14 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "fix" or (args.command == "check" and (args.fix or args.diff)):
-            from seedlint.commands.fix import run_fix
+        if args.command in ("check", "fix"):
+            from seedlint.commands.options import LintOptions
 
-            return int(run_fix(args))
-        if args.command == "check":
+            options = LintOptions.from_values(vars(args))
+            if args.command == "fix" or options.fix or options.diff:
+                from seedlint.commands.fix import run_fix
+
+                return int(run_fix(options))
             from seedlint.commands.check import run_check
 
-            return int(run_check(args))
+            return int(run_check(options))
         if args.command == "rule":
             return _run_rule(args, sys.stdout)
         if args.command == "schema":
@@ -91,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("seedlint: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -104,13 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load_config(config_path: Path | None, start: Path, overrides: dict[str, Any]) -> Any:
-    from seedlint.config import ConfigError, discover, load
+    from seedlint.commands.check import load_configuration
 
-    try:
-        path = config_path if config_path is not None else discover(start)
-        return load(path, overrides)
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    return load_configuration(config_path, start, overrides)
 
 
 def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -133,9 +190,18 @@ def _run_rule(args: argparse.Namespace, out: TextIO) -> int:
     if args.all:
         chosen = list(rules.values())
     elif args.code:
-        rule = rules.get(args.code.upper())
+        rule = rules.get(args.code.strip().upper()) or next(
+            (rule for rule in rules.values() if rule.name == args.code.strip().lower()), None
+        )
         if rule is None:
-            raise UsageError(f"unknown rule code {args.code!r}")
+            from seedlint.registry import UnknownSelector, resolve_selector
+
+            hint = ""
+            try:
+                resolve_selector(args.code, rules)  # a prefix: not one rule
+            except UnknownSelector as error:
+                hint = error.hint
+            raise UsageError(f"unknown rule code {args.code!r}{hint}")
         chosen = [rule]
     else:
         raise UsageError("give a rule code, or --all")

@@ -7,12 +7,14 @@ and reported as one line naming the key (``ConfigError``, exit code 2).
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import re
 import tomllib
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +24,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from seedlint.patterns import GlobSet, PatternError, compile_pattern
+
+if TYPE_CHECKING:
+    from seedlint.rule import Rule
 
 DEFAULT_TYPES = (
     "Content",
@@ -49,6 +56,10 @@ DEFAULT_TAG_PATTERN = r"^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$"
 CONFIG_FILES = ("seedlint.toml", ".seedlint.toml", "pyproject.toml")
 #: A rule selector: `ALL`, a family letter, or a code prefix such as `F1` or `F102`.
 SELECTOR = re.compile(r"ALL|[A-Z][0-9]{0,3}")
+#: A rule name, the other way to select it (`broken-topic-ref`).
+RULE_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+#: The files a folder walk takes, by default (explicit files are linted whatever their name).
+DEFAULT_INCLUDE = ("*.md", "*.txt")
 
 #: A configured level; "off" disables the rule as `ignore` does.
 SeverityLevel = Literal["error", "warning", "info", "off"]
@@ -59,18 +70,29 @@ def _kebab(name: str) -> str:
 
 
 def _selectors(codes: list[str]) -> list[str]:
-    cleaned = [code.strip().upper() for code in codes]
-    for code in cleaned:
-        if not SELECTOR.fullmatch(code):
-            raise ValueError(f"{code!r} is not a rule code or prefix (such as F, F1, F102, ALL)")
+    """Selectors in their canonical case; whether each names a rule is checked once the
+    rules are loaded (:meth:`Configuration.resolve_selectors`)."""
+    cleaned = []
+    for code in (text.strip() for text in codes):
+        if SELECTOR.fullmatch(code.upper()):
+            cleaned.append(code.upper())
+        elif RULE_NAME.fullmatch(code.lower()):
+            cleaned.append(code.lower())
+        else:
+            raise ValueError(
+                f"{code!r} is not a rule code, prefix or name (such as F, F1, F102, ALL, "
+                "broken-topic-ref)"
+            )
     return cleaned
 
 
 def _regex(pattern: str) -> str:
+    if pattern == DEFAULT_TAG_PATTERN:
+        return pattern  # known good: most runs then never load RE2
     try:
-        re.compile(pattern)
-    except re.error as error:
-        raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
+        compile_pattern(pattern)
+    except PatternError as error:
+        raise ValueError(str(error)) from None
     return pattern
 
 
@@ -191,7 +213,20 @@ class Settings(_Settings):
         description="Glob (relative to the configuration folder, or a file name) -> codes.",
     )
     exclude: list[str] = Field(
-        default_factory=list, description="Globs of files and folders never walked into."
+        default_factory=list,
+        description="Globs (`.gitignore` rules) of files and folders never walked into.",
+    )
+    extend_exclude: list[str] = Field(
+        default_factory=list, description="Globs excluded on top of `exclude`."
+    )
+    force_exclude: bool = Field(
+        default=False,
+        description="Apply `exclude` to files named on the command line too (pre-commit).",
+    )
+    include: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_INCLUDE),
+        min_length=1,
+        description="Globs of the files a folder walk lints (named files are always linted).",
     )
     severity: dict[str, SeverityLevel] = Field(
         default_factory=dict,
@@ -289,31 +324,59 @@ class ConfigError(Exception):
     """Bad configuration: the CLI prints the message and exits 2."""
 
 
+#: Where a value came from, for `--show-settings`: "default", a file path, "command line".
+DEFAULT_ORIGIN = "default"
+COMMAND_LINE = "command line"
+
+
 @dataclass(frozen=True)
 class Configuration:
     settings: Settings
     root: Path  # folder holding the configuration file, else the working folder
     source: Path | None
+    #: Setting (python field name) -> where its value came from; absent: the default.
+    origins: Mapping[str, str] = field(default_factory=dict)
+    #: Without configuration: the vault found above the linted paths (`topics/` or
+    #: `.obsidian/` in it), used as the topics root.
+    found_vault: Path | None = None
 
     @property
     def topics_root(self) -> Path:
-        if self.settings.topics_root is None:
-            return self.root
-        return (self.root / self.settings.topics_root).resolve()
+        if self.settings.topics_root is not None:
+            return (self.root / self.settings.topics_root).resolve()
+        if self.found_vault is not None:
+            return self.found_vault
+        return self.root
+
+    @property
+    def topics_root_origin(self) -> str:
+        """How the topics root was chosen, in words, for `--show-settings`."""
+        if self.settings.topics_root is not None:
+            return f"topics-root, from {self.origin('topics_root')}"
+        if self.found_vault is not None:
+            return "found above the linted path (the nearest folder holding topics/ or .obsidian/)"
+        if self.source is not None:
+            return f"the folder of {self.source}"
+        return "the working folder (no configuration, no vault found above the paths)"
+
+    def origin(self, name: str) -> str:
+        return self.origins.get(name, DEFAULT_ORIGIN)
+
+    def exclude_globs(self) -> GlobSet:
+        settings = self.settings
+        return _globs((*settings.exclude, *settings.extend_exclude), str(self.root))
+
+    def include_globs(self) -> GlobSet:
+        return _globs(tuple(self.settings.include), str(self.root))
 
     def ignored_codes(self, path: str) -> list[str]:
         """Codes `per-file-ignores` turns off for ``path``."""
         patterns = self.settings.per_file_ignores
         if not patterns:
             return []
-        absolute = Path(path).resolve()
-        try:
-            relative = absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            relative = PurePosixPath(path).as_posix()
         codes: list[str] = []
         for pattern, ignored in patterns.items():
-            if glob_matches(relative, absolute.name, pattern):
+            if _globs((pattern,), str(self.root)).matches(path):
                 codes.extend(ignored)
         return codes
 
@@ -326,18 +389,77 @@ class Configuration:
             settings = Settings.model_validate(data)
         except ValidationError as error:
             raise ConfigError(_describe(error, data, origin)) from None
-        return Configuration(settings, self.root, self.source)
+        origins = {**self.origins, **dict.fromkeys(updates, origin)}
+        return replace(self, settings=settings, origins=origins)
+
+    def resolve_selectors(self, rules: Mapping[str, Rule]) -> Configuration:
+        """Every selector (`select`, `ignore`, `extend-select`, `per-file-ignores`,
+        `severity`) checked against ``rules`` and written as a code prefix: rule names
+        become their code. An unknown one is a :class:`ConfigError` naming it and its key,
+        with the nearest real selector."""
+        from seedlint.registry import UnknownSelector, resolve_selector
+
+        settings = self.settings
+
+        def resolved(key: str, name: str, text: str) -> str:
+            try:
+                return resolve_selector(text, rules)
+            except UnknownSelector as error:
+                where = self.origin(name)
+                if where == DEFAULT_ORIGIN:
+                    where = str(self.source) if self.source is not None else "configuration"
+                raise ConfigError(
+                    f"{where}: unknown rule selector {error.selector!r} in '{key}'{error.hint}"
+                ) from None
+
+        updates = {
+            name: [resolved(_kebab(name), name, code) for code in getattr(settings, name)]
+            for name in ("select", "ignore", "extend_select")
+        }
+        ignores = {
+            glob: [resolved(f"per-file-ignores.{glob}", "per_file_ignores", code) for code in codes]
+            for glob, codes in settings.per_file_ignores.items()
+        }
+        levels = {
+            resolved(f"severity.{code}", "severity", code): level
+            for code, level in settings.severity.items()
+        }
+        resolved_settings = settings.model_copy(
+            update={**updates, "per_file_ignores": ignores, "severity": levels}
+        )
+        return replace(self, settings=resolved_settings)
+
+
+@lru_cache(maxsize=1024)
+def _globs(patterns: tuple[str, ...], root: str) -> GlobSet:
+    return GlobSet.of(patterns, root)
 
 
 def glob_matches(relative: str, name: str, pattern: str) -> bool:
-    """``pattern`` against a slash-separated path; a leading `**/` also matches no folder."""
-    candidates = [pattern]
-    while candidates[-1].startswith("**/"):
-        candidates.append(candidates[-1][3:])
-    return any(
-        fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob)
-        for glob in candidates
-    )
+    """``pattern`` (`.gitignore` rules, as every glob of the configuration) against a
+    slash-separated path relative to the configuration folder, or against ``name``."""
+    spec = _globs((pattern,), "/").spec
+    assert spec is not None
+    return spec.match_file(relative) or spec.match_file(name)
+
+
+#: Markers of a vault's top folder, looked for when no configuration says where it is.
+VAULT_MARKERS = ("topics", ".obsidian")
+
+
+def find_vault(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding `topics/` or `.obsidian/`, not above
+    the repository ``start`` is in (a folder with `.git`): a vault cloned inside another
+    never borrows the outer one's topics."""
+    folder = Path(os.path.abspath(start))
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).is_dir() for marker in VAULT_MARKERS):
+            return candidate
+        if os.path.lexists(candidate / ".git"):
+            return None
+    return None
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -375,21 +497,33 @@ def discover(start: Path) -> Path | None:
 
 
 def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Configuration:
+    """The configuration in ``path`` (None: the defaults), with ``overrides`` from the
+    command line on top; each value remembers where it came from."""
     table: dict[str, Any] = {}
     if path is not None:
         found = _table(path)
         if found is None:
             raise ConfigError(f"{path}: no [tool.seedlint] table")
         table = found
+    origins = {_field_name(key): str(path) for key in table}
+    for table_name in ("links",):  # a table's keys, one by one
+        inner = table.get(table_name)
+        if isinstance(inner, dict):
+            origins.update({f"{table_name}.{_field_name(key)}": str(path) for key in inner})
     if overrides:
         table = {**table, **overrides}
+        origins.update(dict.fromkeys(map(_field_name, overrides), COMMAND_LINE))
     try:
         settings = Settings.model_validate(table)
     except ValidationError as error:
         where = str(path) if path is not None else "configuration"
         raise ConfigError(_describe(error, table, where)) from None
     root = path.parent.resolve() if path is not None else Path.cwd()
-    return Configuration(settings, root, path)
+    return Configuration(settings, root, path, origins)
+
+
+def _field_name(key: str) -> str:
+    return key.replace("-", "_")
 
 
 def _key_path(loc: tuple[int | str, ...], data: Any) -> str:
@@ -411,9 +545,23 @@ def _describe(error: ValidationError, data: dict[str, Any], where: str) -> str:
     first = error.errors(include_url=False)[0]
     key = _key_path(tuple(first["loc"]), data)
     if first["type"] == "extra_forbidden":
-        return f"{where}: unknown configuration key '{key}'"
+        return f"{where}: unknown configuration key '{key}'{_nearest_key(tuple(first['loc']))}"
     message = str(first["msg"])
     message = message.removeprefix("Value error, ")
     given = first.get("input")
     shown = "" if first["type"] == "value_error" or isinstance(given, dict) else f" (got {given!r})"
     return f"{where}: invalid value for '{key}': {message}{shown}"
+
+
+def _nearest_key(loc: tuple[int | str, ...]) -> str:
+    """`` (did you mean 'ignore'?)`` for a misspelt key, from the keys of its own table."""
+    import difflib
+
+    model: type[BaseModel] = Settings
+    if loc[:1] == ("links",):
+        model = HostSettings if len(loc) == 4 and loc[1] == "hosts" else LinkSettings
+    elif loc[:1] == ("bounds",) and len(loc) == 3:
+        model = Bounds
+    keys = [info.alias or _kebab(name) for name, info in model.model_fields.items()]
+    near = difflib.get_close_matches(str(loc[-1]).replace("_", "-"), keys, n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""

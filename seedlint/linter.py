@@ -26,8 +26,13 @@ def _specificity(code: str, patterns: Iterable[str]) -> int:
     return best
 
 
+def _any_selects(selectors: Iterable[str], code: str) -> bool:
+    return any(selector == "ALL" or code.startswith(selector) for selector in selectors)
+
+
 def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    # As in ruff: the more specific of a select and an ignore wins.
+    # As in ruff: the more specific of a select and an ignore wins; on a tie, ignore
+    # (ruff applies each level's selects, then its ignores).
     chosen = _specificity(code, select)
     return chosen >= 0 and chosen > _specificity(code, ignore)
 
@@ -187,7 +192,7 @@ class Linter:
         findings = [
             self._finding(document, problem)
             for problem in problems
-            if not any(problem.code.startswith(prefix) for prefix in ignored)
+            if not _any_selects(ignored, problem.code)
         ]
         kept = [
             finding
@@ -260,9 +265,7 @@ class Linter:
             if problem.code not in self.selection.enabled:
                 continue
             result = by_path.get(problem.path)
-            if result is None or any(
-                problem.code.startswith(prefix) for prefix in self._per_file_ignores(problem.path)
-            ):
+            if result is None or _any_selects(self._per_file_ignores(problem.path), problem.code):
                 continue
             finding = self._corpus_finding(problem)
             if not is_suppressed(result.suppressions, finding.code, finding.line):

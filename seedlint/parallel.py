@@ -13,6 +13,7 @@ linting in this process.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -228,6 +229,8 @@ def _in_pool(
         unwinding = sys.exc_info()[1]
         held = False
         try:
+            if isinstance(unwinding, KeyboardInterrupt):
+                _stop_workers(pool)
             held = _shutdown(pool)
         finally:
             _worker = None
@@ -264,6 +267,15 @@ class _FirstInterrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process is on its way out
         else:
             signal.signal(signal.SIGINT, self.previous)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Ctrl-C: the workers are stopped, not waited for. A worker busy with a huge file
+    would otherwise keep the run alive for as long as that file takes (seconds); the
+    user asked to stop now. Their results are not wanted, so nothing is lost."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
 
 
 def _shutdown(pool: Any) -> bool:

@@ -15,7 +15,7 @@ plugin is one clear error naming it (exit 2) and never a traceback in the middle
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import import_module
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
@@ -27,6 +27,10 @@ from seedlint.rule import CorpusRule, FileRule, FixKind, Rule
 ENTRY_POINT_GROUP = "seedlint.rules"
 CODE_PATTERN = re.compile(r"[A-Z][0-9]{3}")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+#: A code prefix: a family letter and up to three digits (`F`, `F1`, `F102`).
+SELECTOR_PATTERN = re.compile(r"[A-Z][0-9]{0,3}")
+#: What a user typing a code types, right or wrong (`F1023`, `T9`): for did-you-mean.
+CODE_LIKE = re.compile(r"[A-Z]+[0-9]*")
 # Used only when seedlint runs from a source tree that was never installed.
 _BUILTIN_MODULES = (
     "seedlint.rules.front_matter",
@@ -120,3 +124,68 @@ def load_rules() -> dict[str, Rule]:
         origin = f"plugin {entry.name!r}"
         _add(registry, _as_rules(_load(entry), origin), origin)
     return dict(sorted(registry.items()))
+
+
+# -- selectors ------------------------------------------------------------------------------
+
+
+class UnknownSelector(ValueError):
+    """A selector naming no rule: the message says which, and what was probably meant."""
+
+    def __init__(self, selector: str, hint: str) -> None:
+        super().__init__(f"unknown rule selector {selector!r}{hint}")
+        self.selector = selector
+        self.hint = hint  # " (did you mean 'T'?)", or ""
+
+
+def resolve_selector(text: str, rules: Mapping[str, Rule]) -> str:
+    """The code prefix ``text`` stands for: `ALL`, a code or a prefix of one (`F`, `F1`,
+    `F102`, any case), or a rule's name (`broken-topic-ref` -> `T001`).
+
+    Raises :class:`UnknownSelector` when it selects no rule of ``rules``, as ruff refuses
+    an unknown rule selector: a typo in CI must not silently check nothing.
+    """
+    cleaned = text.strip()
+    upper = cleaned.upper()
+    if upper == "ALL":
+        return "ALL"
+    if SELECTOR_PATTERN.fullmatch(upper) and any(code.startswith(upper) for code in rules):
+        return upper
+    lower = cleaned.lower()
+    for code, rule in rules.items():
+        if rule.name == lower:
+            return code
+    raise UnknownSelector(cleaned, _did_you_mean(cleaned, rules))
+
+
+def is_known_selector(text: str, rules: Mapping[str, Rule] | None = None) -> bool:
+    """Whether ``text`` selects at least one rule (of ``rules``, default: every installed
+    rule). For callers that report an unknown code rather than stop, such as suppression
+    comments."""
+    try:
+        resolve_selector(text, load_rules() if rules is None else rules)
+    except UnknownSelector:
+        return False
+    return True
+
+
+def _did_you_mean(text: str, rules: Mapping[str, Rule]) -> str:
+    """`` (did you mean 'X'?)`` with the nearest selector, or nothing when none is near."""
+    import difflib
+
+    upper = text.upper()
+    if SELECTOR_PATTERN.fullmatch(upper) or CODE_LIKE.fullmatch(upper):
+        # A code: a near code, else the longest prefix that still selects something
+        # (`T9` -> `T`, `F19` -> `F1`), which is what the user was reaching for.
+        longer = [code for code in rules if upper.startswith(code)]  # a digit too many
+        near = longer or difflib.get_close_matches(upper, list(rules), n=1, cutoff=0.75)
+        if near:
+            return f" (did you mean {near[0]!r}?)"
+        # A family letter for a whole code (`X999` -> `X`) would be a guess, not a help.
+        for length in range(len(upper) - 1 if len(upper) < 4 else 0, 0, -1):
+            if any(code.startswith(upper[:length]) for code in rules):
+                return f" (did you mean {upper[:length]!r}?)"
+        return ""
+    names = [rule.name for rule in rules.values()]
+    near = difflib.get_close_matches(text.lower(), names, n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""

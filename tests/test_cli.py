@@ -342,3 +342,39 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(capsys, "check", "--offline", "--output-file", report, path)
     assert (code, out) == (0, "")
     assert report.read_text(encoding="utf-8") == "All checks passed (1 file).\n"
+
+
+# -- option spellings -------------------------------------------------------------------------
+
+
+def test_output_format_is_an_alias_of_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "seed.md", NOISY)
+    _, by_alias, _ = run(capsys, "check", "--offline", "--output-format", "json", path)
+    _, by_name, _ = run(capsys, "check", "--offline", "--format", "json", path)
+    assert json.loads(by_alias)["findings"] == json.loads(by_name)["findings"]
+    assert json.loads(by_alias)["findings"]
+
+
+def test_help_lists_the_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    from seedlint.reporters import REPORTERS
+
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--output-format {" + ",".join(REPORTERS) + "}, --format" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "must be 0 (one a core) or more, not -1"), ("many", "not a number of processes")],
+)
+def test_jobs_is_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--offline", "--jobs", value, str(tmp_path)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --jobs/-j: {message}" in err

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from seedlint import baseline, project
-from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, _load_config
-from seedlint.config import ConfigError, Configuration
+from seedlint.commands.options import STDIN, LintOptions
+from seedlint.config import (
+    COMMAND_LINE,
+    ConfigError,
+    Configuration,
+    discover,
+    find_vault,
+    load,
+)
 from seedlint.context import RunContext
+from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 from seedlint.findings import Finding, Severity
 from seedlint.links import offline_requested
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
-from seedlint.registry import PluginError, load_rules
+from seedlint.registry import PluginError, UnknownSelector, load_rules, resolve_selector
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
 from seedlint.reporters.text import colour_wanted
-from seedlint.walk import discover_files
+from seedlint.rule import Rule
+from seedlint.topics import TOPICS_FOLDER
+from seedlint.walk import FileFilter, discover_files
+
+__all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
 
 #: Rules that need the network; `--offline` turns them off.
 NETWORK_CODES = frozenset({"L001", "L002", "L004"})
-STDIN = "-"
 
 
 @dataclass
@@ -32,101 +42,198 @@ class Run:
     context: RunContext
     linter: Linter
     paths: list[str]
+    #: Standard input named as a file the run would not lint (a topic note, or excluded
+    #: with force-exclude): nothing is reported, and `fix` gives the text back unchanged.
+    stdin_skipped: bool = False
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    overrides: dict[str, Any] = {}
-    if args.topics_root is not None:
-        overrides["topics-root"] = str(Path(args.topics_root).resolve())
-    return overrides
-
-
-def prepare(args: argparse.Namespace) -> Run:
-    if args.format not in REPORTERS:
-        choices = ", ".join(REPORTERS)
-        raise UsageError(f"unknown format {args.format!r} (choose from {choices})")
-    first = Path(args.paths[0]) if args.paths and args.paths[0] != STDIN else Path.cwd()
-    if args.stdin_filename and args.paths == [STDIN]:
-        first = Path(args.stdin_filename)
-    configuration = _load_config(args.config, first, _overrides(args))
-    settings = configuration.settings
-    updates: dict[str, Any] = {}
-    if args.select is not None:
-        updates["select"] = args.select
-    if args.extend_select:
-        updates["extend_select"] = [*settings.extend_select, *args.extend_select]
-    if args.ignore:
-        updates["ignore"] = [*settings.ignore, *args.ignore]
-    if getattr(args, "no_cache", False):
-        updates["links"] = {**settings.links.model_dump(), "cache": False}
+def load_configuration(
+    config_path: Path | None, start: Path, overrides: dict[str, Any] | None = None
+) -> Configuration:
+    """The configuration a run uses: ``config_path``, else the nearest one above ``start``."""
     try:
-        configuration = configuration.with_overrides(updates, "command line")
-        # A repository's configuration may not send the topics index outside it.
-        roots = project.Roots.find(configuration, args.paths)
-        project.check_topics_root(configuration, roots, args.topics_root is not None)
+        path = config_path if config_path is not None else discover(start)
+        return load(path, overrides)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+
+
+def _first_path(options: LintOptions) -> Path:
+    if options.reads_stdin:
+        return Path(options.stdin_filename) if options.stdin_filename else Path.cwd()
+    return Path(options.paths[0]) if options.paths else Path.cwd()
+
+
+def _command_line_selectors(
+    options: LintOptions, configuration: Configuration, rules: dict[str, Rule]
+) -> dict[str, Any]:
+    """The settings the selection flags change, each selector checked against ``rules``."""
+
+    def resolved(flag: str, codes: list[str]) -> list[str]:
+        try:
+            return [resolve_selector(code, rules) for code in codes]
+        except UnknownSelector as error:
+            raise UsageError(
+                f"{COMMAND_LINE}: unknown rule selector {error.selector!r} in {flag}{error.hint}"
+            ) from None
+
+    settings = configuration.settings
+    updates: dict[str, Any] = {}
+    if options.select is not None:
+        updates["select"] = resolved("--select", options.select)
+    if options.extend_select:
+        extra = resolved("--extend-select", options.extend_select)
+        updates["extend_select"] = [*settings.extend_select, *extra]
+    if options.ignore:
+        updates["ignore"] = [*settings.ignore, *resolved("--ignore", options.ignore)]
+    return updates
+
+
+def _with_found_vault(configuration: Configuration, options: LintOptions) -> Configuration:
+    """Without configuration or `--topics-root`, the topics root is the vault found above
+    the paths (a folder holding `topics/` or `.obsidian/`); paths in two vaults use the
+    first one's, and a note says so."""
+    if configuration.source is not None or configuration.settings.topics_root is not None:
+        return configuration
+    starts = [_first_path(options)] if options.reads_stdin else [Path(p) for p in options.paths]
+    found: list[Path] = []
+    for start in starts or [Path.cwd()]:
+        vault = find_vault(start)
+        if vault is not None and vault not in found:
+            found.append(vault)
+    if not found:
+        return configuration
+    return replace(configuration, found_vault=found[0])
+
+
+def prepare(options: LintOptions) -> Run:
+    if options.format not in REPORTERS:
+        choices = ", ".join(REPORTERS)
+        raise UsageError(f"unknown format {options.format!r} (choose from {choices})")
+    if options.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (one a core) or more, not {options.jobs}")
+    overrides: dict[str, Any] = {}
+    if options.topics_root is not None:
+        overrides["topics-root"] = str(Path(options.topics_root).resolve())
+    configuration = load_configuration(options.config, _first_path(options), overrides)
     try:
         rules = load_rules()
     except PluginError as error:
         raise UsageError(str(error)) from None
+    try:
+        configuration = configuration.resolve_selectors(rules)
+        updates = _command_line_selectors(options, configuration, rules)
+        if options.no_cache:
+            updates["links"] = {**configuration.settings.links.model_dump(), "cache": False}
+        if options.force_exclude is not None:
+            updates["force_exclude"] = options.force_exclude
+        links_origin = configuration.origins.get("links")
+        configuration = configuration.with_overrides(updates, COMMAND_LINE)
+        # A repository's configuration may not send the topics index outside it.
+        roots = project.Roots.find(configuration, options.paths)
+        project.check_topics_root(configuration, roots, options.topics_root is not None)
+        if options.no_cache:  # only `links.cache` came from the command line
+            origins = {**configuration.origins, "links.cache": COMMAND_LINE}
+            origins.pop("links")
+            if links_origin is not None:
+                origins["links"] = links_origin
+            configuration = replace(configuration, origins=origins)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    configuration = _with_found_vault(configuration, options)
     context = RunContext(configuration)
-    offline = args.offline or offline_requested()
+    offline = options.offline or offline_requested()
     selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
     linter = Linter(selection, context)
     paths: list[str] = []
-    if args.paths != [STDIN]:
-        skip = [configuration.topics_root / "topics"]
-        paths = list(
-            discover_files(
-                args.paths,
-                root=configuration.root,
-                skip=skip,
-                exclude=settings.exclude,
-                on_folder_error=lambda folder, error: context.notes.append(
-                    f"{folder}: cannot list folder ({error.strerror}): its files were not linted"
-                ),
-            )
+    stdin_skipped = False
+    if not options.reads_stdin:
+        paths = _files_to_lint(options, configuration, context)
+    elif options.stdin_filename:
+        stdin_skipped = not file_filter(configuration).named(options.stdin_filename, is_dir=False)
+    return Run(configuration, context, linter, paths, stdin_skipped)
+
+
+def file_filter(configuration: Configuration) -> FileFilter:
+    settings = configuration.settings
+    return FileFilter.of(
+        [configuration.topics_root / TOPICS_FOLDER],
+        configuration.exclude_globs(),
+        configuration.include_globs(),
+        settings.force_exclude,
+    )
+
+
+def _files_to_lint(
+    options: LintOptions, configuration: Configuration, context: RunContext
+) -> list[str]:
+    files = file_filter(configuration)
+    topic_notes: list[str] = []
+
+    def skipped(path: str) -> None:
+        if files.in_skipped_folder(path):
+            topic_notes.append(path)
+
+    paths = list(
+        discover_files(
+            options.paths,
+            root=configuration.root,
+            files=files,
+            on_folder_error=lambda folder, error: context.notes.append(
+                f"{folder}: cannot list folder ({error.strerror}): its files were not linted"
+            ),
+            on_skipped=skipped,
         )
-    return Run(configuration, context, linter, paths)
+    )
+    if topic_notes:
+        count = len(topic_notes)
+        what = (
+            f"{topic_notes[0]} is a topic note" if count == 1 else f"{count} paths are topic notes"
+        )
+        folder = configuration.topics_root / TOPICS_FOLDER
+        context.notes.append(f"{what} (inside {folder}), not a seed: not linted")
+    return paths
 
 
-def lint(run: Run, args: argparse.Namespace) -> list[FileResult]:
-    if args.paths == [STDIN]:
-        name = args.stdin_filename or "-"
-        results = [run.linter.lint_path(name, sys.stdin.buffer.read())]
+def lint(run: Run, options: LintOptions) -> list[FileResult]:
+    if options.reads_stdin:
+        name = options.stdin_filename or "-"
+        data = sys.stdin.buffer.read()
+        if run.stdin_skipped:
+            return []
+        results = [run.linter.lint_path(name, data)]
         run.linter.finish(results)
         return results
     from seedlint.parallel import cache_for, check_files
 
-    no_cache = getattr(args, "no_cache", False)
-    cache = None if no_cache else cache_for(run.linter, run.configuration.root)
-    jobs = getattr(args, "jobs", 0)
-    return check_files(run.linter, run.paths, jobs=jobs, cache=cache, volatile=NETWORK_CODES)
+    cache = None if options.no_cache else cache_for(run.linter, run.configuration.root)
+    return check_files(
+        run.linter, run.paths, jobs=options.jobs, cache=cache, volatile=NETWORK_CODES
+    )
 
 
-def exit_code(findings: list[Finding], args: argparse.Namespace) -> int:
-    if getattr(args, "exit_zero", False):
+def exit_code(findings: list[Finding], options: LintOptions) -> int:
+    if options.exit_zero:
         return EXIT_OK
     failing = any(finding.severity.rank >= Severity.WARNING.rank for finding in findings)
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def report(
-    findings: list[Finding], summary: RunSummary, args: argparse.Namespace, options: ReportOptions
+    findings: list[Finding], summary: RunSummary, run_options: LintOptions, options: ReportOptions
 ) -> None:
     with ExitStack() as stack:
         out: TextIO = sys.stdout
-        if args.output_file is not None:
-            out = stack.enter_context(_open_output(args.output_file))
+        if run_options.output_file is not None:
+            out = stack.enter_context(_open_output(run_options.output_file))
         colour = options.colour and out is sys.stdout and colour_wanted(sys.stdout)
         options = ReportOptions(colour, options.show_fixes, options.unsafe_fixes, options.quiet)
-        if getattr(args, "statistics", False):
+        if run_options.statistics:
             from seedlint.statistics import report_statistics
 
-            report_statistics(findings, out, args.format, getattr(args, "unsafe_fixes", False))
+            report_statistics(findings, out, run_options.format, run_options.unsafe_fixes)
             return
-        REPORTERS[args.format](findings, summary, out, options)
+        REPORTERS[run_options.format](findings, summary, out, options)
 
 
 def _open_output(path: Path) -> TextIO:
@@ -139,23 +246,30 @@ def _open_output(path: Path) -> TextIO:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-def run_check(args: argparse.Namespace) -> int:
-    run = prepare(args)
-    results = lint(run, args)
+def run_check(options: LintOptions) -> int:
+    run = prepare(options)
+    if options.show_files or options.show_settings:
+        from seedlint.commands.show import show
+
+        return show(run, options, sys.stdout)
+    results = lint(run, options)
     for note in run.context.notes:
-        if not args.quiet:
+        if not options.quiet:
             print(f"seedlint: note: {note}", file=sys.stderr)
     findings = list(iter_findings(results))
-    if args.write_baseline is not None:
-        return baseline.record(args.write_baseline, findings, args.quiet)
-    if args.baseline is not None:
-        findings = baseline.apply(args.baseline, findings, args.quiet)
+    if options.write_baseline is not None:
+        return baseline.record(options.write_baseline, findings, options.quiet)
+    if options.baseline is not None:
+        findings = baseline.apply(options.baseline, findings, options.quiet)
     summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
-    options = ReportOptions(
-        colour=True, show_fixes=args.show_fixes, unsafe_fixes=args.unsafe_fixes, quiet=args.quiet
+    shown = ReportOptions(
+        colour=True,
+        show_fixes=options.show_fixes,
+        unsafe_fixes=options.unsafe_fixes,
+        quiet=options.quiet,
     )
-    report(findings, summary, args, options)
+    report(findings, summary, options, shown)
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
         print(f"seedlint: error: {crash}", file=sys.stderr)
-    return EXIT_ERROR if crashes else exit_code(findings, args)
+    return EXIT_ERROR if crashes else exit_code(findings, options)

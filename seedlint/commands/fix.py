@@ -10,7 +10,6 @@ reported like `check` reports it.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from collections import Counter
@@ -18,9 +17,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from seedlint import baseline, project
-from seedlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from seedlint.commands.check import STDIN, Run, exit_code, lint, prepare, report
+from seedlint.commands.check import Run, exit_code, lint, prepare, report
+from seedlint.commands.options import LintOptions
 from seedlint.document import UnreadableFile
+from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from seedlint.findings import Finding
 from seedlint.fixer import (
     Fixer,
@@ -80,14 +80,16 @@ def _annotate(findings: list[Finding], fixer: Fixer, why: str) -> list[Finding]:
     ]
 
 
-def run_fix(args: argparse.Namespace) -> int:
-    run = prepare(args)
-    fixer = Fixer(run.linter, unsafe=args.unsafe_fixes)
-    if args.paths == [STDIN]:
-        return _run_stdin(run, fixer, args)
-    files = [_File(path, result) for path, result in zip(run.paths, lint(run, args), strict=True)]
+def run_fix(options: LintOptions) -> int:
+    run = prepare(options)
+    fixer = Fixer(run.linter, unsafe=options.unsafe_fixes)
+    if options.reads_stdin:
+        return _run_stdin(run, fixer, options)
+    files = [
+        _File(path, result) for path, result in zip(run.paths, lint(run, options), strict=True)
+    ]
     errors: list[str] = []
-    roots = project.Roots.find(run.configuration, args.paths)
+    roots = project.Roots.find(run.configuration, options.paths)
     for file in files:
         if not _wants_fix(fixer, file.result.findings):
             continue
@@ -108,8 +110,8 @@ def run_fix(args: argparse.Namespace) -> int:
             file.result.findings = _annotate(file.result.findings, fixer, fixed_or_why)
         else:
             file.outcome = fixed_or_why
-    if args.diff:
-        return _show_diff(files, args)
+    if options.diff:
+        return _show_diff(files, options)
     folders: list[str] = []
     for file in files:
         outcome = file.outcome
@@ -131,28 +133,28 @@ def run_fix(args: argparse.Namespace) -> int:
             errors.append(f"{outcome.path}: {outcome.error}; the file is unchanged")
             file.result.findings = _annotate(file.result.findings, fixer, outcome.error)
     sync_folders(folders)
-    findings = _final_findings(run, files, args)
-    if args.baseline is not None:
-        findings = baseline.apply(args.baseline, findings, args.quiet)
-    _notes(run, args)
+    findings = _final_findings(run, files, options)
+    if options.baseline is not None:
+        findings = baseline.apply(options.baseline, findings, options.quiet)
+    _notes(run, options)
     crashes = [*(error for file in files for error in file.result.errors), *run.linter.errors]
     for message in [*errors, *dict.fromkeys(crashes)]:
         print(f"seedlint: error: {message}", file=sys.stderr)
     written = [file.outcome for file in files if _written(file)]
     fixed = sum(outcome.fixed_total for outcome in written if outcome is not None)
-    if getattr(args, "show_fixes", False) and written and args.format in ("text", "concise"):
+    if options.show_fixes and written and options.format in ("text", "concise"):
         _list_fixes([outcome for outcome in written if outcome is not None], run, sys.stdout)
     summary = RunSummary.of(len(files), findings, fixed, paths=[f.result.path for f in files])
-    options = ReportOptions(
+    shown = ReportOptions(
         colour=True,
-        show_fixes=getattr(args, "show_fixes", False),
-        unsafe_fixes=args.unsafe_fixes,
-        quiet=args.quiet,
+        show_fixes=options.show_fixes,
+        unsafe_fixes=options.unsafe_fixes,
+        quiet=options.quiet,
     )
-    report(findings, summary, args, options)
+    report(findings, summary, options, shown)
     if crashes:
         return EXIT_ERROR
-    code = exit_code(findings, args)
+    code = exit_code(findings, options)
     return max(code, EXIT_FINDINGS) if errors else code
 
 
@@ -160,7 +162,7 @@ def _written(file: _File) -> bool:
     return file.outcome is not None and file.outcome.changed and file.outcome.error is None
 
 
-def _final_findings(run: Run, files: list[_File], args: argparse.Namespace) -> list[Finding]:
+def _final_findings(run: Run, files: list[_File], options: LintOptions) -> list[Finding]:
     """What is left: the first lint for untouched files, a new one for fixed files.
 
     Cross-file rules and unused suppressions of a fixed file are judged against every
@@ -176,7 +178,7 @@ def _final_findings(run: Run, files: list[_File], args: argparse.Namespace) -> l
         assert file.outcome is not None and file.outcome.result is not None
         relinted[id(file)] = file.outcome.result
     if any(_link(relinted[id(file)]) != _link(file.result) for file in fixed):
-        results = lint(run, args)
+        results = lint(run, options)
         return [finding for result in results for finding in result.findings]
     others = [
         FileResult(file.result.path, [], file.result.summary)
@@ -195,13 +197,13 @@ def _link(result: FileResult) -> str | None:
     return result.summary.link if result.summary is not None else None
 
 
-def _show_diff(files: list[_File], args: argparse.Namespace) -> int:
+def _show_diff(files: list[_File], options: LintOptions) -> int:
     changed = [file.outcome for file in files if file.outcome is not None and file.outcome.changed]
     for outcome in changed:
         if outcome is not None:
             sys.stdout.write(unified_diff(outcome.path, outcome.original, outcome.text))
     total = sum(outcome.fixed_total for outcome in changed if outcome is not None)
-    if not args.quiet:
+    if not options.quiet:
         files_word = "file" if len(changed) == 1 else "files"
         noun = "finding" if total == 1 else "findings"
         line = f"Would fix {total} {noun} in {len(changed)} {files_word}."
@@ -209,10 +211,15 @@ def _show_diff(files: list[_File], args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _run_stdin(run: Run, fixer: Fixer, args: argparse.Namespace) -> int:
+def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
     """Editors pipe a buffer in: the fixed text goes to stdout, the report to stderr."""
-    name = args.stdin_filename or "-"
+    name = options.stdin_filename or "-"
     data = sys.stdin.buffer.read()
+    if run.stdin_skipped:  # not a seed: the editor gets its text back as it was
+        if not options.diff:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return EXIT_OK
     result = run.linter.lint_path(name, data)
     run.linter.finish([result])
     findings = result.findings
@@ -223,7 +230,7 @@ def _run_stdin(run: Run, fixer: Fixer, args: argparse.Namespace) -> int:
         print(f"seedlint: error: {name}: {outcome}", file=sys.stderr)
         findings = _annotate(findings, fixer, outcome)
         outcome = None
-    if args.diff:
+    if options.diff:
         if outcome is not None and outcome.changed:
             sys.stdout.write(unified_diff(name, outcome.original, outcome.text))
             return EXIT_FINDINGS
@@ -233,14 +240,14 @@ def _run_stdin(run: Run, fixer: Fixer, args: argparse.Namespace) -> int:
     fixed = 0
     if outcome is not None and outcome.changed:
         findings, fixed = outcome.findings, outcome.fixed_total
-    _notes(run, args)
-    options = ReportOptions(quiet=args.quiet, unsafe_fixes=args.unsafe_fixes)
-    REPORTERS[args.format](findings, RunSummary.of(1, findings, fixed), sys.stderr, options)
-    return exit_code(findings, args)
+    _notes(run, options)
+    shown = ReportOptions(quiet=options.quiet, unsafe_fixes=options.unsafe_fixes)
+    REPORTERS[options.format](findings, RunSummary.of(1, findings, fixed), sys.stderr, shown)
+    return exit_code(findings, options)
 
 
-def _notes(run: Run, args: argparse.Namespace) -> None:
-    if args.quiet:
+def _notes(run: Run, options: LintOptions) -> None:
+    if options.quiet:
         return
     for note in dict.fromkeys(run.context.notes):  # fix passes re-lint: say each once
         print(f"seedlint: note: {note}", file=sys.stderr)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
 from seedlint.findings import Position, Severity
+from seedlint.patterns import PatternError, compile_pattern
 from seedlint.rule import CorpusProblem, SeedSummary, corpus_rule
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -124,8 +125,9 @@ def duplicate_seed_id(seeds: Sequence[SeedSummary], context: RunContext) -> Iter
     "C003", "file-name", "A seed's file name does not match `file-name-pattern`.", Severity.WARNING
 )
 def file_name(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
-    """Opt-in: silent until `file-name-pattern` is set. The pattern is a Python regular
-    expression the whole file name (not its folder) must match, for example
+    """Opt-in: silent until `file-name-pattern` is set. The pattern is a regular expression
+    (Python syntax, run on RE2: no backreferences or lookaround) the whole file name (not
+    its folder) must match, for example
     `file-name-pattern = '[0-9]{3}_[0-9a-f]{16}\\.txt'` for exported seeds or
     `'[^#%&{}\\\\<>*?$!:@]+\\.md'` for a vault that must stay portable.
     """
@@ -133,8 +135,8 @@ def file_name(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[Cor
     if pattern_text is None:
         return
     try:
-        pattern = re.compile(pattern_text)
-    except re.error as error:
+        pattern = compile_pattern(pattern_text)  # RE2: linear time, whatever the pattern
+    except PatternError as error:
         note = f"file-name-pattern {pattern_text!r} is not a valid regular expression: {error}"
         if note not in context.notes:
             context.notes.append(note)

@@ -14,6 +14,7 @@ from seedlint._yaml import KeyEntry, Span, resolve_scalar
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
+from seedlint.patterns import compile_pattern
 from seedlint.rule import rule
 from seedlint.schema import SchemaError, known_keys
 
@@ -396,7 +397,7 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     for error, span in _schema(doc, context, "F202"):
         if entry is None or error.item is None or not isinstance(entry.value, list):
             continue
-        pattern = re.compile(context.settings.tag_pattern)
+        pattern = compile_pattern(context.settings.tag_pattern)  # RE2: linear time
         value = str(entry.value[error.item])
         # Separators (spaces, '#', '-', punctuation) become one '_'; letters are never
         # dropped, so a tag the pattern still rejects (accents, say) gets no fix.

@@ -227,3 +227,18 @@ def test_a_failed_write_leaves_no_partial_file(vault: Vault) -> None:
         "seeds",
         "topics",
     ]
+
+
+def test_a_new_code_on_a_recorded_line_is_new(vault: Vault) -> None:
+    """An entry matches its code too: the recorded W001 on `## Summary` goes away, and an
+    S004 appears on a line with the same text; the S004 is reported, not hidden as known."""
+    _write_baseline(vault, "seeds")
+    _edit(vault, "## Summary   \n", "## Summary\n")
+    _edit(vault, "## Topics", "## Summary\n\nAgain.\n\n## Topics")
+
+    code, lines, _ = _check(vault, "--baseline", "baseline.json", "seeds")
+
+    assert code == 1
+    assert lines == [f"{BROKEN}:37:1: S004 duplicate section '## Summary' (first at line 15)"]
+    result = seedlint("check", "--offline", "--baseline", "baseline.json", "seeds", cwd=vault.root)
+    assert "1 recorded findings are gone" in result.stderr  # the W001

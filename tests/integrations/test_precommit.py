@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import real_seed_text
+from tests.helpers import REAL_SEED_TOPICS, real_seed_text
 from tests.integrations.conftest import Vault, fixable_seed, make_vault
 
 #: This checkout, found from this file (tests run from a clean clone in CI, from any cwd).
@@ -226,3 +226,93 @@ def test_the_hooks_run_on_a_real_commit(repository: UserRepository) -> None:
     assert commit.returncode == 1
     assert "F103" in commit.stdout + commit.stderr
     assert repository.git("log", "--format=%s") == "vault settings and topics\n"
+
+
+# -- the hooks on a real vault: seeds and topic notes -----------------------------------------
+
+
+def _local_hooks() -> str:
+    """This repository's `.pre-commit-hooks.yaml` entries as `repo: local` hooks run by this
+    Python (`language: system`): the same ids, `files:`, `types:` and arguments, with no
+    hook environment to build (no package index needed)."""
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook in hooks:
+        command = shlex.split(hook["entry"])
+        assert command[0] == "seedlint"
+        hook["entry"] = shlex.join([sys.executable, "-m", "seedlint", *command[1:]])
+        hook["language"] = "system"
+        hook.pop("minimum_pre_commit_version", None)
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+
+
+@pytest.fixture
+def real_vault(tmp_path: Path) -> UserRepository:
+    """A vault as the real one is laid out: seeds under `contents/`, topic notes under
+    `topics/<Category>/` (many more of them than seeds), drafts the configuration
+    excludes; all committed, with the hooks configured."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _git_environment(home)
+    env["PRE_COMMIT_HOME"] = str(home / "cache")
+    env["PRE_COMMIT_COLOR"] = "never"
+    env.pop("PRE_COMMIT", None)
+    vault = Vault(tmp_path / "vault")
+    vault.write("seedlint.toml", 'exclude = ["drafts/"]\n')
+    categories = ("Concept", "Library", "Person")
+    for number in range(60):
+        category = categories[number % 3]
+        vault.write(f"topics/{category}/Note {number}.md", f"---\ntype: {category}\n---\n")
+    for name in REAL_SEED_TOPICS:
+        vault.write(f"topics/Concept/{name}.md", "---\ntype: Concept\n---\n")
+    for number in range(20):
+        text = real_seed_text().replace("thoughts-on-the-2024-ai-job-market", f"post-{number}")
+        vault.write(f"contents/{number:03}.md", text)
+    vault.write("drafts/half-written.md", "---\nlink: nowhere\n---\n")
+    vault.write(".pre-commit-config.yaml", _local_hooks())
+    user = UserRepository(vault, HookSource(tmp_path, "", env))
+    user.git("init", "--quiet")
+    user.git("add", "--all")
+    user.git("commit", "--quiet", "--no-verify", "-m", "a vault")
+    return user
+
+
+def test_all_files_lints_the_seeds_and_never_the_topic_notes(real_vault: UserRepository) -> None:
+    result = real_vault.pre_commit("run", "seedlint", "--all-files")
+
+    assert result.returncode == 0, _output(result)
+    assert "Passed" in result.stdout
+
+
+def test_all_files_reports_only_the_broken_seed(real_vault: UserRepository) -> None:
+    broken = fixable_seed().replace("read_priority: 1", "read_priority: high")
+    real_vault.vault.write("contents/broken.md", broken)
+    real_vault.git("add", "--all")
+
+    result = real_vault.pre_commit("run", "seedlint", "--all-files")
+
+    assert result.returncode == 1, _output(result)
+    reported = [line for line in result.stdout.splitlines() if ": F" in line or ": W" in line]
+    assert reported, result.stdout
+    assert all(line.startswith("contents/broken.md:") for line in reported), result.stdout
+    assert "topics/" not in result.stdout and "drafts/" not in result.stdout
+    assert "contents/broken.md:4:16: F103 read_priority must be an integer" in result.stdout
+
+
+def test_a_staged_topic_note_or_draft_is_not_linted(real_vault: UserRepository) -> None:
+    real_vault.vault.write("topics/Concept/New idea.md", "no front matter at all\n")
+    real_vault.vault.write("drafts/another.md", "no front matter either\n")
+    real_vault.git("add", "--all")
+
+    result = real_vault.pre_commit("run", "seedlint")
+    fixing = real_vault.pre_commit("run", "seedlint-fix")
+
+    assert result.returncode == 0, _output(result)
+    assert fixing.returncode == 0, _output(fixing)
+    assert "Passed" in result.stdout
+    assert real_vault.vault.root.joinpath("drafts/another.md").read_text() == (
+        "no front matter either\n"
+    )
