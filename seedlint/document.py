@@ -30,6 +30,47 @@ class UnreadableFile(Exception):
     """The file cannot be linted at all (E001); the message names the reason."""
 
 
+# -- how much Markdown a file may ask for ----------------------------------------------------
+#
+# The parser builds its whole block tree before it yields an event, at some 50 bytes a node,
+# and the tree below costs about 200 bytes a node more: a body that is one node a byte (10 MB
+# of `>`, nested block quotes; of `- `, nested lists) would cost 2.6 GB. So a large body is
+# measured before it is parsed, and the tree is counted while it is built; past either bound
+# the file is E001 "too complex" (docs/robustness.md: under 50 bytes of memory a byte).
+
+#: Bodies up to this many characters are never measured first: a seed is a few KB, and a
+#: 64 KB note costs a few MB whatever its shape.
+COMPLEX_FLOOR = 1 << 16
+#: At most one markup character a this many characters of a large body: each can open a
+#: node (`>` a block quote, `- ` an item, `[` a link, `*` an emphasis, `<` an HTML span...).
+#: Prose and real notes hold one in 20 or more; 10 MB of `>` or `[` hold one a character.
+MARKER_SPACING = 6
+#: At most one container or leaf node a this many characters of the body (text runs, which
+#: sit between them, come on top), and never fewer than MIN_NODES: a seed makes one a 80
+#: characters or so, and 100,000 cost some 40 MB.
+NODE_SPACING = 32
+MIN_NODES = 100_000
+_MARKUP = (">", "- ", "+ ", ". ", ") ", "*", "_", "`", "[", "]", "<", "!", "&", "\\")
+
+
+def _too_complex(what: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"too complex: {what} (seedlint's Markdown bound, see docs/robustness.md)"
+    )
+
+
+def _measure(body: str) -> None:
+    """Refuse, before the parser's block pass, a large body dense with markup."""
+    if len(body) <= COMPLEX_FLOOR:
+        return
+    markers = sum(body.count(marker) for marker in _MARKUP)
+    if markers * MARKER_SPACING > len(body):
+        raise _too_complex(
+            f"{markers} Markdown markup characters in {len(body)} characters "
+            f"(at most one a {MARKER_SPACING})"
+        )
+
+
 _TEXT_KINDS = ("text", "code")
 
 
@@ -467,6 +508,8 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
     maps the others: one addition after the last such character, a bisection between).
     """
     body = text[body_start:]
+    _measure(body)
+    budget = max(MIN_NODES, len(body) // NODE_SPACING)  # containers and leaves
     to_char: Callable[[int], int]
     if body.isascii():
         first = sys.maxsize  # every offset is at or before the first non-ASCII byte
@@ -545,6 +588,9 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             parent.append(node)
             children = parent
         elif name == "Start":
+            budget -= 1
+            if budget < 0:
+                raise _too_complex(_over_budget(body))
             offset = span["start"]
             start = offset + body_start if offset <= first else to_char(offset)
             if type(value) is str:  # Paragraph, Item, Emphasis, Strong...
@@ -563,6 +609,9 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
         else:
             leaf = leaves.get(name)
             if leaf is not None:  # soft/hard breaks, rules, task markers carry no text
+                budget -= 1
+                if budget < 0:
+                    raise _too_complex(_over_budget(body))
                 offset = span["start"]
                 start = offset + body_start if offset <= first else to_char(offset)
                 offset = span["end"]
@@ -573,6 +622,11 @@ def _parse_body(text: str, body_start: int) -> tuple[Node, ...]:
             new_node("text", run_start, run_end, (), 0, "", "", text[run_start:run_end])
         )
     return tuple(root)
+
+
+def _over_budget(body: str) -> str:
+    limit = max(MIN_NODES, len(body) // NODE_SPACING)
+    return f"more than {limit} Markdown blocks and inlines in {len(body)} characters"
 
 
 def _sections(blocks: tuple[Node, ...]) -> tuple[Section, ...]:

@@ -11,7 +11,10 @@ keys, no new YAML or schema error) and must raise none of the codes that were fi
 When it does not, the codes to blame are left unfixed and the run starts again from the
 original text, so a broken fix costs its own code and never the file. The file's own
 conventions (BOM, majority line ending, a missing final newline) survive every pass, and
-writing is atomic: a temporary file in the same folder, fsync, ``os.replace``, same mode.
+writing is atomic: a temporary file in the same folder, fsync, ``os.replace``, same mode,
+owner and extended attributes. A write never leaves the project root (see
+`seedlint.project`), never replaces a symlink or splits hard links, and never lands on a
+file whose bytes changed since they were read.
 """
 
 from __future__ import annotations
@@ -566,56 +569,132 @@ def _readable(doc: Document) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What the file looked like when it was read: a write refuses a file changed since."""
+    """What the file looked like when it was read: a write refuses a file changed since.
+
+    Size, mtime and inode alone miss an edit of the same size whose mtime was put back
+    (`touch -r`, an editor restoring it, a sync tool): the change time cannot be put
+    back, and the bytes themselves, when known, are compared again just before the rename.
+    """
 
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int = 0
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, status: os.stat_result) -> Snapshot:
-        return cls(status.st_size, status.st_mtime_ns, status.st_ino)
+    def of(cls, status: os.stat_result, data: bytes | None = None) -> Snapshot:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, data)
+
+
+class StaleFile(OSError):
+    """The file changed on disk after it was read: the fix is not written."""
+
+    def __init__(self, path: str, why: str = "the file changed on disk while it was being fixed"):
+        super().__init__(errno.ESTALE, why, path)
+
+
+class UnsafeToWrite(OSError):
+    """Writing would leave the project root, replace a symlink, or split hard links."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(errno.EPERM, why, path)
 
 
 def read_with_snapshot(path: str) -> tuple[bytes, Snapshot]:
     with open(path, "rb") as handle:
         before = os.fstat(handle.fileno())
         data = handle.read()
-    return data, Snapshot.of(before)
+    return data, Snapshot.of(before, data)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
+
+
+def _open_folder(root: str, relative: str) -> int:
+    """A descriptor of ``root/relative``, opened one component at a time without
+    following a symbolic link: a folder swapped for a link since it was resolved makes
+    this fail (ELOOP, ENOTDIR) instead of leading outside."""
+    handle = os.open(root, _FOLDER)
+    try:
+        for part in (p for p in relative.split(os.sep) if p and p != os.curdir):
+            inner = os.open(part, _FOLDER, dir_fd=handle)
+            os.close(handle)
+            handle = inner
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def _locate(path: str, root: str | os.PathLike[str] | None) -> tuple[int, str, str]:
+    """The folder descriptor, file name and folder path a write of ``path`` goes to.
+
+    A symlinked file is written through: its target gets the new bytes and the link stays
+    a link. With a ``root``, that target must lie inside it.
+    """
+    target = os.path.realpath(path)
+    if root is None:
+        folder = os.path.dirname(target)
+        return os.open(folder, _FOLDER & ~_NOFOLLOW), os.path.basename(target), folder
+    real_root = os.path.realpath(root)
+    if not (target == real_root or target.startswith(os.path.join(real_root, ""))):
+        raise UnsafeToWrite(path, "reached through a symbolic link that leaves the project root")
+    folder = os.path.dirname(target)
+    try:
+        handle = _open_folder(real_root, os.path.relpath(folder, real_root))
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise UnsafeToWrite(path, "a folder on its way became a symbolic link") from None
+        raise
+    return handle, os.path.basename(target), folder
 
 
 def write_atomic(
-    path: str, data: bytes, snapshot: Snapshot | None = None, *, sync_folder: bool = True
+    path: str,
+    data: bytes,
+    snapshot: Snapshot | None = None,
+    *,
+    sync_folder: bool = True,
+    root: str | os.PathLike[str] | None = None,
 ) -> str:
     """Replace ``path``'s content with ``data`` so that a reader sees the old or the new
     file, never a mix, and a failure at any step leaves the old file as it was.
 
     The new bytes go to a temporary file in the same folder (same filesystem, so the
-    rename is atomic), are flushed to disk, get the old file's mode (and owner, where
-    allowed), and only then replace it. A symlink is followed: its target is rewritten.
-    Raises OSError (the caller reports it); the temporary file never stays behind.
-    Returns the folder written to: a run writing many files may pass
+    rename is atomic), are flushed to disk, get the old file's mode, owner (where allowed)
+    and extended attributes (POSIX ACLs among them), and only then replace it. A
+    symlink is followed: its target is rewritten and the link stays. With ``root`` (the
+    project root), nothing outside it is ever written: the folder is opened component by
+    component without following links, and every later call works relative to it.
+
+    Refused, leaving the file untouched: a target outside ``root``; a file that is no
+    longer a regular file; a file with several hard links (a new file would split them);
+    a file that changed since ``snapshot`` (checked before the temporary file is made,
+    and again, bytes included, right before the rename); an extended attribute that
+    cannot be copied. Raises OSError (the caller reports it); the temporary file never
+    stays behind. Returns the folder written to: a run writing many files may pass
     ``sync_folder=False`` and call :func:`sync_folders` once per folder at the end.
     """
-    target = os.path.realpath(path)
-    status = os.stat(target)
-    if snapshot is not None and Snapshot.of(status) != snapshot:
-        raise OSError(errno.ESTALE, "the file changed on disk while it was being fixed", path)
-    folder = os.path.dirname(target)
-    # A read-only file or folder is the user's decision, also for root (who could write).
-    if not _writable(target, status):
-        raise PermissionError(errno.EACCES, "the file is read-only", path)
-    if not _writable(folder, os.stat(folder)):
-        raise PermissionError(errno.EACCES, "its folder is read-only", path)
-    temporary = ""
+    folder_handle, name, folder = _locate(path, root)
+    original, temporary = -1, ""
     try:
-        temporary, handle = "", -1
+        original = _open_original(path, name, folder_handle)
+        status = os.fstat(original)
+        _check_unchanged(path, status, snapshot)
+        # A read-only file or folder is the user's decision, also for root (who could write).
+        if not _writable(name, status, folder_handle):
+            raise PermissionError(errno.EACCES, "the file is read-only", path)
+        if not _writable(folder, os.fstat(folder_handle)):
+            raise PermissionError(errno.EACCES, "its folder is read-only", path)
+        handle = -1
         while handle < 0:
             # The name is known before open(2) creates the file: an interrupt landing
             # between the two (where `tempfile.mkstemp` loses the name) still removes it.
-            temporary = os.path.join(folder, f".{os.path.basename(target)}.{_suffix()}")
+            temporary = f".{name}.{_suffix()}"
             try:
-                handle = os.open(temporary, _CREATE, 0o600)
+                handle = os.open(temporary, _CREATE, 0o600, dir_fd=folder_handle)
             except FileExistsError:
                 temporary = ""  # not ours: never remove it; draw another name
         try:
@@ -627,18 +706,109 @@ def write_atomic(
             if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
                 with suppress(OSError):
                     os.fchown(handle, status.st_uid, status.st_gid)
+            _copy_xattrs(path, original, handle)
             os.fsync(handle)
         finally:
             os.close(handle)
-        os.replace(temporary, target)
-    except BaseException:
+        _recheck(path, name, folder_handle, original, snapshot)
+        os.replace(temporary, name, src_dir_fd=folder_handle, dst_dir_fd=folder_handle)
+        temporary = ""
+        if sync_folder:
+            with suppress(OSError):
+                os.fsync(folder_handle)
+    finally:
         if temporary:
             with suppress(OSError):
-                os.unlink(temporary)
-        raise
-    if sync_folder:
-        sync_folders([folder])
+                os.unlink(temporary, dir_fd=folder_handle)
+        if original >= 0:
+            os.close(original)
+        os.close(folder_handle)
     return folder
+
+
+def _open_original(path: str, name: str, folder: int) -> int:
+    """The file to replace, opened without following a link (O_NONBLOCK: a FIFO put in
+    its place must not hang the run)."""
+    try:
+        return os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeToWrite(path, "it became a symbolic link") from None
+        raise
+
+
+def _check_unchanged(path: str, status: os.stat_result, snapshot: Snapshot | None) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise UnsafeToWrite(path, "it is no longer a regular file")
+    if status.st_nlink > 1:
+        raise UnsafeToWrite(
+            path, f"it has {status.st_nlink} hard links (a new file would split them)"
+        )
+    if snapshot is None:
+        return
+    now = Snapshot.of(status)
+    if (now.size, now.mtime_ns, now.inode) != (snapshot.size, snapshot.mtime_ns, snapshot.inode):
+        raise StaleFile(path)
+    if snapshot.ctime_ns and now.ctime_ns != snapshot.ctime_ns:
+        raise StaleFile(path)
+
+
+def _recheck(path: str, name: str, folder: int, original: int, snapshot: Snapshot | None) -> None:
+    """Right before the rename: the name still holds the file read, unchanged.
+
+    The window left (between this check and the rename) is a few system calls; no
+    portable lock closes it (editors take none).
+    """
+    if snapshot is None:
+        return
+    _check_unchanged(path, os.fstat(original), snapshot)
+    try:
+        now = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        raise StaleFile(path, "the file was removed while it was being fixed") from None
+    if now.st_ino != snapshot.inode or not stat.S_ISREG(now.st_mode):
+        raise StaleFile(path)
+    if snapshot.data is not None and _read_all(original, len(snapshot.data) + 1) != snapshot.data:
+        raise StaleFile(path)
+
+
+def _read_all(handle: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    offset = 0
+    while offset < limit:
+        chunk = os.pread(handle, limit - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _copy_xattrs(path: str, source: int, target: int) -> None:
+    """Give the temporary file the original's extended attributes, or refuse the write:
+    a fix must not silently drop a tag, a quarantine mark or an ACL."""
+    listxattr = getattr(os, "listxattr", None)
+    if listxattr is None:
+        return  # no extended attributes on this system
+    try:
+        names = listxattr(source)
+    except OSError as error:
+        if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return
+        raise
+    for attribute in names:
+        value = os.getxattr(source, attribute)
+        with suppress(OSError):
+            if os.getxattr(target, attribute) == value:
+                continue  # given by the system already (an inherited ACL, a label)
+        try:
+            os.setxattr(target, attribute, value)
+        except OSError as error:
+            raise OSError(
+                error.errno,
+                f"cannot keep its extended attribute {attribute!r} ({error.strerror or error})",
+                path,
+            ) from None
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -648,8 +818,8 @@ def _suffix() -> str:
     return f"{secrets.token_hex(4)}.seedlint-tmp"
 
 
-def _writable(path: str, status: os.stat_result) -> bool:
-    return os.access(path, os.W_OK) and bool(status.st_mode & _ANY_WRITE)
+def _writable(path: str, status: os.stat_result, folder: int | None = None) -> bool:
+    return os.access(path, os.W_OK, dir_fd=folder) and bool(status.st_mode & _ANY_WRITE)
 
 
 _ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from seedlint import baseline
+from seedlint import baseline, project
 from seedlint.commands.options import STDIN, LintOptions
 from seedlint.config import (
     COMMAND_LINE,
@@ -144,6 +144,9 @@ def prepare(options: LintOptions) -> Run:
             updates["force_exclude"] = options.force_exclude
         links_origin = configuration.origins.get("links")
         configuration = configuration.with_overrides(updates, COMMAND_LINE)
+        # A repository's configuration may not send the topics index outside it.
+        roots = project.Roots.find(configuration, options.paths)
+        project.check_topics_root(configuration, roots, options.topics_root is not None)
         if options.no_cache:  # only `links.cache` came from the command line
             origins = {**configuration.origins, "links.cache": COMMAND_LINE}
             origins.pop("links")

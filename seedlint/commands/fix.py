@@ -11,13 +11,12 @@ reported like `check` reports it.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
-from seedlint import baseline
+from seedlint import baseline, project
 from seedlint.commands.check import Run, exit_code, lint, prepare, report
 from seedlint.commands.options import LintOptions
 from seedlint.document import UnreadableFile
@@ -47,10 +46,11 @@ class _File:
 def _read(run: Run, path: str) -> tuple[bytes, Snapshot] | str:
     """The bytes to fix and what the file looked like, or why it cannot be read now."""
     # The snapshot is taken before the read: a change in between is then seen as a change
-    # at write time, and the file is left alone.
+    # at write time, and the file is left alone. It keeps the bytes, compared again just
+    # before the rename.
     try:
-        snapshot = Snapshot.of(os.stat(path))
-        return run.linter.read(path), snapshot
+        data, status = run.linter.read_with_stat(path)
+        return data, Snapshot.of(status, data)
     except UnreadableFile as error:
         return f"cannot read: {error}"
     except OSError as error:
@@ -90,8 +90,14 @@ def run_fix(options: LintOptions) -> int:
         _File(path, result) for path, result in zip(run.paths, lint(run, options), strict=True)
     ]
     errors: list[str] = []
+    roots = project.Roots.find(run.configuration, options.paths)
     for file in files:
         if not _wants_fix(fixer, file.result.findings):
+            continue
+        refused = roots.refuse_to_write(file.path)
+        if refused is not None:  # linted all the same, read-only: one note, no error
+            run.context.notes.append(f"{file.result.path}: {refused}")
+            file.result.findings = _annotate(file.result.findings, fixer, refused)
             continue
         read = _read(run, file.path)
         if isinstance(read, str):
@@ -113,7 +119,15 @@ def run_fix(options: LintOptions) -> int:
         if outcome is None or not outcome.changed:
             continue
         try:
-            folders.append(write_atomic(file.path, outcome.data, file.snapshot, sync_folder=False))
+            folders.append(
+                write_atomic(
+                    file.path,
+                    outcome.data,
+                    file.snapshot,
+                    sync_folder=False,
+                    root=roots.holding(file.path),
+                )
+            )
         except OSError as failure:
             reason = failure.strerror or str(failure)
             outcome.error = f"cannot write: {reason}"

@@ -12,7 +12,7 @@ from seedlint.context import RunContext
 from seedlint.document import Document, Node, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
-from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, normalise
+from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, is_rename, normalise
 
 Style = Literal["markdown", "wikilink"]
 Placement = Literal["alone", "first", "joined", "crowded", "nested"]
@@ -265,6 +265,13 @@ def _line_break(doc: Document, offset: int) -> str:
 
 def _no_topics_note(context: RunContext) -> str:
     index = context.topics
+    if index.escapes:
+        # The link's target is never printed: it is outside the vault, none of its business.
+        return (
+            f"{index.folder} is a symbolic link leading outside {index.root}: not followed, "
+            "topic references were not checked (T001); pass --topics-root with the folder "
+            "that really holds topics/"
+        )
     note = (
         f"no topics folder at {index.folder}: topic references were not checked (T001); "
         "set `topics-root` or pass --topics-root"
@@ -291,8 +298,11 @@ def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
     The message suggests notes with the same name in another category (the commonest
     slip) or a close spelling.
 
-    Fix (unsafe, it changes which note is meant): when exactly one note is suggested,
-    the reference is rewritten to it in the same style.
+    Fix (unsafe, it changes which note is meant): only when exactly one note differs
+    from the reference just in letter case, spacing, punctuation, accents or category
+    folder (`Concept/LangChain` -> `Library/LangChain`), or by one typo (a letter added,
+    dropped, changed, or two swapped) in a word of six letters or more. A merely similar
+    name (`Agentic AI` / `Agentic RAG`: another topic) is suggested, never fixed.
 
     When the topics root has no `topics/` folder at all, nothing is reported and seedlint
     prints one note on stderr instead.
@@ -316,13 +326,13 @@ def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
             listed = " or ".join(f"'{PREFIX}{option}'" for option in suggestions)
             message += f" (did you mean {listed}?)"
         fix = None
-        if len(suggestions) == 1:
-            text = render(ref, ref.style, PREFIX + suggestions[0], embed=ref.embed)
+        renames = [option for option in suggestions if is_rename(key, option)]
+        if len(renames) == 1:
+            (rename,) = renames
+            text = render(ref, ref.style, PREFIX + rename, embed=ref.embed)
             if text is not None:
                 fix = Fix(
-                    "unsafe",
-                    f"point to '{PREFIX}{suggestions[0]}'",
-                    (TextEdit(ref.start, ref.end, text),),
+                    "unsafe", f"point to '{PREFIX}{rename}'", (TextEdit(ref.start, ref.end, text),)
                 )
         yield Problem("T001", ref.start, ref.end, message, fix)
 

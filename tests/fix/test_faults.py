@@ -80,7 +80,7 @@ def test_full_disk(seed: Path, vault: Path, cli: Cli, monkeypatch: pytest.Monkey
 def test_failing_rename_or_sync(
     seed: Path, vault: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
-    def fail(*args: object) -> None:
+    def fail(*args: object, **dir_fds: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(os, call, fail)
@@ -98,10 +98,10 @@ def test_one_failure_does_not_stop_the_other_files(
     other.write_text(BROKEN.replace("2024-ai-job", "2025-ai-job"), encoding="utf-8")
     real_replace = os.replace
 
-    def replace(source: str, target: str) -> None:
+    def replace(source: str, target: str, **dir_fds: int) -> None:
         if os.path.basename(target) == "seed.md":
             raise OSError(errno.EIO, os.strerror(errno.EIO))
-        real_replace(source, target)
+        real_replace(source, target, **dir_fds)
 
     monkeypatch.setattr(os, "replace", replace)
     ran = cli("fix", *offline(vault), "seeds")
@@ -136,8 +136,10 @@ def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(
     # The worst moment: open(2) has created the file, Python has not got the descriptor.
     real_open = os.open
 
-    def open_then_interrupt(path: str, flags: int, mode: int = 0o777) -> int:
-        descriptor = real_open(path, flags, mode)
+    def open_then_interrupt(path: str, flags: int, mode: int = 0o777, **dir_fd: int) -> int:
+        descriptor = real_open(path, flags, mode, **dir_fd)
+        if not flags & os.O_CREAT:
+            return descriptor  # the folder, the file to replace
         os.close(descriptor)
         raise KeyboardInterrupt
 
@@ -153,8 +155,8 @@ def test_an_interrupt_after_the_rename_keeps_the_new_file(
 ) -> None:
     real_replace = os.replace
 
-    def replace_then_interrupt(source: str, target: str) -> None:
-        real_replace(source, target)
+    def replace_then_interrupt(source: str, target: str, **dir_fds: int) -> None:
+        real_replace(source, target, **dir_fds)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", replace_then_interrupt)

@@ -92,12 +92,12 @@ def seed_of(target):
     name = os.readlink(f"/proc/self/fd/{target}") if isinstance(target, int) else target
     return os.path.basename(name).lstrip(".").split(".md")[0] + ".md"
 
-def broken(*args):
+def broken(*args, **dir_fds):
     # write(fd, data), fsync(fd): the temporary file `.seed_0003.md.xyz.seedlint-tmp`;
     # replace(temporary, target): the seed.
     if seed_of(args[1] if call == "replace" else args[0]) in failing:
         raise OSError(code, os.strerror(code))
-    return real(*args)
+    return real(*args, **dir_fds)
 
 setattr(os, call, broken)
 sys.exit(main(sys.argv[3:]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -392,3 +393,74 @@ def test_folder_instead_of_a_note(vault: Path) -> None:
     assert [f.code for f in findings] == ["T002"]
     assert "names a folder, not a note" in findings[0].message
     assert findings[0].fix is None
+
+
+# -- which renames T001 offers as a fix (through the real CLI, on real files) -----------
+
+RENAME_NOTES = (
+    "Concept/Agentic RAG",
+    "Library/LangChain",
+    "Concept/Transformer Architecture",
+    "Concept/Model Merging",
+    "Concept/Régularisation",
+    "Concept/Pre-training",
+)
+
+
+def _fix_unsafe(vault: Path, references: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """`seedlint fix --unsafe-fixes` on a seed holding ``references``; the seed after it."""
+    from seedlint.cli import main
+
+    make_vault(vault, RENAME_NOTES)
+    path = vault / "seed.md"
+    path.write_text(seed("\n\n".join(references) + "\n"), encoding="utf-8")
+    capsys.readouterr()
+    options = ["--unsafe-fixes", "--offline", "--no-cache", "--topics-root", str(vault)]
+    main(["fix", *options, "--select", "T", str(path)])
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Concept/LangChain", "Library/LangChain"),  # category folder
+        ("Library/langchain", "Library/LangChain"),  # letter case
+        ("Library/Lang Chain", "Library/LangChain"),  # spacing
+        ("Concept/Pre training", "Concept/Pre-training"),  # punctuation
+        ("Concept/Regularisation", "Concept/Régularisation"),  # accents
+        ("Concept/Transformer Architecure", "Concept/Transformer Architecture"),  # typo
+        ("Concept/Transfromer Architecture", "Concept/Transformer Architecture"),  # swap
+    ],
+)
+def test_a_name_written_differently_is_renamed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, meant: str
+) -> None:
+    encoded = written.replace(" ", "%20")
+    fixed = _fix_unsafe(tmp_path, [f"![](topics/{encoded})"], capsys)
+    assert fixed == seed(f"![](topics/{quote(meant)})\n")  # percent-encoded, as T002 wants
+
+
+@pytest.mark.parametrize(
+    ("written", "near"),
+    [
+        ("Concept/Agentic AI", "Concept/Agentic RAG"),  # another topic: issue 12, point 8
+        ("Concept/Modal Merging", "Concept/Model Merging"),  # a typo in a short word
+        ("Concept/Transformer Archi", "Concept/Transformer Architecture"),  # a cut word
+    ],
+)
+def test_a_merely_similar_name_is_suggested_never_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, near: str
+) -> None:
+    reference = f"![](topics/{written.replace(' ', '%20')})"
+    fixed = _fix_unsafe(tmp_path, [reference], capsys)
+    assert fixed == seed(reference + "\n")  # the bytes on disk are untouched
+    out = capsys.readouterr().out
+    assert f"T001 topic note 'topics/{written}.md' does not exist" in out
+    assert f"(did you mean 'topics/{near}'?)" in out
+
+
+def test_two_safe_renames_are_no_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, ("Tool/LangChain",))
+    reference = "![](topics/Concept/LangChain)"
+    assert _fix_unsafe(tmp_path, [reference], capsys) == seed(reference + "\n")
+    assert "'topics/Library/LangChain' or 'topics/Tool/LangChain'" in capsys.readouterr().out
