@@ -372,7 +372,7 @@ def test_a_vault_restored_elsewhere_keeps_its_cache(corpus: Corpus, tmp_path: Pa
 
 
 def test_an_edited_rule_module_changes_the_key(tmp_path: Path) -> None:
-    from seedlint.cache import _source_stamps
+    from seedlint.cache.runkey import _source_stamps
 
     package = tmp_path / "plugin"
     package.mkdir()
