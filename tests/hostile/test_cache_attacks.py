@@ -205,17 +205,23 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", [DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"])
 def test_a_symlinked_cache_file_is_never_opened(corpus: Corpus, tmp_path: Path, name: str) -> None:
-    reference = expected(corpus)
+    """The database itself linked to a file that even looks like seedlint's cache (so a
+    schema check alone would let it be written), or its WAL or shared-memory file
+    linked to another program's database; one seed edited, so the run writes."""
     outside = tmp_path / "other-program"
     outside.mkdir()
     victim = outside / "data.sqlite3"
-    before = victim_database(victim)
-    if name != DATABASE:
-        a_cold_cache(corpus)
-    folder = corpus.root / CACHE_FOLDER
-    folder.mkdir(exist_ok=True)
-    (folder / name).unlink(missing_ok=True)
-    (folder / name).symlink_to(victim)
+    path = a_cold_cache(corpus)
+    if name == DATABASE:
+        shutil.move(path, victim)
+        before = victim.read_bytes()
+    else:
+        before = victim_database(victim)
+    (path.parent / name).unlink(missing_ok=True)
+    (path.parent / name).symlink_to(victim)
+    edited = corpus.seeds[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    reference = expected(corpus)
     listing = sorted(outside.iterdir())
 
     for _ in range(2):
@@ -223,7 +229,7 @@ def test_a_symlinked_cache_file_is_never_opened(corpus: Corpus, tmp_path: Path, 
 
     assert victim.read_bytes() == before
     assert sorted(outside.iterdir()) == listing  # no -wal, -shm or journal beside it
-    assert not (folder / name).is_symlink()
+    assert not (path.parent / name).is_symlink()
     assert f"hits={SEEDS}" in stats(debug(corpus.root))
 
 
