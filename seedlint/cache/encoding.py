@@ -8,13 +8,15 @@ string where a line number belongs is a ``ValidationError``, never an ``Attribut
 later). Anything that does not decode is a `CacheMiss`: the file is linted again, so a
 damaged or forged payload can cost time but never change a finding.
 
-Summaries can be large (every URL of a seed, with its line), so they are compressed;
-they are inflated with a bound on the output, never past `MAX_INFLATED` bytes.
+Summaries can be large (every URL of a seed, with its line), so they are compressed,
+with their length in front: a reader budgets what it reads before anything is
+decompressed (`stored_size`), and a stream is never inflated past the length it states.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -125,25 +127,45 @@ def relocate(result: FileResult, display: str) -> FileResult:
 
 
 def _squeeze(data: bytes) -> bytes:
-    if len(data) < _COMPRESS_FROM:
+    """``p`` and the bytes, or ``z``, their length (4 bytes) and their zlib stream."""
+    if len(data) < _COMPRESS_FROM or len(data) > MAX_INFLATED:
         return b"p" + data
-    return b"z" + zlib.compress(data, 1)
+    return b"z" + _LENGTH.pack(len(data)) + zlib.compress(data, 1)
 
 
-def inflate(blob: bytes, limit: int = MAX_INFLATED) -> bytes:
-    """``blob`` as `_squeeze` stored it, decompressed to at most ``limit`` bytes: a zlib
-    bomb costs ``limit`` bytes of memory and a fraction of a second, then is a miss."""
+_LENGTH = struct.Struct("<I")
+#: zlib's best ratio is about 1,032 to 1: a stream said to inflate further is forged.
+_ZLIB_RATIO = 1_100
+
+
+def stored_size(blob: bytes) -> int:
+    """What reading ``blob`` will cost in memory: its length, and for a compressed one
+    the length it says it inflates to (checked by `inflate`), decided before anything is
+    decompressed, so that a reader can budget a whole run's reads."""
+    if blob[:1] == b"z" and len(blob) >= 5:
+        stated: int = _LENGTH.unpack_from(blob, 1)[0]
+        return len(blob) + stated
+    return len(blob)
+
+
+def inflate(blob: bytes) -> bytes:
+    """``blob`` as `_squeeze` stored it. A compressed one inflates to exactly the length
+    it states, at most `MAX_INFLATED`, and never a byte more is produced: a zlib bomb
+    costs at most that length in memory and time, then is a miss."""
     if blob[:1] == b"p":
         return blob[1:]
-    if blob[:1] != b"z":
+    if blob[:1] != b"z" or len(blob) < 5:
         raise CacheMiss("unknown summary encoding")
+    (length,) = _LENGTH.unpack_from(blob, 1)
+    if length > MAX_INFLATED or length > _ZLIB_RATIO * (len(blob) - 5) + 64:
+        raise CacheMiss(f"summary: said to inflate to {length} bytes")
     inflater = zlib.decompressobj()
     try:
-        data = inflater.decompress(memoryview(blob)[1:], limit)
+        data = inflater.decompress(memoryview(blob)[5:], length)
     except zlib.error as error:
         raise CacheMiss(f"summary: {error}") from None
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise CacheMiss(f"summary: more than {limit} bytes inflated, or truncated")
+    if len(data) != length or inflater.unconsumed_tail or not inflater.eof:
+        raise CacheMiss(f"summary: does not inflate to the {length} bytes it states")
     return data
 
 

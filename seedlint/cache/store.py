@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from seedlint.cache.encoding import CacheMiss, Entry
+from seedlint.cache.encoding import CacheMiss, Entry, stored_size
 from seedlint.cache.folder import cache_dir, safe_file
 from seedlint.cache.runkey import FORMAT
 from seedlint.cache.validity import stat_trusted
@@ -46,6 +46,14 @@ _BUSY_MS = 2_000
 #: No stored value is longer (SQLite's own limit is 1 GB): a forged row cannot make a
 #: run allocate more than this for one value.
 MAX_VALUE = 64 * 1024 * 1024
+
+
+def read_budget(rows: int) -> int:
+    """Bytes one read of ``rows`` rows' payloads may hold (inflated sizes included):
+    seedlint's own payloads are a few hundred bytes a file, so a planted cache of huge
+    values costs at most this much memory; the rows past it are misses."""
+    return MAX_VALUE + 16 * 1024 * rows
+
 
 _SCHEMA = (
     """CREATE TABLE results (
@@ -384,11 +392,17 @@ class ResultCache:
                             (self.key, *chunk),
                         )
                     )
+            budget = read_budget(len(paths))
             for cursor in cursors:
                 for values in cursor:
                     row = _row(values, shared, now)
-                    if row is not None:
-                        rows[row.path] = row
+                    if row is None:
+                        continue
+                    if row.result is not None:
+                        budget -= len(row.result)
+                        if budget < 0:
+                            continue  # a miss: its file is linted again
+                    rows[row.path] = row
             self.rows = rows
 
         self._retrying(read)
@@ -415,11 +429,16 @@ class ResultCache:
                     )
                     for chunk in (paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK))
                 ]
+            budget = read_budget(len(wanted))
             for cursor in cursors:
                 for path, stored, value in cursor:
                     same = type(path) is str and wanted.get(path) == stored
-                    if same and (value is None or type(value) is bytes):
+                    if same and value is None:
                         found[path] = value
+                    elif same and type(value) is bytes:
+                        budget -= stored_size(value)
+                        if budget >= 0:  # past it: left out, so linted again
+                            found[path] = value
         except Exception as error:
             self.problem = f"{type(error).__name__}: {error}"
         return found

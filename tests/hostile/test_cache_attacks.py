@@ -315,17 +315,31 @@ def zlib_bomb(mebibytes: int) -> bytes:
     return first + again * (mebibytes - 1) + tail[:-4] + struct.pack(">I", check)
 
 
-def test_a_zlib_bomb_summary_is_a_miss(corpus: Corpus) -> None:
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    stream = zlib_bomb(2 * MAX_INFLATED >> 20)
+    assert len(zlib.decompress(stream)) == 2 * MAX_INFLATED  # a real stream, not garbage
+    return stream
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [1_000, MAX_INFLATED, 2 * MAX_INFLATED, 2**32 - 1],
+    ids=["understated", "the-most-allowed", "true-size", "absurd"],
+)
+def test_a_zlib_bomb_summary_is_a_miss(corpus: Corpus, bomb: bytes, stated: int) -> None:
+    """Every row's summary a 128 MiB bomb (in 130 KB), stating any inflated length: none
+    is inflated past what it states nor past 64 MiB, the rows past the read budget are
+    not even looked at, and every file is linted again for its summary."""
     reference = expected(corpus)
-    bomb = zlib_bomb(2 * MAX_INFLATED >> 20)
-    assert len(zlib.decompress(bomb)) == 2 * MAX_INFLATED  # a real stream, not garbage
     path = a_cold_cache(corpus)
-    execute(path, "UPDATE results SET summary = ?", "DELETE FROM corpus", parameters=(b"z" + bomb,))
+    blob = b"z" + struct.pack("<I", stated) + bomb
+    execute(path, "UPDATE results SET summary = ?", "DELETE FROM corpus", parameters=(blob,))
 
     ran = debug(corpus.root)
 
     assert_same(ran, reference)
-    assert f"linted={SEEDS}" in stats(ran)  # every file again, for its summary
+    assert f"linted={SEEDS}" in stats(ran)
 
 
 def test_no_row_can_import_a_module_or_call_anything(corpus: Corpus, tmp_path: Path) -> None:
