@@ -232,6 +232,10 @@ class ResultCache:
         self.problem = ""  # why the cache was given up or rebuilt, for tests and debugging
         self.stats = CacheStats()
         self._distrusted = False  # the file on disk must be replaced, not opened
+        # Why this run's rows go to a fresh file at the end ("" when they need not): rows
+        # seedlint cannot have written were read, and writing over them would cost more
+        # than starting afresh (freeing a planted 1 GB takes SQLite half a minute).
+        self.suspect = ""
 
     @classmethod
     def open(cls, folder: Path | None, key: str) -> ResultCache:
@@ -397,11 +401,14 @@ class ResultCache:
                 for values in cursor:
                     row = _row(values, shared, now)
                     if row is None:
+                        self.suspect = "a row of the wrong types"
                         continue
                     if row.result is not None:
                         budget -= len(row.result)
-                        if budget < 0:
-                            continue  # a miss: its file is linted again
+                        if budget < 0:  # stop reading: the files left are linted again
+                            self.suspect = "rows larger than seedlint writes"
+                            self.rows = rows
+                            return
                     rows[row.path] = row
             self.rows = rows
 
@@ -437,8 +444,12 @@ class ResultCache:
                         found[path] = value
                     elif same and type(value) is bytes:
                         budget -= stored_size(value)
-                        if budget >= 0:  # past it: left out, so linted again
-                            found[path] = value
+                        if budget < 0:  # stop reading: the files left are linted again
+                            self.suspect = "payloads larger than seedlint writes"
+                            return found
+                        found[path] = value
+                    elif same:
+                        self.suspect = f"a {name} of the wrong type"
         except Exception as error:
             self.problem = f"{type(error).__name__}: {error}"
         return found
@@ -514,6 +525,16 @@ class ResultCache:
         """Write what this run learnt, then close. A busy lock (another process writing
         for longer than the timeout) means skipping the write, never failing the run."""
         try:
+            if self.suspect and self.connection is not None:
+                self._close()
+                self.problem = f"set aside: {self.suspect}"
+                self._distrusted = True
+                self.stamps = []  # their rows are not in the fresh file
+                try:
+                    self._connect()
+                except Exception as error:
+                    self._close()
+                    self.problem = f"{type(error).__name__}: {error}"
             self._write(final=True)
         finally:
             self._close()
