@@ -33,15 +33,16 @@ from seedlint.cache import (
     ResultCache,
     Row,
     Validator,
+    decode_corpus,
     dependencies_of,
     digest,
+    encode_corpus,
+    encode_dependencies,
     hasher,
     open_for,
-    pack,
     result_of,
     stat_signature,
     summary_of,
-    unpack,
 )
 from seedlint.document import UnreadableFile
 from seedlint.linter import FileResult, Linter
@@ -513,9 +514,7 @@ class _Run:
             if not self.validator.holds(dependencies):
                 raise CacheMiss("other answers")
             row.topics, row.today = self.validator.stamps(dependencies)
-        problems, notes = unpack(row.problems)
-        if not isinstance(problems, dict):
-            raise CacheMiss("damaged")
+        problems, notes = decode_corpus(row.problems)
         if replayed or row.used_ns < self.now - _DAY_NS:
             self.cache.put_corpus(row)  # new stamps, and still in use
         return problems, notes
@@ -559,14 +558,13 @@ class _Run:
                 found[rule.code] = self.linter.corpus_problems(rule, summaries)
         if self.cache is not None and len(self.linter.errors) == crashes:
             topics, today = self.validator.stamps(dependencies)
-            questions = (dependencies.topics, dependencies.dates)
             self.cache.put_corpus(
                 CorpusRow(
                     inputs,
                     topics,
                     today,
-                    pack((found, dependencies.notes)),
-                    pack(questions) if any(questions) else None,
+                    encode_corpus(found, dependencies.notes),
+                    encode_dependencies(dependencies),
                 )
             )
         return found, dependencies.notes

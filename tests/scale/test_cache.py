@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,42 @@ def test_a_file_rewritten_at_once_with_the_same_size_is_linted_again(tmp_path: P
 
     assert warm.stats.linted == 1
     assert "F102" in {finding["code"] for finding in warm.findings}
+
+
+def test_a_racily_clean_row_is_hashed_even_when_its_stat_is_unchanged(tmp_path: Path) -> None:
+    """Issue 18's survivor: on a file system whose timestamps tick coarsely, a rewrite of
+    the same size within one tick of the read leaves size, mtime and ctime as recorded.
+    The signature is forced equal here (mtime put back with `os.utime`, the recorded
+    signature set to the new stat, as such a file system would leave it) and the row says
+    the bytes were read just after that change: only the racily-clean rule (a stat is
+    trusted only well after the file's last change) makes the run hash the bytes."""
+    corpus = generate(tmp_path / "vault", 3, seed=3, defect_rate=0)
+    seed = corpus.seeds[0]
+    text = seed.read_text(encoding="utf-8")
+    run_once(corpus.root, corpus.seeds)
+    recorded = os.stat(seed)
+    seed.write_text(text.replace("type: ", "tipe: ", 1), encoding="utf-8")  # same size
+    os.utime(seed, ns=(recorded.st_atime_ns, recorded.st_mtime_ns))
+    status = os.stat(seed)
+    assert (status.st_size, status.st_mtime_ns) == (recorded.st_size, recorded.st_mtime_ns)
+    signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
+    checked_ns = status.st_ctime_ns + 1_000_000  # read 1 ms after the change
+    while time.time_ns() <= checked_ns:  # a row from the future would be refused anyway
+        time.sleep(0.001)
+    key = seed.relative_to(corpus.root).as_posix()
+    with sqlite3.connect(corpus.root / CACHE_FOLDER / DATABASE) as connection:
+        changed = connection.execute(
+            "UPDATE results SET signature = ?, checked_ns = ? WHERE path = ?",
+            (signature, checked_ns, key),
+        ).rowcount
+    connection.close()
+    assert changed == 1
+
+    warm = run_once(corpus.root, corpus.seeds)
+
+    assert warm.stats.linted == 1 and warm.stats.hits == 2
+    assert "F102" in {finding["code"] for finding in warm.findings}
+    assert warm.findings == uncached(corpus).findings
 
 
 def test_another_configuration_is_another_key(corpus: Corpus) -> None:
@@ -372,7 +409,7 @@ def test_a_vault_restored_elsewhere_keeps_its_cache(corpus: Corpus, tmp_path: Pa
 
 
 def test_an_edited_rule_module_changes_the_key(tmp_path: Path) -> None:
-    from seedlint.cache import _source_stamps
+    from seedlint.cache.runkey import _source_stamps
 
     package = tmp_path / "plugin"
     package.mkdir()
