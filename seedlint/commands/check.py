@@ -59,6 +59,13 @@ def prepare(args: argparse.Namespace) -> Run:
         updates["ignore"] = [*settings.ignore, *args.ignore]
     if getattr(args, "no_cache", False):
         updates["links"] = {**settings.links.model_dump(), "cache": False}
+    links = updates.get("links", settings.links.model_dump())
+    if getattr(args, "refresh", False):
+        updates["links"] = links = {**links, "refresh": True}
+    fixing = args.command == "fix" or getattr(args, "fix", False) or args.diff
+    if getattr(args, "unsafe_fixes", False) and fixing:
+        # The redirect or archived copy a fix writes is checked in this run, not cached.
+        updates["links"] = {**links, "fresh_fix_targets": True}
     try:
         configuration = configuration.with_overrides(updates, "command line")
     except ConfigError as error:

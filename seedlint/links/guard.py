@@ -226,12 +226,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await self.resolver.resolve(host)
-        if not self.allow_private:
-            for address in addresses:
-                parsed = literal(address.split("%")[0])
-                if parsed is None or not is_public(parsed):
-                    raise PrivateAddress(host, address)
+        addresses = await self.check_target(host)
         failure: Exception | None = None
         for address in addresses:
             try:
@@ -247,6 +242,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return _Stream(stream)
         assert failure is not None  # resolve() never returns an empty list
         raise failure
+
+    async def check_target(self, host: str) -> list[str]:
+        """The addresses of ``host``, once the guard allowed every one of them."""
+        addresses = await self.resolver.resolve(host)
+        if not self.allow_private:
+            for address in addresses:
+                parsed = literal(address.split("%")[0])
+                if parsed is None or not is_public(parsed):
+                    raise PrivateAddress(host, address)
+        return addresses
 
     async def connect_unix_socket(
         self,

@@ -51,13 +51,20 @@ def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport
     }
     missing = [url for url in sorted(urls) if url not in run.report.results]
     if missing:
-        from seedlint.links.cache import CACHE_FOLDER
+        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import check_urls
 
         settings = context.settings.links
-        folder = context.configuration.root / CACHE_FOLDER if settings.cache else None
-        run.report.merge(check_urls(missing, CheckOptions.of(settings), folder))
+        folder, trusted = cache_folder(context.configuration.root)
+        run.report.merge(
+            check_urls(
+                missing,
+                CheckOptions.of(settings),
+                folder if settings.cache else None,
+                trusted_folder=trusted,
+            )
+        )
         _say(run)
     return run.report
 

@@ -93,9 +93,13 @@ def test_second_run_from_the_cache_and_no_cache(project: Path, web: LoopbackServ
     assert (project / ".seedlint_cache" / "links.sqlite3").is_file()
     web.reset()
     warm = seedlint(project, "check", "--format", "concise", "seeds")
-    # Successes come from the cache; the dead link is asked again (failures are not kept).
-    assert [r.path for r in web.stats.requests] == ["/dead"]
+    # Successes and definitive failures come from the cache: no request at all.
+    assert web.stats.requests == []
     assert warm.returncode == 1
+    assert "L001" in warm.stdout
+    refreshed = seedlint(project, "check", "--refresh", "--format", "concise", "seeds")
+    assert [r.path for r in web.stats.requests] == ["/dead"]  # only the failure is asked
+    assert refreshed.stdout == warm.stdout
     web.reset()
     seedlint(project, "check", "--no-cache", "seeds")
     assert web.stats.count() == 5  # 4 URLs and the redirect target
