@@ -66,6 +66,8 @@ _KEPT = (
 #: URLs in flight at once, as tasks: each host's limit and the global one still apply,
 #: this only keeps a run of 200,000 URLs from making 200,000 tasks (and their memory).
 MIN_WORKERS = 256
+#: Hosts without a route (and no connection made at all) before the run is offline.
+OFFLINE_AFTER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,8 @@ class Checker:
         self.requests = 0
         self._hosts: dict[str, _Host] = {}
         self._unreachable: set[str] = set()
+        self._unreachable_hosts: set[str] = set()
+        self._no_network = asyncio.Event()
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
         self._hops: set[str] = set()
         self._slots: asyncio.Semaphore | None = None
@@ -229,6 +233,7 @@ class Checker:
         try:
             result = await self._follow(url)
         except NoNetwork:
+            self._no_network.set()  # retries waiting elsewhere end their pause at once
             result = skipped(url, Skip.OFFLINE)
         except Exception as error:  # a surprise costs one link its verdict, not the run
             detail = f"could not be checked ({type(error).__name__}: {error})"
@@ -382,9 +387,11 @@ class Checker:
         raise AssertionError("unreachable: the last attempt always returns")
 
     async def _pause(self, attempt: int, wait: float | None) -> None:
+        """The wait before a retry; cut short when the run finds it has no network."""
         delay = self.options.retry_wait * 2 ** (attempt - 1)
         delay += random.uniform(0, delay / 4)
-        await asyncio.sleep(max(delay, wait or 0.0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_network.wait(), max(delay, wait or 0.0))
 
     async def _send(self, url: str, host: str, state: _Host) -> _Answer:
         assert self._slots is not None
@@ -454,6 +461,12 @@ class Checker:
                 return True, dead(url, "refused the connection")
             if code in _UNREACHABLE:
                 self._unreachable.add(url)
+                self._unreachable_hosts.add(host_of(url))
+                if len(self._unreachable_hosts) >= OFFLINE_AFTER and not self.backend.connected:
+                    # No route to several hosts and no connection made: no network. The
+                    # URLs left (and those waiting to retry) are not checked at all.
+                    self.resolver.offline = True
+                    self._no_network.set()
                 return True, unverifiable(url, "is unreachable (no route to the host)")
             return True, unverifiable(url, f"could not be reached ({cause or error})")
         if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):

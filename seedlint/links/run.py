@@ -80,7 +80,7 @@ class LinkReport:
     def offline_warning(self) -> str:
         count = sum(result.skip is Skip.OFFLINE for result in self.results.values())
         return (
-            f"no network: {count} links were not checked (every lookup failed);"
+            f"no network: {count} links were not checked (every lookup or connection failed);"
             " L001, L002 and L004 say nothing about them. Use --offline (or"
             " SEEDLINT_OFFLINE=1) to skip link checks on purpose."
         )

@@ -170,7 +170,32 @@ def test_a_machine_without_network_gets_one_warning(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "L001" not in result.stdout
     assert result.stderr.splitlines() == [
-        "seedlint: note: no network: 6 links were not checked (every lookup failed);"
+        "seedlint: note: no network: 6 links were not checked (every lookup or connection failed);"
         " L001, L002 and L004 say nothing about them. Use --offline (or SEEDLINT_OFFLINE=1)"
         " to skip link checks on purpose."
     ]
+
+
+@pytest.mark.skipif(not _no_network(), reason="needs `unshare -rn` (a network namespace)")
+def test_no_route_at_all_ends_the_run_without_waiting_for_retries(tmp_path: Path) -> None:
+    """Addresses (no look-up) that have no route: after a few, the run is offline.
+
+    The retry wait is 60 s: a run that waited for a single retry would pass the timeout.
+    """
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "seedlint.toml").write_text("[links]\nretry-wait = 60\n", encoding="utf-8")
+    links = [f"http://93.184.{n // 250}.{n % 250 + 1}/page" for n in range(500)]
+    (tmp_path / "a.md").write_text(seed_text("http://93.184.215.14/post", links), "utf-8")
+    result = subprocess.run(
+        ["unshare", "-rn", sys.executable, "-m", "seedlint", "check", "a.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        check=False,
+        timeout=45,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "L001" not in result.stdout and "L004" not in result.stdout
+    [line] = result.stderr.splitlines()
+    assert line.startswith("seedlint: note: no network: 501 links were not checked")
