@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.links.conftest import seed_text  # noqa: E402
-from tests.links.loopback import LoopbackServers  # noqa: E402
+from tests.links.loopback import LoopbackServers, closed_port  # noqa: E402
 
 #: Share of URLs with each truth; the rest are alive (200).
 MIX = {"dead": 0.02, "moved": 0.01, "walled": 0.01}
@@ -92,7 +92,7 @@ def _cases(ports: dict[str, int], urls: int, delay: int, rng: random.Random) -> 
 def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str, int]) -> None:
     (folder / "topics").mkdir()
     (folder / "seeds").mkdir()
-    config = "[links]\nallow-private = true\n" + "".join(
+    config = "[links]\nallow-private = true\narchive = false\n" + "".join(
         f"{key} = {value}\n" for key, value in settings.items()
     )
     (folder / "seedlint.toml").write_text(config, encoding="utf-8")
@@ -104,20 +104,34 @@ def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str
         (folder / "seeds" / f"{n:04d}_{n:016x}.md").write_text(text, encoding="utf-8")
 
 
-def _run(folder: Path) -> tuple[float, float, dict[str, set[str]], str]:
+def _run(folder: Path, *extra: str) -> tuple[float, float, dict[str, set[str]], str]:
     """Wall time, CPU time of the seedlint process, the verdicts, and its summary line."""
+    wall, cpu, _, result = _seedlint(folder, *extra)
+    verdicts: dict[str, set[str]] = {}
+    for finding in json.loads(result.stdout)["findings"]:
+        url = finding["message"].split(" ", 1)[0]
+        verdicts.setdefault(url, set()).add(finding["code"])
+    return wall, cpu, verdicts, result.stderr.strip()
+
+
+def _seedlint(
+    folder: Path, *extra: str
+) -> tuple[float, float, int, subprocess.CompletedProcess[str]]:
+    """Wall time, CPU time and peak memory (KiB) of one `seedlint check` process."""
     env = {key: value for key, value in os.environ.items() if key != "SEEDLINT_OFFLINE"}
+    code = (
+        "import resource, subprocess, sys;"
+        "r = subprocess.run(sys.argv[1:]);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+        "sys.exit(r.returncode)"
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "seedlint",
-            "check",
-            "--select=L001,L002,L004",
-            "--format=json",
-            "seeds",
+            *(sys.executable, "-c", code),
+            *(sys.executable, "-m", "seedlint", "check", "--select=L001,L002,L004"),
+            *("--format=json", *extra, "seeds"),
         ],
         cwd=folder,
         capture_output=True,
@@ -130,11 +144,9 @@ def _run(folder: Path) -> tuple[float, float, dict[str, set[str]], str]:
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if result.returncode not in (0, 1):
         raise SystemExit(f"seedlint failed ({result.returncode}): {result.stderr}")
-    verdicts: dict[str, set[str]] = {}
-    for finding in json.loads(result.stdout)["findings"]:
-        url = finding["message"].split(" ", 1)[0]
-        verdicts.setdefault(url, set()).add(finding["code"])
-    return wall, cpu, verdicts, result.stderr.strip()
+    *notes, peak = result.stderr.strip().splitlines()
+    result.stderr = "\n".join(notes)
+    return wall, cpu, int(peak), result
 
 
 def _score(cases: list[Case], verdicts: dict[str, set[str]]) -> tuple[int, list[str]]:
@@ -144,6 +156,57 @@ def _score(cases: list[Case], verdicts: dict[str, set[str]]) -> tuple[int, list[
         if seen != EXPECTED[case.truth]:
             wrong.append(f"{case.url}: expected {sorted(EXPECTED[case.truth])}, got {sorted(seen)}")
     return len(cases) - len(wrong), wrong
+
+
+def _one_seed(args: argparse.Namespace, hosts: list[str]) -> int:
+    """One seed holding ``--one-seed`` unique URLs (issue 11: bounded memory)."""
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(hosts, theirs), daemon=True)
+    server.start()
+    ports = ours.recv()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-links-") as temporary:
+            folder = Path(temporary)
+            hosts_ports = list(ports.items())
+            rng = random.Random(args.seed)
+            items = []
+            closed = {host: closed_port(host) for host in ports}
+            for n in range(args.one_seed):
+                host, port = hosts_ports[n % len(hosts_ports)]
+                draw = rng.random()
+                if rng.random() < args.refused:
+                    # Refused at once by the kernel: the loopback servers (one Python
+                    # process) answer a few hundred requests a second on a busy machine.
+                    items.append(f"- [{n}](http://{host}:{closed[host]}/{n})\n")
+                    continue
+                query = "?status=404" if draw < 0.02 else "?status=403" if draw < 0.03 else ""
+                items.append(f"- [{n}](http://{host}:{port}/{n}{query})\n")
+            (folder / "topics").mkdir()
+            (folder / "seeds").mkdir()
+            (folder / "seedlint.toml").write_text(
+                "max-file-size = 67108864\n[links]\nallow-private = true\nretries = 0\n"
+                "archive = false\n",
+                encoding="utf-8",
+            )
+            first = f"http://{hosts_ports[0][0]}:{hosts_ports[0][1]}/first"
+            text = seed_text(first, []).replace("## Topics\n", "## Links\n\n" + "".join(items))
+            (folder / "seeds" / "big.md").write_text(text + "\n## Topics\n", encoding="utf-8")
+            size = sum(p.stat().st_size for p in (folder / "seeds").iterdir())
+            wall, cpu, peak, result = _seedlint(folder)
+            ours.send("stats")
+            stats = ours.recv()
+            findings = json.loads(result.stdout)["findings"]
+    finally:
+        ours.send("stop")
+        server.join(timeout=10)
+    print(
+        f"one seed of {size / 1e6:.1f} MB with {args.one_seed} unique URLs over"
+        f" {len(hosts)} hosts: {wall:.1f} s, {cpu:.1f} s CPU, peak {peak / 1024:.0f} MB;"
+        f" server saw {stats['requests']} requests (peak {stats['peak']} in flight);"
+        f" {len(findings)} findings"
+    )
+    print(f"    {result.stderr.strip()}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,9 +219,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-per-host", type=int, default=4, help="per-host limit")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the truth mix")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--one-seed", type=int, default=0, help="instead: one seed with this many URLs"
+    )
+    parser.add_argument(
+        "--refused", type=float, default=0.0, help="--one-seed: share of URLs on closed ports"
+    )
     args = parser.parse_args(argv)
 
     hosts = [f"127.0.0.{2 + n}" for n in range(args.hosts)]
+    if args.one_seed:
+        return _one_seed(args, hosts)
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=_serve, args=(hosts, theirs), daemon=True)
     server.start()

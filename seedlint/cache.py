@@ -500,7 +500,7 @@ def _dump_plain(value: Any) -> bytes:
 def _summary_fields(summary: SeedSummary) -> tuple[Any, ...]:
     """A summary as nested tuples of builtins, written for every file of a cold run."""
     links = tuple(
-        (link.url, link.start, link.end, *link.begin, *link.finish, link.line_text, link.exact)
+        (link.url, link.start, link.end, *link.begin, *link.finish, link.line_text, *link.marks)
         for link in summary.links
     )
     return (
@@ -522,8 +522,8 @@ def summary_of(display: str, blob: bytes) -> SeedSummary:
         occurrences = tuple(
             LinkOccurrence(
                 url, start, end, Position(line_a, column_a), Position(line_b, column_b), text, exact
-            )
-            for url, start, end, line_a, column_a, line_b, column_b, text, exact in links
+            ).placed(day, body)
+            for url, start, end, line_a, column_a, line_b, column_b, text, exact, day, body in links
         )
     except (TypeError, ValueError) as error:  # a row of another shape: lint the file again
         raise CacheMiss(f"summary: {error}") from None

@@ -22,7 +22,7 @@ from seedlint.reporters.text import colour_wanted
 from seedlint.walk import discover_files
 
 #: Rules that need the network; `--offline` turns them off.
-NETWORK_CODES = frozenset({"L001", "L002", "L004"})
+NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
 STDIN = "-"
 
 

@@ -7,14 +7,17 @@ from collections import Counter
 from collections.abc import Collection, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, skipped
 from seedlint.links.urls import normalise
 
 if TYPE_CHECKING:
+    from seedlint.links.archive import Snapshot
     from seedlint.links.cache import LinkCache
+
+T = TypeVar("T")
 
 
 def lasting_of(result: LinkResult) -> str | None:
@@ -173,14 +176,14 @@ def _check_network(
 
     checker = Checker(options, done, fragments=fragments)
     try:
-        results = _run_async(checker.run(urls))
+        results = run_async(checker.run(urls))
     finally:
         if bar is not None:
             bar.close()
     return results, checker.requests, checker.offline
 
 
-def _run_async(coroutine: Coroutine[Any, Any, dict[str, LinkResult]]) -> dict[str, LinkResult]:
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run on a fresh event loop, in a thread when the caller already runs one."""
     import asyncio
     import concurrent.futures
@@ -191,3 +194,40 @@ def _run_async(coroutine: Coroutine[Any, Any, dict[str, LinkResult]]) -> dict[st
         return asyncio.run(coroutine)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def find_snapshots(
+    pairs: Iterable[tuple[str, str]],
+    options: CheckOptions,
+    cache_folder: Path | None,
+    *,
+    trusted_folder: bool = False,
+) -> dict[tuple[str, str], Snapshot]:
+    """The archive's closest snapshot for each ``(url, YYYYMMDD)``, from the cache where
+    fresh (never when fixes are applied: the copy a fix writes is asked for in the run)."""
+    from seedlint.links.archive import Snapshot, lookup
+
+    wanted = list(dict.fromkeys(pairs))
+    found: dict[tuple[str, str], Snapshot] = {}
+    folder = (cache_folder, trusted_folder) if cache_folder is not None else None
+    cache = _open_cache(folder) if wanted else None
+    now = time.time()
+    if cache is not None and not options.fresh_fix_targets:
+        for url, day in wanted:
+            hit = cache.get_archive(url, day, options.ttls, now)
+            if hit is not None:
+                found[(url, day)] = Snapshot(hit[0])
+    missing = [pair for pair in wanted if pair not in found]
+    if missing:
+        asked = lookup(missing, options)
+        found.update(asked)
+        answers = [
+            (url, day, answer.url) for (url, day), answer in asked.items() if not answer.failed
+        ]
+        if answers and cache is None:
+            cache = _open_cache(folder, create=True)
+        if answers and cache is not None:
+            cache.put_archive(answers, now)
+    if cache is not None:
+        cache.close()
+    return found

@@ -149,13 +149,8 @@ def _plain_key(url: str, plain: re.Match[str], fragment: bool) -> str | None:
         tail = f"#{kept}" if fragment and kept else ""
     else:
         tail = ""
-    if rest.endswith("?"):
-        rest = rest[:-1]
-    if "?" in rest:
-        path, query = rest.split("?", 1)
-        rest = f"{path or '/'}?{query}"
-    elif not rest:
-        rest = "/"
+    path, _, query = rest.partition("?")
+    rest = f"{path or '/'}?{query}" if query else path or "/"
     return f"{url[:host_end]}{rest}{tail}"
 
 

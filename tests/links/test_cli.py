@@ -21,6 +21,7 @@ CONFIG = """\
 allow-private = true
 retry-wait = 0.01
 timeout = 5
+archive = false
 """
 
 
@@ -155,7 +156,9 @@ def _no_network() -> bool:
 def test_a_machine_without_network_gets_one_warning(tmp_path: Path) -> None:
     """In a fresh network namespace nothing leaves the process: every lookup fails."""
     (tmp_path / "topics").mkdir()
-    (tmp_path / "seedlint.toml").write_text("[links]\nretry-wait = 0.01\n", encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text(
+        "[links]\nretry-wait = 0.01\narchive = false\n", encoding="utf-8"
+    )
     links = [f"https://site-{n}.example.org/page" for n in range(5)]
     (tmp_path / "a.md").write_text(seed_text("https://example.com/post", links), "utf-8")
     result = subprocess.run(
@@ -183,7 +186,9 @@ def test_no_route_at_all_ends_the_run_without_waiting_for_retries(tmp_path: Path
     The retry wait is 60 s: a run that waited for a single retry would pass the timeout.
     """
     (tmp_path / "topics").mkdir()
-    (tmp_path / "seedlint.toml").write_text("[links]\nretry-wait = 60\n", encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text(
+        "[links]\nretry-wait = 60\narchive = false\n", encoding="utf-8"
+    )
     links = [f"http://93.184.{n // 250}.{n % 250 + 1}/page" for n in range(500)]
     (tmp_path / "a.md").write_text(seed_text("http://93.184.215.14/post", links), "utf-8")
     result = subprocess.run(

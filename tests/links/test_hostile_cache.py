@@ -197,7 +197,7 @@ def test_a_forged_redirect_is_never_written_by_a_fix(
     web: LoopbackServers, vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (vault.root / "seedlint.toml").write_text(
-        "[links]\nallow-private = true\nretry-wait = 0.01\n", encoding="utf-8"
+        "[links]\nallow-private = true\nretry-wait = 0.01\narchive = false\n", encoding="utf-8"
     )
     monkeypatch.delenv("SEEDLINT_OFFLINE")
     monkeypatch.chdir(vault.root)
