@@ -28,7 +28,7 @@ import os
 import secrets
 import sqlite3
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -300,22 +300,12 @@ class LinkCache:
 
     def put(self, results: Iterable[LinkResult], now: float, ttls: Ttls) -> None:
         """Remember the answers among ``results`` that are worth keeping; forget the stale."""
-        rows = []
-        for r in results:
-            lasting = lasting_of(r)
-            if lasting is None or ttls.of(lasting) <= 0:
-                continue
-            anchors = "\n".join(r.anchors) if r.anchors is not None else None
-            verdict = r.verdict.value
-            detail = r.detail[:_MAX_DETAIL]
-            redirect = (r.final_url, r.moved_to, r.moved_status)
-            page = (r.page, anchors)
-            rows.append((r.url, verdict, lasting, detail, r.status, *redirect, *page, now))
         try:
             with self._db:
                 self._prune(now, ttls)
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
+                    "INSERT OR REPLACE INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    _rows(results, now, ttls),  # streamed: 200,000 rows are never a list
                 )
         except sqlite3.Error:
             pass  # busy past the timeout, disk full, read-only: the next run checks again
@@ -361,6 +351,18 @@ class LinkCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _rows(results: Iterable[LinkResult], now: float, ttls: Ttls) -> Iterator[tuple[object, ...]]:
+    for r in results:
+        lasting = lasting_of(r)
+        if lasting is None or ttls.of(lasting) <= 0:
+            continue
+        anchors = "\n".join(r.anchors) if r.anchors is not None else None
+        redirect = (r.final_url, r.moved_to, r.moved_status)
+        page = (r.page, anchors)
+        detail = r.detail[:_MAX_DETAIL]
+        yield (r.url, r.verdict.value, lasting, detail, r.status, *redirect, *page, now)
 
 
 class _NotOurs(Exception):

@@ -77,7 +77,7 @@ class LinkReport:
             text += f"; {counts['skipped']} skipped ({reasons})"
         text = f"{text}; {self.requests} requests in {self.seconds:.1f} s"
         if self.proxied:
-            text += f" ({self.proxied} URLs through a proxy)"
+            text += f" ({self.proxied} of them through a proxy, HTTP(S)_PROXY)"
         return text
 
     def offline_warning(self) -> str:
