@@ -24,6 +24,7 @@ import multiprocessing.connection
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,8 +39,35 @@ from tests.links.conftest import seed_text  # noqa: E402
 from tests.links.loopback import LoopbackServers, closed_port  # noqa: E402
 
 #: Share of URLs with each truth; the rest are alive (200).
-MIX = {"dead": 0.02, "moved": 0.01, "walled": 0.01}
-EXPECTED = {"alive": set(), "dead": {"L001"}, "moved": {"L002"}, "walled": {"L004"}}
+#: Share of URLs with each truth (as in issue 15's corpus); the rest are alive (200).
+MIX = {
+    "dead": 0.02,  # 404
+    "gone": 0.005,  # 410
+    "error": 0.01,  # 500 on every attempt: dead after the retries
+    "loop": 0.005,  # a redirect loop
+    "moved": 0.01,  # one permanent redirect
+    "chain": 0.005,  # three permanent redirects
+    "walled": 0.01,  # 403
+    "slow": 0.02,  # four times the delay
+}
+EXPECTED = {
+    "alive": set(),
+    "dead": {"L001"},
+    "gone": {"L001"},
+    "error": {"L001"},
+    "loop": {"L001"},
+    "moved": {"L002"},
+    "chain": {"L002"},
+    "walled": {"L004"},
+    "slow": set(),
+    "limited": set(),
+}
+#: On these hosts one URL in 20 is answered 429 (Retry-After: 1) once, then 200: the
+#: whole host pauses for a second each time.
+RATE_LIMITED_HOSTS = 2
+RATE_LIMITED_SHARE = 0.05
+#: These hosts answer HEAD with 405 (only GET works).
+HEAD_405_HOSTS = 2
 
 
 @dataclass(frozen=True)
@@ -72,21 +100,46 @@ def _serve(hosts: list[str], pipe: multiprocessing.connection.Connection) -> Non
 
 def _cases(ports: dict[str, int], urls: int, delay: int, rng: random.Random) -> list[Case]:
     hosts = list(ports)
+    limited = set(hosts[:RATE_LIMITED_HOSTS])
+    head_405 = set(hosts[RATE_LIMITED_HOSTS : RATE_LIMITED_HOSTS + HEAD_405_HOSTS])
     cases = []
     for n in range(urls):
         host = hosts[n % len(hosts)]
         base = f"http://{host}:{ports[host]}/item/{n}?delay={delay}"
-        draw = rng.random()
-        if draw < MIX["dead"]:
-            cases.append(Case(f"{base}&status=404", "dead"))
-        elif draw < MIX["dead"] + MIX["moved"]:
-            target = f"/moved-to/{n}?delay={delay}"
-            cases.append(Case(f"{base}&status=301&location={target.replace('&', '%26')}", "moved"))
-        elif draw < MIX["dead"] + MIX["moved"] + MIX["walled"]:
-            cases.append(Case(f"{base}&status=403", "walled"))
-        else:
-            cases.append(Case(base, "alive"))
+        if host in head_405:
+            base += "&head=405"
+        if host in limited and rng.random() < RATE_LIMITED_SHARE:
+            cases.append(Case(f"{base}&fail=1&fail_status=429&retry_after=1", "limited"))
+            continue
+        truth, draw = "alive", rng.random()
+        for name, share in MIX.items():
+            if draw < share:
+                truth = name
+                break
+            draw -= share
+        cases.append(Case(_url(base, truth, n, delay), truth))
     return cases
+
+
+def _url(base: str, truth: str, n: int, delay: int) -> str:
+    if truth == "dead":
+        return f"{base}&status=404"
+    if truth == "gone":
+        return f"{base}&status=410"
+    if truth == "error":
+        return f"{base}&status=500"
+    if truth == "loop":
+        return f"{base}&loop=/loop-back/{n}"
+    if truth == "moved":
+        target = f"/moved-to/{n}?delay={delay}"
+        return f"{base}&status=301&location={target.replace('&', '%26')}"
+    if truth == "chain":
+        return f"{base}&hops=3"
+    if truth == "walled":
+        return f"{base}&status=403"
+    if truth == "slow":
+        return base.replace(f"delay={delay}", f"delay={4 * delay}")
+    return base
 
 
 def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str, int]) -> None:
@@ -219,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-per-host", type=int, default=4, help="per-host limit")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the truth mix")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="copy the warm vault (and its cache) here")
     parser.add_argument(
         "--one-seed", type=int, default=0, help="instead: one seed with this many URLs"
     )
@@ -246,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cases = _cases(ports, args.urls, args.delay, random.Random(args.seed))
         slots = min(args.max_concurrency, args.hosts * args.max_per_host)
-        # Redirects cost a second answer each: the bound counts every request needed.
-        needed = len(cases) + sum(case.truth == "moved" for case in cases)
+        # Redirects cost more answers, 500s their retries: the bound counts every request.
+        extra = {"moved": 1, "chain": 3, "loop": 1, "error": 2, "limited": 1}
+        needed = len(cases) + sum(extra.get(case.truth, 0) for case in cases)
         bound = needed * args.delay / 1000 / slots
         figures["requests_needed"] = needed
         figures["ideal_bound_s"] = round(bound, 2)
@@ -277,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
                     "first_wrong": wrong[:5],
                     "summary": note,
                 }
+            if args.keep is not None:
+                # The warm vault (its cache holds every answer): time warm runs with any
+                # tool, no server needed, since a warm run makes no request.
+                shutil.copytree(folder, args.keep, dirs_exist_ok=True)
     finally:
         ours.send("stop")
         server.join(timeout=10)
