@@ -37,6 +37,8 @@ from seedlint.links.guard import (
     PrivateAddress,
     Resolver,
     UnknownHost,
+    is_public,
+    literal,
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
@@ -330,6 +332,10 @@ class Checker:
             await self._pools.release(host)
 
     async def _attempts(self, url: str, host: str) -> _Answer | LinkResult:
+        address = literal(host)
+        if address is not None and not self.options.allow_private and not is_public(address):
+            # What the guard would say at connect time, without building a request.
+            return skipped(url, Skip.PRIVATE, f"not checked: {host} is a private address")
         state = self._host(host)
         attempts = self.options.retries + 1
         cap = self.options.max_retry_wait
