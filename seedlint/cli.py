@@ -77,6 +77,7 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--quiet", "-q", action="store_true", help="findings only")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not write caches")
+    parser.add_argument("--refresh", action="store_true", help="ask cached link failures again")
     parser.add_argument("--topics-root", help="folder holding the topics/ notes")
     parser.add_argument("--stdin-filename", help="name to report for standard input")
     parser.add_argument("--statistics", action="store_true", help="count findings per code")

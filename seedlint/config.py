@@ -150,6 +150,34 @@ class LinkSettings(_Settings):
     cache_ttl: int | str = Field(
         default="7d", description="How long a result is cached: seconds or `30m`, `12h`, `7d`."
     )
+    failure_ttl: int | str = Field(
+        default="1d",
+        description="How long a definitive failure (404, 410, a loop, an unknown host) is cached.",
+    )
+    transient_ttl: int | str = Field(
+        default="1h",
+        description="How long a transient failure (5xx, 429, a timeout, a reset) is cached.",
+    )
+    refresh: bool = Field(
+        default=False, description="Ask again every URL whose cached answer is a failure."
+    )
+    fresh_fix_targets: bool = Field(
+        default=False,
+        description="Check again the redirects and archived copies a fix would write"
+        " (on in `fix --unsafe-fixes`).",
+    )
+    archive: bool = Field(
+        default=True, description="Look dead links up in the archive (L001's unsafe fix)."
+    )
+    archive_url: str = Field(
+        default="https://archive.org/wayback/available",
+        description="The Wayback Machine's availability API (or one that answers like it).",
+    )
+    scope: Literal["all", "links-section"] = Field(
+        default="all",
+        description='"all": every link of the note; "links-section": `link:`, the source'
+        " line and `## Links` only.",
+    )
     user_agent: str | None = Field(
         default=None, description="User-Agent header (default: seedlint/<version>)."
     )
@@ -173,7 +201,16 @@ class LinkSettings(_Settings):
         parse_accept(values)
         return values
 
-    @field_validator("cache_ttl")
+    @field_validator("archive_url")
+    @classmethod
+    def _archive_endpoint(cls, value: str) -> str:
+        from seedlint.links.urls import normalise
+
+        if normalise(value) is None:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("cache_ttl", "failure_ttl", "transient_ttl")
     @classmethod
     def _duration(cls, value: int | str) -> int | str:
         from seedlint.links.options import parse_duration

@@ -129,7 +129,12 @@ def lint_one(
     result.document = None
     if result.errors or data is None:
         signature = None
-    entry = Entry.of(result, dependencies) if encode else None
+    try:
+        entry = Entry.of(result, dependencies) if encode else None
+    except UnicodeEncodeError:
+        # A name no encoding decodes (`bad\xff.md`, kept as a surrogate) has no UTF-8
+        # form to store: the file is not cached, and its result crosses whole.
+        entry, signature, local = None, None, True
     data_digest = digest(data) if data is not None else b""
     topics = bool(dependencies.topics)
     if local:

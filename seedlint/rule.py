@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from seedlint.findings import Fix, Position, Problem, Severity
@@ -32,6 +32,18 @@ class LinkOccurrence:
     line_text: str
     # True when text[start:end] is exactly `url`, so that a fix may replace it.
     exact: bool = True
+    # The seed's `upload_date` as YYYYMMDD ("" when none): L001 asks the archive for it.
+    day: str = ""
+    # Found in the body outside the source line and `## Links` (`[links] scope = "all"`).
+    body: bool = False
+
+    def placed(self, day: str, body: bool) -> LinkOccurrence:
+        return replace(self, day=day, body=body) if day or body else self
+
+    @property
+    def marks(self) -> tuple[bool, str, bool]:
+        """``exact``, ``day`` and ``body``, as the result cache stores them."""
+        return self.exact, self.day, self.body
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ __all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check
 from seedlint.terminal import visible
 
 #: Rules that need the network; `--offline` turns them off.
-NETWORK_CODES = frozenset({"L001", "L002", "L004"})
+NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
 
 
 @dataclass
@@ -138,8 +138,14 @@ def prepare(options: LintOptions) -> Run:
     try:
         configuration = configuration.resolve_selectors(rules)
         updates = _command_line_selectors(options, configuration, rules)
+        links = links_before = configuration.settings.links.model_dump()
         if options.no_cache:
-            updates["links"] = {**configuration.settings.links.model_dump(), "cache": False}
+            updates["links"] = links = {**links, "cache": False}
+        if options.refresh:
+            updates["links"] = links = {**links, "refresh": True}
+        if options.unsafe_fixes and options.fixing:
+            # The redirect or archived copy a fix writes is checked in this run, not cached.
+            updates["links"] = {**links, "fresh_fix_targets": True}
         if options.force_exclude is not None:
             updates["force_exclude"] = options.force_exclude
         links_origin = configuration.origins.get("links")
@@ -147,8 +153,10 @@ def prepare(options: LintOptions) -> Run:
         # A repository's configuration may not send the topics index outside it.
         roots = project.Roots.find(configuration, options.paths)
         project.check_topics_root(configuration, roots, options.topics_root is not None)
-        if options.no_cache:  # only `links.cache` came from the command line
-            origins = {**configuration.origins, "links.cache": COMMAND_LINE}
+        if "links" in updates:  # only the `links` keys set above came from the command line
+            changed = [key for key, value in updates["links"].items() if links_before[key] != value]
+            origins = {**configuration.origins}
+            origins.update({f"links.{key}": COMMAND_LINE for key in changed})
             origins.pop("links")
             if links_origin is not None:
                 origins["links"] = links_origin

@@ -71,10 +71,21 @@ def _wants_fix(fixer: Fixer, findings: list[Finding]) -> bool:
     return any(fixer.applicable(finding) for finding in findings)
 
 
-def _annotate(findings: list[Finding], fixer: Fixer, why: str) -> list[Finding]:
-    """The findings of a file that could not be fixed: the fixable ones say why."""
+def _annotate(
+    findings: list[Finding], fixer: Fixer, why: str, *, never: bool = False
+) -> list[Finding]:
+    """The findings of a file that could not be fixed: the fixable ones say why.
+
+    ``never``: seedlint will not write this file at all (it lies outside the project
+    root), so its findings lose their fix, as the fixer's own refusals do; a write that
+    failed (a read-only folder) leaves the fix offered for the next run.
+    """
     return [
-        dataclasses.replace(finding, message=f"{finding.message} ({why})")
+        dataclasses.replace(
+            finding, message=f"{finding.message} ({why})", fix=None, edit_positions=()
+        )
+        if never and fixer.applicable(finding)
+        else dataclasses.replace(finding, message=f"{finding.message} ({why})")
         if fixer.applicable(finding)
         else finding
         for finding in findings
@@ -97,7 +108,7 @@ def run_fix(options: LintOptions) -> int:
         refused = roots.refuse_to_write(file.path)
         if refused is not None:  # linted all the same, read-only: one note, no error
             run.context.notes.append(f"{file.result.path}: {refused}")
-            file.result.findings = _annotate(file.result.findings, fixer, refused)
+            file.result.findings = _annotate(file.result.findings, fixer, refused, never=True)
             continue
         read = _read(run, file.path)
         if isinstance(read, str):

@@ -37,12 +37,19 @@ class LintOptions:
     show_files: bool = False
     show_settings: bool = False
     force_exclude: bool | None = None  # None: as configured
+    refresh: bool = False  # ask cached link failures again
+    command: str = "check"  # "check" or "fix"
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LintOptions:
         """The options among ``values`` (others, such as the command's name, are left)."""
         names = {option.name for option in fields(cls)}
         return cls(**{name: value for name, value in values.items() if name in names})
+
+    @property
+    def fixing(self) -> bool:
+        """Fixes are written or diffed (`fix`, `check --fix`, `--diff`)."""
+        return self.command == "fix" or self.fix or self.diff
 
     @property
     def reads_stdin(self) -> bool:

@@ -22,12 +22,13 @@ import http
 import random
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import httpx
 
+from seedlint.links.fragments import read_anchors
 from seedlint.links.guard import (
     ConnectFailed,
     GuardedBackend,
@@ -36,6 +37,8 @@ from seedlint.links.guard import (
     PrivateAddress,
     Resolver,
     UnknownHost,
+    is_public,
+    literal,
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
@@ -52,6 +55,21 @@ HOST_BACKOFF_CAP = 30.0
 DRAIN_LIMIT = 64 * 1024
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _UNREACHABLE = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
+_KEPT = (
+    "location",
+    "retry-after",
+    "x-ratelimit-reset",
+    "x-ratelimit-remaining",
+    "cf-mitigated",
+    "x-amzn-waf-action",
+    "server",
+    "content-type",
+)
+#: URLs in flight at once, as tasks: each host's limit and the global one still apply,
+#: this only keeps a run of 200,000 URLs from making 200,000 tasks (and their memory).
+MIN_WORKERS = 256
+#: Hosts without a route (and no connection made at all) before the run is offline.
+OFFLINE_AFTER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +78,12 @@ class _Answer:
 
     status: int
     reason: str
-    headers: httpx.Headers
+    # Only the headers read below, lower-cased: a run of 200,000 URLs keeps every answer
+    # until its redirect chains are resolved, and a whole header list is a kilobyte.
+    headers: dict[str, str]
     attempts: int = 1
+    page: str | None = None  # "html" or "other" when the body was read for anchors
+    anchors: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, response: httpx.Response) -> _Answer:
@@ -71,7 +93,8 @@ class _Answer:
                 reason = http.HTTPStatus(response.status_code).phrase
             except ValueError:
                 reason = ""
-        return cls(response.status_code, reason, response.headers)
+        kept = {name: value for name in _KEPT if (value := response.headers.get(name)) is not None}
+        return cls(response.status_code, reason, kept)
 
     @property
     def label(self) -> str:
@@ -140,10 +163,16 @@ class Checker:
     """Check many URLs at once; ``run`` returns one LinkResult for each."""
 
     def __init__(
-        self, options: CheckOptions, on_done: Callable[[LinkResult], None] | None = None
+        self,
+        options: CheckOptions,
+        on_done: Callable[[LinkResult], None] | None = None,
+        *,
+        fragments: Collection[str] = (),
     ) -> None:
         self.options = options
         self.on_done = on_done
+        # URLs whose page is read for its anchors, redirect hops included as they come.
+        self._fragments = set(fragments)
         self.resolver = Resolver(options.connect_timeout)
         self.backend = GuardedBackend(self.resolver, allow_private=options.allow_private)
         # Requests that reached a server (retries, redirect hops and HEAD+GET included);
@@ -151,7 +180,10 @@ class Checker:
         self.requests = 0
         self._hosts: dict[str, _Host] = {}
         self._unreachable: set[str] = set()
+        self._unreachable_hosts: set[str] = set()
+        self._no_network = asyncio.Event()
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
+        self._hops: set[str] = set()
         self._slots: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
         self._pools: HostPools | None = None
@@ -164,10 +196,12 @@ class Checker:
         return bool(self._unreachable) and not self.backend.connected and not self.resolver.network
 
     async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
-        wanted = list(dict.fromkeys(urls))
+        wanted = _interleaved(dict.fromkeys(urls))
         options = self.options
         self._slots = asyncio.Semaphore(options.max_concurrency)
-        self._pools = HostPools(self.backend, options.host_concurrency, options.max_per_host)
+        self._pools = HostPools(
+            self.backend, options.host_concurrency, options.max_per_host, options.proxy
+        )
         client = httpx.AsyncClient(
             transport=self._pools,
             timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout, pool=None),
@@ -177,10 +211,18 @@ class Checker:
         )
         for url in wanted:
             self._host(host_of(url)).pending += 1
+        results: dict[str, LinkResult] = {}
+        queue = iter(wanted)
+
+        async def worker() -> None:
+            for url in queue:  # one iterator shared by the workers: each URL taken once
+                results[url] = await self._check(url)
+                self._forget(url)
+
         async with client:
             self._client = client
-            found = await asyncio.gather(*(self._check(url) for url in wanted))
-        results = dict(zip(wanted, found, strict=True))
+            workers = max(MIN_WORKERS, 4 * options.max_concurrency)
+            await asyncio.gather(*(worker() for _ in range(min(workers, len(wanted)))))
         if self.offline:
             for url, result in results.items():
                 if url in self._unreachable or result.skip is Skip.OFFLINE:
@@ -193,6 +235,7 @@ class Checker:
         try:
             result = await self._follow(url)
         except NoNetwork:
+            self._no_network.set()  # retries waiting elsewhere end their pause at once
             result = skipped(url, Skip.OFFLINE)
         except Exception as error:  # a surprise costs one link its verdict, not the run
             detail = f"could not be checked ({type(error).__name__}: {error})"
@@ -201,6 +244,12 @@ class Checker:
         if self.on_done is not None:
             self.on_done(result)
         return result
+
+    def _forget(self, url: str) -> None:
+        """Drop the answer kept for ``url`` once its own check is over, unless it was a
+        redirect hop of another URL (asked again, at worst, if a later chain reaches it)."""
+        if url not in self._hops:
+            self._answers.pop(url, None)
 
     async def _follow(self, url: str) -> LinkResult:
         chain = [url]
@@ -231,13 +280,16 @@ class Checker:
                 return dead(url, f"redirects in a loop ({loop})", answer.status)
             if len(chain) > MAX_REDIRECTS:
                 return dead(url, f"redirects more than {MAX_REDIRECTS} times", answer.status)
+            self._hops.add(target)
+            if url in self._fragments:
+                self._fragments.add(target)  # the anchors are those of the page it ends on
             chain.append(target)
 
     def _judge(self, url: str, answer: _Answer) -> LinkResult:
         status, label = answer.status, answer.label
         tries = f" (after {answer.attempts} attempts)" if answer.attempts > 1 else ""
         if self.options.accepts(status):
-            return ok(url, status)
+            return replace(ok(url, status), page=answer.page, anchors=answer.anchors)
         if answer.challenge:
             return unverifiable(url, f"answered {label} with a bot challenge", status)
         if status in (401, 407):
@@ -252,7 +304,8 @@ class Checker:
             return dead(url, f"returned {label} without a Location to follow", status)
         if 200 <= status < 300:
             return dead(url, f"returned {label}, not an accepted status", status)
-        return dead(url, f"returned {label}{tries}", status)
+        result = dead(url, f"returned {label}{tries}", status)
+        return replace(result, transient=True) if status in RETRY_STATUSES else result
 
     # -- one URL, one hop: retries --------------------------------------------------------
 
@@ -279,6 +332,10 @@ class Checker:
             await self._pools.release(host)
 
     async def _attempts(self, url: str, host: str) -> _Answer | LinkResult:
+        address = literal(host)
+        if address is not None and not self.options.allow_private and not is_public(address):
+            # What the guard would say at connect time, without building a request.
+            return skipped(url, Skip.PRIVATE, f"not checked: {host} is a private address")
         state = self._host(host)
         attempts = self.options.retries + 1
         cap = self.options.max_retry_wait
@@ -293,6 +350,8 @@ class Checker:
                 raise
             except (PrivateAddress, UnknownHost, LookupFailed) as error:
                 retry, result = self._failure(url, error)  # refused before any request
+                if retry:
+                    result = replace(result, transient=True)
                 if retry and not last:
                     await self._pause(attempt, None)
                     continue
@@ -300,6 +359,8 @@ class Checker:
             except Exception as error:
                 self.requests += 1
                 retry, result = self._failure(url, error)
+                if retry:
+                    result = replace(result, transient=True)
                 if retry and not last:
                     await self._pause(attempt, None)
                     continue
@@ -332,9 +393,11 @@ class Checker:
         raise AssertionError("unreachable: the last attempt always returns")
 
     async def _pause(self, attempt: int, wait: float | None) -> None:
+        """The wait before a retry; cut short when the run finds it has no network."""
         delay = self.options.retry_wait * 2 ** (attempt - 1)
         delay += random.uniform(0, delay / 4)
-        await asyncio.sleep(max(delay, wait or 0.0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_network.wait(), max(delay, wait or 0.0))
 
     async def _send(self, url: str, host: str, state: _Host) -> _Answer:
         assert self._slots is not None
@@ -348,9 +411,21 @@ class Checker:
                 return await self._exchange(url, self.options.host_headers.get(host))
 
     async def _exchange(self, url: str, headers: dict[str, str] | None) -> _Answer:
-        """One request: GET streamed and closed after the headers, or HEAD then GET."""
+        """One request: GET streamed and closed after the headers, or HEAD then GET.
+
+        A page whose anchors are wanted (a seed links to a fragment of it) is read, up to
+        ANCHOR_READ_LIMIT bytes of HTML: the fragment check shares the link check's request.
+        """
         assert self._client is not None
         client = self._client
+        if url in self._fragments:
+            async with client.stream("GET", url, headers=headers) as response:
+                answer = _Answer.of(response)
+                if answer.location is None and self.options.accepts(answer.status):
+                    page, anchors = await read_anchors(response)
+                    return replace(answer, page=page, anchors=anchors)
+                await _drain(response)
+            return answer
         if self.options.head:
             answer = _Answer.of(await client.head(url, headers=headers))
             if answer.status < 400 or answer.rate_limited:
@@ -392,6 +467,12 @@ class Checker:
                 return True, dead(url, "refused the connection")
             if code in _UNREACHABLE:
                 self._unreachable.add(url)
+                self._unreachable_hosts.add(host_of(url))
+                if len(self._unreachable_hosts) >= OFFLINE_AFTER and not self.backend.connected:
+                    # No route to several hosts and no connection made: no network. The
+                    # URLs left (and those waiting to retry) are not checked at all.
+                    self.resolver.offline = True
+                    self._no_network.set()
                 return True, unverifiable(url, "is unreachable (no route to the host)")
             return True, unverifiable(url, f"could not be reached ({cause or error})")
         if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
@@ -432,3 +513,23 @@ async def _drain(response: httpx.Response) -> None:
         # The verdict comes from the headers; reading the body only keeps the connection.
         with contextlib.suppress(httpx.HTTPError):
             await response.aread()
+
+
+def _interleaved(urls: Iterable[str]) -> list[str]:
+    """``urls`` taken one host at a time in turn, so that the bounded set of workers is
+    spread over the hosts (sorted URLs come grouped by host: one slow host would hold
+    every worker while the others wait)."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(host_of(url), []).append(url)
+    queues = [iter(own) for own in by_host.values()]
+    order: list[str] = []
+    while queues:
+        still = []
+        for queue in queues:
+            taken = next(queue, None)
+            if taken is not None:
+                order.append(taken)
+                still.append(queue)
+        queues = still
+    return order

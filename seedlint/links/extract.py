@@ -23,7 +23,9 @@ _QUOTES = ("'", '"')
 
 
 def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
-    """Every checkable URL of ``doc`` with its span, in file order."""
+    """Every checkable URL of ``doc`` with its span, in file order: the front matter
+    `link`, the source line and `## Links` first, then (marked ``body``) the links of the
+    rest of the body, which `[links] scope = "links-section"` leaves out."""
     spans: list[tuple[str, int, int, bool]] = []
     front = _front_matter_link(doc)
     if front is not None:
@@ -32,7 +34,45 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
     if source is not None:
         spans.append(source)
     spans.extend(_links_section(doc))
-    return tuple(_occurrence(doc, *span) for span in spans)
+    day = _upload_day(doc)
+    found = [_occurrence(doc, *span).placed(day, False) for span in spans]
+    taken = {(start, end) for _, start, end, _ in spans}
+    for span in _body_links(doc):
+        if (span[1], span[2]) not in taken:
+            found.append(_occurrence(doc, *span).placed(day, True))
+    return tuple(found)
+
+
+def _upload_day(doc: Document) -> str:
+    front = doc.front_matter
+    entry = front.entry("upload_date") if front is not None else None
+    if entry is None:
+        return ""
+    from seedlint.links.archive import day_of
+
+    return day_of(entry.value)
+
+
+def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:
+    """Inline links, autolinks and reference links outside `## Links`, in file order.
+
+    Code spans and code blocks hold no link nodes (CommonMark reads no links there), so
+    their URLs are never checked. A reference definition counts where a link uses it.
+    """
+    in_links = {
+        id(block)
+        for section in doc.sections
+        if section.title == "Links"
+        for block in section.blocks
+    }
+    found: list[tuple[str, int, int, bool]] = []
+    for block in doc.blocks:
+        if id(block) in in_links or block.kind in ("code_block", "html_block"):
+            continue
+        for node in block.walk():
+            if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
+                found.append(_dest_span(doc, node))
+    return found
 
 
 def _is_url(text: str) -> bool:

@@ -65,14 +65,61 @@ class PrivateAddress(Exception):
         self.address = address
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052, the well-known prefix
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215, a prefix of any length
+_COMPATIBLE = ipaddress.IPv6Network("::/96")  # IPv4-compatible (RFC 4291, deprecated)
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # IPv4-translated (RFC 2765, SIIT)
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")  # deprecated, but still routed inside sites
+#: Where RFC 6052 puts the IPv4 address for each NAT64 prefix length: (start bit, bits)
+#: pieces of the 128-bit address, skipping the reserved "u" octet (bits 64 to 71).
+_RFC6052_PIECES = {
+    48: ((48, 16), (72, 16)),
+    56: ((56, 8), (72, 24)),
+    64: ((72, 32),),
+    96: ((96, 32),),
+}
+
+
+def _bits(value: int, start: int, length: int) -> int:
+    return (value >> (128 - start - length)) & ((1 << length) - 1)
+
+
+def _rfc6052(address: ipaddress.IPv6Address, prefix: int) -> ipaddress.IPv4Address:
+    value, embedded = int(address), 0
+    for start, length in _RFC6052_PIECES[prefix]:
+        embedded = (embedded << length) | _bits(value, start, length)
+    return ipaddress.IPv4Address(embedded)
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for, by every form that embeds one.
+
+    A packet to any of these forms may reach the IPv4 address inside (a NAT64 gateway,
+    a 6to4 or Teredo relay, a kernel that maps ``::ffff:0:0/96``), so the guard judges
+    them by it. A local-use NAT64 prefix (``64:ff9b:1::/48``) may be of any length the
+    operator chose: every place RFC 6052 allows is a candidate.
+    """
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address in _COMPATIBLE or address in _TRANSLATED or address in _NAT64:
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    if address in _NAT64_LOCAL:
+        return [_rfc6052(address, prefix) for prefix in _RFC6052_PIECES]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return [address.teredo[1]]  # the client's address: where the packets go
+    return []
+
+
 def is_public(address: Address) -> bool:
     """True for addresses on the public internet, the only ones checked by default."""
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is not None:
-            return is_public(embedded)
-        if address.teredo is not None:
-            return is_public(address.teredo[1])
+        inside = embedded_ipv4(address)
+        if inside:
+            return all(is_public(embedded) for embedded in inside)
+        if address in _SITE_LOCAL:
+            return False
     return address.is_global and not address.is_multicast
 
 
@@ -179,12 +226,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await self.resolver.resolve(host)
-        if not self.allow_private:
-            for address in addresses:
-                parsed = literal(address.split("%")[0])
-                if parsed is None or not is_public(parsed):
-                    raise PrivateAddress(host, address)
+        addresses = await self.check_target(host)
         failure: Exception | None = None
         for address in addresses:
             try:
@@ -200,6 +242,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return _Stream(stream)
         assert failure is not None  # resolve() never returns an empty list
         raise failure
+
+    async def check_target(self, host: str) -> list[str]:
+        """The addresses of ``host``, once the guard allowed every one of them."""
+        addresses = await self.resolver.resolve(host)
+        if not self.allow_private:
+            for address in addresses:
+                parsed = literal(address.split("%")[0])
+                if parsed is None or not is_public(parsed):
+                    raise PrivateAddress(host, address)
+        return addresses
 
     async def connect_unix_socket(
         self,

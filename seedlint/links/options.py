@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from seedlint import __version__
+from seedlint.links.proxy import Proxies
 from seedlint.patterns import Matcher, compile_pattern
 
 if TYPE_CHECKING:
     from seedlint.config import LinkSettings
+    from seedlint.links.cache import Ttls
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -78,10 +80,17 @@ class CheckOptions:
     accept: tuple[tuple[int, int], ...] = ((200, 299),)
     exclude: tuple[Matcher, ...] = ()  # RE2: linear time
     cache_ttl: int = 7 * 86400
+    failure_ttl: int = 86400
+    transient_ttl: int = 3600
+    refresh: bool = False
+    fresh_fix_targets: bool = False
+    archive: bool = True
+    archive_url: str = "https://archive.org/wayback/available"
     user_agent: str = f"seedlint/{__version__}"
     allow_private: bool = False
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     host_concurrency: dict[str, int] = field(default_factory=dict)
+    proxy: Proxies | None = None
 
     @classmethod
     def of(cls, settings: LinkSettings) -> CheckOptions:
@@ -98,6 +107,12 @@ class CheckOptions:
             accept=parse_accept(settings.accept),
             exclude=tuple(compile_pattern(pattern) for pattern in settings.exclude),
             cache_ttl=parse_duration(settings.cache_ttl),
+            failure_ttl=parse_duration(settings.failure_ttl),
+            transient_ttl=parse_duration(settings.transient_ttl),
+            refresh=settings.refresh,
+            fresh_fix_targets=settings.fresh_fix_targets,
+            archive=settings.archive,
+            archive_url=settings.archive_url,
             user_agent=settings.user_agent or f"seedlint/{__version__}",
             allow_private=settings.allow_private,
             host_headers={name: dict(value.headers) for name, value in hosts.items()},
@@ -106,7 +121,14 @@ class CheckOptions:
                 for name, value in hosts.items()
                 if value.max_concurrency is not None
             },
+            proxy=Proxies.from_environ(),
         )
+
+    @property
+    def ttls(self) -> Ttls:
+        from seedlint.links.cache import Ttls
+
+        return Ttls(self.cache_ttl, self.failure_ttl, self.transient_ttl)
 
     def accepts(self, status: int) -> bool:
         return any(low <= status <= high for low, high in self.accept)

@@ -36,6 +36,13 @@ class LinkResult:
     moved_status: int | None = None
     from_cache: bool = False
     skip: Skip | None = None
+    # A failure that may pass (5xx, 429, a timeout, a reset): cached for `transient-ttl`.
+    transient: bool = False
+    # What the page was, when its body was read for fragments: "html" or "other".
+    page: str | None = None
+    # The page's `id` and `<a name>` values (None: not read); `()` for an HTML page
+    # without any (a page built by JavaScript: fragments cannot be verified).
+    anchors: tuple[str, ...] | None = None
 
     @property
     def redirected(self) -> bool:
@@ -51,7 +58,7 @@ def dead(url: str, detail: str, status: int | None = None) -> LinkResult:
 
 
 def unverifiable(url: str, detail: str, status: int | None = None) -> LinkResult:
-    return LinkResult(url, Verdict.UNVERIFIABLE, detail, status)
+    return LinkResult(url, Verdict.UNVERIFIABLE, detail, status, transient=True)
 
 
 def skipped(url: str, why: Skip, detail: str = "") -> LinkResult:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Coroutine, Iterable
+from collections.abc import Collection, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, skipped
 from seedlint.links.urls import normalise
 
 if TYPE_CHECKING:
+    from seedlint.links.archive import Snapshot
     from seedlint.links.cache import LinkCache
+
+T = TypeVar("T")
+
+
+def lasting_of(result: LinkResult) -> str | None:
+    from seedlint.links.cache import lasting_of as lasting
+
+    return lasting(result)
 
 
 @dataclass
@@ -25,12 +34,14 @@ class LinkReport:
     requests: int = 0  # requests that reached a server: retries and redirect hops included
     offline: bool = False
     seconds: float = 0.0
+    proxied: int = 0  # URLs asked through a proxy (HTTP(S)_PROXY)
 
     def merge(self, other: LinkReport) -> None:
         self.results.update(other.results)
         self.requests += other.requests
         self.offline = self.offline or other.offline
         self.seconds += other.seconds
+        self.proxied += other.proxied
 
     def counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -64,12 +75,15 @@ class LinkReport:
                 if key.startswith("skipped:")
             )
             text += f"; {counts['skipped']} skipped ({reasons})"
-        return f"{text}; {self.requests} requests in {self.seconds:.1f} s"
+        text = f"{text}; {self.requests} requests in {self.seconds:.1f} s"
+        if self.proxied:
+            text += f" ({self.proxied} of them through a proxy, HTTP(S)_PROXY)"
+        return text
 
     def offline_warning(self) -> str:
         count = sum(result.skip is Skip.OFFLINE for result in self.results.values())
         return (
-            f"no network: {count} links were not checked (every lookup failed);"
+            f"no network: {count} links were not checked (every lookup or connection failed);"
             " L001, L002 and L004 say nothing about them. Use --offline (or"
             " SEEDLINT_OFFLINE=1) to skip link checks on purpose."
         )
@@ -80,9 +94,15 @@ def check_urls(
     options: CheckOptions,
     cache_folder: Path | None,
     *,
+    trusted_folder: bool = False,
+    fragments: Collection[str] = (),
     progress: bool = True,
 ) -> LinkReport:
-    """Check each unique URL of ``urls`` (normalised), from the cache where fresh."""
+    """Check each unique URL of ``urls`` (normalised), from the cache where fresh.
+
+    ``fragments`` are the URLs whose page is read for its anchors (a seed links to a
+    fragment of it and L007 is on): a cached answer without them is asked again.
+    """
     started = time.perf_counter()
     report = LinkReport()
     wanted: list[str] = []
@@ -93,43 +113,56 @@ def check_urls(
             report.results[url] = skipped(url, Skip.EXCLUDED)
         else:
             wanted.append(url)
-    cache = _open_cache(cache_folder) if wanted else None
+    folder = (cache_folder, trusted_folder) if cache_folder is not None else None
+    cache = _open_cache(folder) if wanted else None
     now = time.time()
     if cache is not None:
-        fresh = cache.get(wanted, options.cache_ttl, now)
+        fresh = cache.get(
+            wanted,
+            options.ttls,
+            now,
+            failures=not options.refresh,
+            targets=not options.fresh_fix_targets,
+        )
         report.results.update(
-            (url, result) for url, result in fresh.items() if _still_ok(result, options)
+            (url, result)
+            for url, result in fresh.items()
+            if _still_valid(result, options) and (url not in fragments or result.page is not None)
         )
         wanted = [url for url in wanted if url not in report.results]
     if wanted:
-        checked, requests, offline = _check_network(wanted, options, progress)
+        checked, requests, offline = _check_network(wanted, options, fragments, progress)
         report.results.update(checked)
         report.requests, report.offline = requests, offline
-        worth_keeping = any(result.verdict is Verdict.OK for result in checked.values())
+        report.proxied = options.proxy.used_for(wanted) if options.proxy is not None else 0
+        worth_keeping = any(lasting_of(result) is not None for result in checked.values())
         if cache is None and worth_keeping:
-            cache = _open_cache(cache_folder, create=True)
+            cache = _open_cache(folder, create=True)
         if cache is not None and worth_keeping:
-            cache.put(checked.values(), now, options.cache_ttl)
+            cache.put(checked.values(), now, options.ttls)
     if cache is not None:
         cache.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _still_ok(result: LinkResult, options: CheckOptions) -> bool:
-    return result.status is not None and options.accepts(result.status)
+def _still_valid(result: LinkResult, options: CheckOptions) -> bool:
+    """A cached answer holds only while `accept` still judges its status the same way."""
+    if result.status is None:
+        return result.verdict is not Verdict.OK
+    return options.accepts(result.status) == (result.verdict is Verdict.OK)
 
 
-def _open_cache(folder: Path | None, *, create: bool = False) -> LinkCache | None:
+def _open_cache(folder: tuple[Path, bool] | None, *, create: bool = False) -> LinkCache | None:
     if folder is None:
         return None
     from seedlint.links.cache import LinkCache
 
-    return LinkCache.open(folder, create=create)
+    return LinkCache.open(folder[0], create=create, trusted=folder[1])
 
 
 def _check_network(
-    urls: list[str], options: CheckOptions, progress: bool
+    urls: list[str], options: CheckOptions, fragments: Collection[str], progress: bool
 ) -> tuple[dict[str, LinkResult], int, bool]:
     # The HTTP stack is imported here: runs whose links are all cached never load it.
     from seedlint.links.checker import Checker
@@ -141,16 +174,16 @@ def _check_network(
         if bar is not None:
             bar.advance(dead=result.verdict is Verdict.DEAD)
 
-    checker = Checker(options, done)
+    checker = Checker(options, done, fragments=fragments)
     try:
-        results = _run_async(checker.run(urls))
+        results = run_async(checker.run(urls))
     finally:
         if bar is not None:
             bar.close()
     return results, checker.requests, checker.offline
 
 
-def _run_async(coroutine: Coroutine[Any, Any, dict[str, LinkResult]]) -> dict[str, LinkResult]:
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run on a fresh event loop, in a thread when the caller already runs one."""
     import asyncio
     import concurrent.futures
@@ -161,3 +194,40 @@ def _run_async(coroutine: Coroutine[Any, Any, dict[str, LinkResult]]) -> dict[st
         return asyncio.run(coroutine)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def find_snapshots(
+    pairs: Iterable[tuple[str, str]],
+    options: CheckOptions,
+    cache_folder: Path | None,
+    *,
+    trusted_folder: bool = False,
+) -> dict[tuple[str, str], Snapshot]:
+    """The archive's closest snapshot for each ``(url, YYYYMMDD)``, from the cache where
+    fresh (never when fixes are applied: the copy a fix writes is asked for in the run)."""
+    from seedlint.links.archive import Snapshot, lookup
+
+    wanted = list(dict.fromkeys(pairs))
+    found: dict[tuple[str, str], Snapshot] = {}
+    folder = (cache_folder, trusted_folder) if cache_folder is not None else None
+    cache = _open_cache(folder) if wanted else None
+    now = time.time()
+    if cache is not None and not options.fresh_fix_targets:
+        for url, day in wanted:
+            hit = cache.get_archive(url, day, options.ttls, now)
+            if hit is not None:
+                found[(url, day)] = Snapshot(hit[0])
+    missing = [pair for pair in wanted if pair not in found]
+    if missing:
+        asked = lookup(missing, options)
+        found.update(asked)
+        answers = [
+            (url, day, answer.url) for (url, day), answer in asked.items() if not answer.failed
+        ]
+        if answers and cache is None:
+            cache = _open_cache(folder, create=True)
+        if answers and cache is not None:
+            cache.put_archive(answers, now)
+    if cache is not None:
+        cache.close()
+    return found

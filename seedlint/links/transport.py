@@ -17,6 +17,7 @@ import httpcore
 import httpx
 
 from seedlint.links.guard import GuardedBackend
+from seedlint.links.proxy import Proxies
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
@@ -38,27 +39,50 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
 
 class HostPools(httpx.AsyncBaseTransport):
-    """Routes each request to its host's own pool, made on first use."""
+    """Routes each request to its host's own pool, made on first use.
 
-    def __init__(self, backend: GuardedBackend, connections: dict[str, int], default: int) -> None:
+    With a proxy for the URL (HTTP(S)_PROXY, not NO_PROXY), the guard first resolves the
+    target host and judges its addresses, then the request goes to the proxy.
+    """
+
+    def __init__(
+        self,
+        backend: GuardedBackend,
+        connections: dict[str, int],
+        default: int,
+        proxies: Proxies | None = None,
+    ) -> None:
         self.backend = backend
         self.connections = connections  # host -> its concurrency limit
         self.default = default
+        self.proxies = proxies
         # Certificates: SSL_CERT_FILE / SSL_CERT_DIR when set (company CAs), else certifi.
         self.ssl_context = httpx.create_ssl_context(trust_env=True)
-        self._pools: dict[str, GuardedTransport] = {}
+        self._pools: dict[str, httpx.AsyncHTTPTransport] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
+        proxy = self.proxies.for_url(str(request.url)) if self.proxies is not None else None
+        if proxy is not None:
+            await self.backend.check_target(host)
         pool = self._pools.get(host)
         if pool is None:
             size = self.connections.get(host, self.default)
             limits = httpx.Limits(
                 max_connections=size, max_keepalive_connections=size, keepalive_expiry=5.0
             )
-            pool = GuardedTransport(self.backend, limits, self.ssl_context)
+            if proxy is not None:
+                # The proxy is the user's own (their environment names it): not guarded.
+                pool = httpx.AsyncHTTPTransport(
+                    verify=self.ssl_context, limits=limits, proxy=proxy, trust_env=False
+                )
+            else:
+                pool = GuardedTransport(self.backend, limits, self.ssl_context)
             self._pools[host] = pool
-        return await pool.handle_async_request(request)
+        response = await pool.handle_async_request(request)
+        if proxy is not None:
+            self.backend.connected = True
+        return response
 
     async def release(self, host: str) -> None:
         """Close ``host``'s connections: nothing is left to ask it."""

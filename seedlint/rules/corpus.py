@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
 from seedlint.findings import Position, Severity
+from seedlint.links.urls import canonical_url
 from seedlint.patterns import PatternError, compile_pattern
 from seedlint.rule import CorpusProblem, SeedSummary, corpus_rule
 
@@ -21,15 +21,19 @@ _LISTED = 5
 
 
 def normalise_link(link: str) -> str:
-    """The form two links are compared in: scheme and host lower case, default port,
-    trailing slash and fragment dropped. Path and query keep their case: servers may not.
-    """
+    """The form two links are compared in: the URL normalisation the link rules share
+    (RFC 3986 and IDNA: see seedlint.links.urls), fragment and trailing slash dropped."""
+    key = canonical_url(link, fragment=False)
+    if key is None:
+        return _written_key(link)
+    base, mark, query = key.partition("?")
+    return base.rstrip("/") + mark + query
+
+
+def _written_key(link: str) -> str:
+    """Not an http(s) URL: scheme and host lower case, default port, trailing slash and
+    fragment dropped; compared as written when it cannot be taken apart."""
     link = link.strip()
-    plain = PLAIN_URL.fullmatch(link)
-    if plain is not None and plain["port"] is None and "?" not in link and "#" not in link:
-        # What the general path below gives for such a URL, without taking it apart.
-        host_end = plain.end("host")
-        return link[:host_end].lower() + link[host_end:].rstrip("/")
     try:
         parts = urlsplit(link)
         port = parts.port
@@ -80,8 +84,10 @@ def duplicate_seed(seeds: Sequence[SeedSummary], context: RunContext) -> Iterato
     """Each seed is one reading item, so two seeds with the same front matter `link` are
     the same item saved twice, and their notes drift apart.
 
-    Links are compared after normalisation: `HTTPS://Example.com:443/post/#intro` and
-    `https://example.com/post` are the same seed. Every copy is reported, at its `link`
+    Links are compared after normalisation (RFC 3986 and IDNA, the one the link rules
+    share): `HTTPS://Example.com:443/post/#intro` and `https://example.com/post` are the
+    same seed, and so are `bücher.de` and `xn--bcher-kva.de`, `%7E` and `~`, `%2f` and
+    `%2F`, `/a/./b` and `/a/b`. Every copy is reported, at its `link`
     value, naming the other file(s). Only the files of one run are compared: lint the
     whole vault to find them all.
     """

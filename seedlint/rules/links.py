@@ -16,6 +16,7 @@ from seedlint._text import PLAIN_URL
 from seedlint.context import RunContext
 from seedlint.document import Document, Node, Section, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
+from seedlint.links.urls import canonical_url
 from seedlint.rule import rule
 
 ERROR = Severity.ERROR
@@ -376,19 +377,10 @@ def malformed_link_item(doc: Document, context: RunContext) -> Iterator[Problem]
                 )
 
 
-def _same_url_key(url: str, plain: re.Match[str] | None) -> str:
-    """Scheme and host compared without case; path, query and fragment as written.
-    ``plain`` is ``PLAIN_URL.fullmatch(url)``."""
-    if plain is not None and "?" not in url and "#" not in url:
-        # What urlsplit and geturl give for such a URL (they only drop an empty `?` or
-        # `#`, which it has not): the host lower-cased, the rest as written.
-        host_end = plain.end("host")
-        return url[:host_end].lower() + url[host_end:]
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+def _same_url_key(url: str) -> str:
+    """The URL normalisation the link rules share (RFC 3986 and IDNA, fragment kept);
+    as written when it is not an http(s) URL."""
+    return canonical_url(url) or url
 
 
 def _delete_line(doc: Document, item: Node) -> TextEdit | None:
@@ -420,7 +412,9 @@ def duplicate_link(doc: Document, context: RunContext) -> Iterator[Problem]:
     adds nothing and usually comes from merging notes. Each repeat is reported on its
     URL, with the line of the first.
 
-    URLs are the same when they are equal after lower-casing the scheme and host; a
+    URLs are the same when they are equal after normalisation (RFC 3986 and IDNA, shared
+    with C001 and the link checker: host case, default port, `bücher.de` and
+    `xn--bcher-kva.de`, `%7E` and `~`, `%2f` and `%2F`, `/a/./b` and `/a/b`); a
     different path, query, fragment or trailing slash makes another URL (`#a` and `#b`
     may point at different parts of a page).
 
@@ -436,7 +430,7 @@ def duplicate_link(doc: Document, context: RunContext) -> Iterator[Problem]:
             continue
         dest = entry.link.dest
         # The first item's line and text are read only when a repeat needs them.
-        earlier = first.setdefault(_same_url_key(dest, view.plain[dest]), entry.item)
+        earlier = first.setdefault(_same_url_key(dest), entry.item)
         if earlier is entry.item:
             continue
         first_line = doc.lines.position(earlier.start).line

@@ -1,9 +1,13 @@
-"""Network rules (L001, L002, L004): is each URL a seed holds still alive?
+"""Network rules (L001, L002, L004, L007): is each URL a seed holds still alive?
 
 They are cross-file rules in form because a link check is one piece of work for the whole
 run: each unique URL (normalised) is requested once, however many seeds hold it, and the
-verdict is reported at every place it occurs. The three rules share that one check: the
-first of them to run in a run does it, the others read its results.
+verdict is reported at every place it occurs. The rules share that one check: the first
+of them to run in a run does it, the others read its results. A page linked to with a
+fragment is read (bounded) by that same request when L007 is on.
+
+Which links: `link:`, the source line, `## Links`, and (`[links] scope = "all"`, the
+default) every other link of the body; never code spans or code blocks.
 
 `--offline` (or `SEEDLINT_OFFLINE=1`) turns them off; the other rules never use the network.
 """
@@ -12,14 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from seedlint.context import RunContext
 from seedlint.findings import Fix, Severity, TextEdit
+from seedlint.links.fragments import fragment_found
 from seedlint.links.result import LinkResult, Verdict
 from seedlint.links.run import LinkReport
 from seedlint.links.urls import normalise
+from seedlint.linter import is_selected
 from seedlint.rule import CorpusProblem, LinkOccurrence, SeedSummary, corpus_rule
+
+if TYPE_CHECKING:
+    from seedlint.links.archive import Snapshot
 
 #: Characters that would need escaping in YAML or Markdown: no automatic fix then.
 _UNSAFE_IN_FIX = frozenset(" \t\r\n'\"\\<>()`")
@@ -32,6 +42,8 @@ class _RunLinks:
     context: RunContext
     report: LinkReport = field(default_factory=LinkReport)
     note: int | None = None  # index of this run's summary in context.notes
+    # The archive's answers, by (URL, YYYYMMDD), asked once a run.
+    snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
 
 
 # The three rules of a run share one check. The linter calls them one after another with
@@ -47,19 +59,52 @@ def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport
         _last = _RunLinks(context)
     run = _last
     urls = {
-        url for seed in seeds for link in seed.links if (url := normalise(link.url)) is not None
+        url
+        for seed in seeds
+        for link in seed.links
+        if _in_scope(link, context) and (url := normalise(link.url)) is not None
     }
     missing = [url for url in sorted(urls) if url not in run.report.results]
+    fragments = _fragment_urls(seeds, context) if missing else set()
     if missing:
-        from seedlint.links.cache import CACHE_FOLDER
+        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import check_urls
 
         settings = context.settings.links
-        folder = context.configuration.root / CACHE_FOLDER if settings.cache else None
-        run.report.merge(check_urls(missing, CheckOptions.of(settings), folder))
+        folder, trusted = cache_folder(context.configuration.root)
+        run.report.merge(
+            check_urls(
+                missing,
+                CheckOptions.of(settings),
+                folder if settings.cache else None,
+                trusted_folder=trusted,
+                fragments=fragments,
+            )
+        )
         _say(run)
     return run.report
+
+
+def _in_scope(link: LinkOccurrence, context: RunContext) -> bool:
+    return not link.body or context.settings.links.scope == "all"
+
+
+def _fragment_urls(seeds: Sequence[SeedSummary], context: RunContext) -> set[str]:
+    """The URLs whose page is read for anchors: linked with a fragment, L007 on."""
+    settings = context.settings
+    select = [*settings.select, *settings.extend_select]
+    if settings.severity_for("L007") == "off" or not is_selected("L007", select, settings.ignore):
+        return set()
+    return {
+        url
+        for seed in seeds
+        for link in seed.links
+        if "#" in link.url
+        and _in_scope(link, context)
+        and (url := normalise(link.url)) is not None
+        and fragment_found(urlsplit(link.url).fragment, ()) is False
+    }
 
 
 def _say(run: _RunLinks) -> None:
@@ -78,16 +123,19 @@ def _problems(
     context: RunContext,
     code: str,
     wanted: Callable[[LinkResult], bool],
-    describe: Callable[[LinkOccurrence, LinkResult], tuple[str, Fix | None]],
+    describe: Callable[[SeedSummary, LinkOccurrence, LinkResult], tuple[str, Fix | None] | None],
 ) -> Iterator[CorpusProblem]:
     results = link_report(seeds, context).results
     for seed in seeds:
         for link in seed.links:
-            url = normalise(link.url)
+            url = normalise(link.url) if _in_scope(link, context) else None
             result = results.get(url) if url is not None else None
             if result is None or not wanted(result):
                 continue
-            message, fix = describe(link, result)
+            described = describe(seed, link, result)
+            if described is None:
+                continue
+            message, fix = described
             yield CorpusProblem(
                 seed.path,
                 code,
@@ -109,11 +157,11 @@ def _is_unverifiable(result: LinkResult) -> bool:
     return result.verdict is Verdict.UNVERIFIABLE
 
 
-def _plain(link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
+def _plain(seed: SeedSummary, link: LinkOccurrence, result: LinkResult) -> tuple[str, None]:
     return f"{link.url} {result.detail}", None
 
 
-def _moved(link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
+def _moved(seed: SeedSummary, link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
     assert result.moved_to is not None
     target = result.moved_to
     fragment = urlsplit(link.url).fragment
@@ -126,7 +174,75 @@ def _moved(link: LinkOccurrence, result: LinkResult) -> tuple[str, Fix | None]:
     return message, fix
 
 
-@corpus_rule("L001", "dead-link", "A link is dead: the server or the network says no.")
+def _archived(
+    seeds: Sequence[SeedSummary], context: RunContext, results: dict[str, LinkResult]
+) -> dict[tuple[str, str], Snapshot] | None:
+    """The archive's answer for each dead URL of ``seeds`` near its seed's upload day."""
+    settings = context.settings.links
+    if not settings.archive:
+        return None
+    assert _last is not None and _last.context is context  # link_report made it
+    run = _last
+    pairs = {
+        (url, link.day)
+        for seed in seeds
+        for link in seed.links
+        if _in_scope(link, context)
+        and (url := normalise(link.url)) is not None
+        and (result := results.get(url)) is not None
+        and result.verdict is Verdict.DEAD
+    }
+    missing = [pair for pair in sorted(pairs) if pair not in run.snapshots]
+    if missing:
+        from seedlint.links.cache import cache_folder
+        from seedlint.links.options import CheckOptions
+        from seedlint.links.run import find_snapshots
+
+        folder, trusted = cache_folder(context.configuration.root)
+        options = CheckOptions.of(settings)
+        cache = folder if settings.cache else None
+        run.snapshots.update(find_snapshots(missing, options, cache, trusted_folder=trusted))
+    return run.snapshots
+
+
+def _dead(
+    snapshots: dict[tuple[str, str], Snapshot] | None, context: RunContext
+) -> Callable[[SeedSummary, LinkOccurrence, LinkResult], tuple[str, Fix | None]]:
+    def describe(
+        seed: SeedSummary, link: LinkOccurrence, result: LinkResult
+    ) -> tuple[str, Fix | None]:
+        message = f"{link.url} {result.detail}"
+        if snapshots is None:
+            return message, None
+        answer = snapshots.get((result.url, link.day))
+        if answer is None or answer.failed:
+            why = answer.failed if answer is not None else "not asked"
+            return f"{message}; the archive could not be asked ({why})", None
+        if answer.url is None:
+            return f"{message}; the archive holds no copy of it", None
+        target = answer.url
+        fragment = urlsplit(link.url).fragment
+        if fragment and "#" not in target:
+            target = f"{target}#{fragment}"
+        when = f" of {answer.timestamp}" if answer.timestamp else ""
+        message = f"{message}; archived copy{when}: {target}"
+        same = [
+            other
+            for other in seed.links
+            if _in_scope(other, context) and normalise(other.url) == result.url
+        ]
+        if not all(other.exact for other in same) or _UNSAFE_IN_FIX.intersection(target):
+            return f"{message} (not fixed: the URL is also written where a fix cannot reach)", None
+        return message, Fix(
+            "unsafe", f"use the archived copy {target}", (TextEdit(link.start, link.end, target),)
+        )
+
+    return describe
+
+
+@corpus_rule(
+    "L001", "dead-link", "A link is dead: the server or the network says no.", fix="unsafe"
+)
 def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """A URL of the seed (front matter `link`, the source line, a `## Links` item) is dead:
     it answered 404 or 410, or another 4xx/5xx status after the retries, its host does not
@@ -138,8 +254,11 @@ def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[Cor
     Example: `https://example.com/post-that-moved returned 404 Not Found`, reported at
     every place the URL occurs, in every seed that holds it.
 
-    Fix: none automatic. Replace the URL (an archive such as the Wayback Machine often
-    holds the page), or remove the item.
+    Fix (unsafe, `seedlint fix --unsafe-fixes --select L001`): the URL is replaced, at
+    every place the seed holds it (`link:`, the source line, the `## Links` item, the
+    body), by the Wayback Machine's snapshot closest to the seed's `upload_date`, found
+    through its availability API (`[links] archive = true`, `archive-url`). No snapshot,
+    no fix: the message says so. Unsafe because a snapshot may be a later or broken copy.
 
     Answers that say nothing clear (timeouts, 401/403, rate limits, bot walls) are L004,
     never L001. A machine with no network at all gets one warning that links were not
@@ -154,7 +273,9 @@ def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[Cor
     `headers` and `max-concurrency`. Loopback, private, link-local and multicast
     addresses are not requested unless `allow-private = true`.
     """
-    return _problems(seeds, context, "L001", _is_dead, _plain)
+    results = link_report(seeds, context).results
+    snapshots = _archived(seeds, context, results)
+    return _problems(seeds, context, "L001", _is_dead, _dead(snapshots, context))
 
 
 @corpus_rule(
@@ -202,4 +323,58 @@ def unverifiable_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iter
     return _problems(seeds, context, "L004", _is_unverifiable, _plain)
 
 
-RULES = (dead_link, redirected_link, unverifiable_link)
+def _fragment_problem(
+    seed: SeedSummary, link: LinkOccurrence, result: LinkResult
+) -> tuple[str, None] | None:
+    fragment = urlsplit(link.url).fragment
+    if not fragment or result.page != "html" or not result.anchors:
+        return None  # no fragment, or not verifiable: not HTML, or a page without ids
+    if fragment_found(fragment, result.anchors) is not False:
+        return None
+    return f"{link.url}: the page has no id or <a name> '{fragment}'", None
+
+
+def _not_verifiable(seeds: Sequence[SeedSummary], context: RunContext) -> int:
+    results = link_report(seeds, context).results
+    count = 0
+    for seed in seeds:
+        for link in seed.links:
+            url = normalise(link.url) if "#" in link.url and _in_scope(link, context) else None
+            result = results.get(url) if url is not None else None
+            if result is None or result.verdict is not Verdict.OK or result.page is None:
+                continue
+            if result.page != "html" or not result.anchors:
+                count += fragment_found(urlsplit(link.url).fragment, ()) is False
+    return count
+
+
+@corpus_rule(
+    "L007", "missing-fragment", "A link's #fragment names no place in its page.", Severity.WARNING
+)
+def missing_fragment(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
+    """A link to `https://host/page#section` whose page is HTML, alive, and holds no
+    element with `id="section"` nor an `<a name="section">`: the link works, but does not
+    lead to the part of the page the note meant (a heading was renamed, a section cut).
+
+    Read with a real HTML tokenizer, from the link check's own request (at most 2 MB of
+    the page). GitHub's `user-content-` prefix (README headings) is understood, and
+    `#L10` / `#L10-L20` line anchors, `#top` and text fragments (`#:~:text=`) are never
+    reported. Pages that are not HTML (a PDF's `#page=3`) and pages without any id (built
+    by JavaScript) cannot be verified: they are counted in a note, not reported.
+
+    Fix: none. Find the section's new anchor on the page, or drop the fragment.
+    """
+    unverifiable = _not_verifiable(seeds, context)
+    if unverifiable:
+        context.notes.append(
+            f"L007: {unverifiable} fragments could not be verified"
+            " (the page is not HTML, or has no ids: built by JavaScript)"
+        )
+    return _problems(seeds, context, "L007", _alive, _fragment_problem)
+
+
+def _alive(result: LinkResult) -> bool:
+    return result.verdict is Verdict.OK
+
+
+RULES = (dead_link, redirected_link, unverifiable_link, missing_fragment)

@@ -18,7 +18,7 @@ from seedlint.linter import FileResult, Linter
 from tests.helpers import front_with_link, make_linter
 from tests.links.loopback import LoopbackServers
 
-NETWORK = ("L001", "L002", "L004")
+NETWORK = ("L001", "L002", "L004", "L007")
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5")
 #: Loopback servers are private addresses; short waits keep retries quick.
 FAST: dict[str, Any] = {
@@ -26,7 +26,18 @@ FAST: dict[str, Any] = {
     "retry-wait": 0.01,
     "timeout": 5,
     "connect-timeout": 5,
+    # The archive's public endpoint is never asked by the suite: tests that want archived
+    # copies point `archive-url` at a fake API on loopback.
+    "archive": False,
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy set on the machine running the suite must not see the loopback tests."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -89,10 +100,10 @@ class Vault:
         self.paths.append(path)
         return path
 
-    def lint(self, **links: Any) -> Run:
+    def lint(self, codes: Sequence[str] = NETWORK, **links: Any) -> Run:
         """Only the network rules are selected: the other rules have their own tests."""
         linter = make_linter(
-            root=self.root, offline=False, links={**FAST, **links}, select=list(NETWORK)
+            root=self.root, offline=False, links={**FAST, **links}, select=list(codes)
         )
         results = linter.run([str(path) for path in self.paths])
         findings = [finding for result in results for finding in result.findings]

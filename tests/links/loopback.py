@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import http
+import json
 import socket
 import ssl
 import threading
@@ -37,6 +38,8 @@ from time import monotonic
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 _KNOWN = {status.value for status in http.HTTPStatus}
+#: Where the servers answer like the Wayback Machine's availability API.
+ARCHIVE_PATH = "/wayback/available"
 _HEADERS = (
     ("retry_after", "Retry-After"),
     ("reset", "X-RateLimit-Reset"),
@@ -90,6 +93,10 @@ class LoopbackServers:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
         self._connections: set[asyncio.Task[None]] = set()
+        # Path -> (content type, body): pages served as they are (HTML with anchors).
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        # The fake availability API at ARCHIVE_PATH: URL -> (timestamp, snapshot URL).
+        self.archive: dict[str, tuple[str, str]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -127,6 +134,8 @@ class LoopbackServers:
         with self._lock:
             self.stats = Stats()
             self._failures.clear()
+            self.pages.clear()
+            self.archive.clear()
 
     # -- URLs -----------------------------------------------------------------------------
 
@@ -193,6 +202,11 @@ class LoopbackServers:
             status, headers = self._choose(request, query)
             size = int(query.get("body", 16))
             body = b"" if request.method == "HEAD" else (b"x" * size)
+            content = self._content(request, query)
+            if content is not None:
+                kind, data = content
+                status, headers, size = 200, {"Content-Type": kind}, len(data)
+                body = b"" if request.method == "HEAD" else data
             reason = http.HTTPStatus(status).phrase if status in _KNOWN else "Whatever"
             lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {size}"]
             lines += [f"{name}: {value}" for name, value in headers.items()]
@@ -203,6 +217,21 @@ class LoopbackServers:
             with self._lock:
                 stats.in_flight[host] -= 1
                 stats.total_in_flight -= 1
+
+    def _content(self, request: Request, query: dict[str, str]) -> tuple[str, bytes] | None:
+        """A page of ``pages`` (by path), or the fake availability API's JSON answer."""
+        page = self.pages.get(request.path)
+        if page is not None:
+            return page
+        if request.path != ARCHIVE_PATH:
+            return None
+        found = self.archive.get(query.get("url", ""))
+        if found is None:
+            return "application/json", b'{"url": "x", "archived_snapshots": {}}'
+        timestamp, snapshot = found
+        closest = {"available": True, "url": snapshot, "timestamp": timestamp, "status": "200"}
+        answer = {"url": query.get("url"), "archived_snapshots": {"closest": closest}}
+        return "application/json", json.dumps(answer).encode()
 
     def _choose(self, request: Request, query: dict[str, str]) -> tuple[int, dict[str, str]]:
         headers: dict[str, str] = {"Content-Type": "text/html"}
@@ -242,3 +271,76 @@ def closed_port(host: str = "127.0.0.1") -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+class ForwardProxy:
+    """An HTTP forward proxy on a loopback address that records what it is asked.
+
+    It reads absolute-form requests (`GET http://host:port/path HTTP/1.1`), notes the
+    target, and relays the request to it and the answer back, one exchange a connection
+    (it answers with `Connection: close`). CONNECT (https) is refused: the tests use http.
+    """
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self.port = 0
+        self.asked: list[str] = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> ForwardProxy:
+        self._thread.start()
+
+        async def begin() -> None:
+            self._server = await asyncio.start_server(self._serve, self.host, 0)
+            self.port = self._server.sockets[0].getsockname()[1]
+
+        asyncio.run_coroutine_threadsafe(begin(), self._loop).result(timeout=10)
+        return self
+
+    def stop(self) -> None:
+        async def end() -> None:
+            if self._server is not None:
+                self._server.close()
+
+        asyncio.run_coroutine_threadsafe(end(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, version = lines[0].split(" ", 2)
+            self.asked.append(f"{method} {target}")
+            if method == "CONNECT":
+                writer.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            parts = urlsplit(target)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            headers = [
+                line
+                for line in lines[1:]
+                if line and not line.lower().startswith(("proxy-", "connection:"))
+            ]
+            upstream_reader, upstream_writer = await asyncio.open_connection(
+                parts.hostname, parts.port or 80
+            )
+            request = [f"{method} {path} {version}", *headers, "Connection: close", "", ""]
+            upstream_writer.write("\r\n".join(request).encode("latin-1"))
+            await upstream_writer.drain()
+            answer = await upstream_reader.read()
+            upstream_writer.close()
+            status_line, _, rest = answer.partition(b"\r\n")
+            writer.write(status_line + b"\r\nConnection: close\r\n" + rest)
+            await writer.drain()
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            pass
+        finally:
+            writer.close()

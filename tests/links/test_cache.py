@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from seedlint.links.cache import FILE_NAME, LinkCache
+from seedlint.links.cache import FILE_NAME, LinkCache, Ttls
 from seedlint.links.result import LinkResult, Verdict
 from tests.links.conftest import Vault
 from tests.links.loopback import LoopbackServers
@@ -35,25 +35,46 @@ def test_a_warm_run_makes_no_request_for_cached_urls(web: LoopbackServers, vault
     assert (vault.root / ".seedlint_cache" / ".gitignore").read_text() == "*\n"
 
 
-def test_failures_are_never_cached(web: LoopbackServers, vault: Vault) -> None:
-    vault.seed(
-        "a.md",
-        web.url(H1, "/ok"),
-        [
-            web.url(H1, "/dead", status=404),
-            web.url(H1, "/busy", status=429, retry_after=0),
-            web.url(H1, "/down", status=503),
-            web.url(H1, "/wall", status=403),
-        ],
-    )
-    vault.lint(retries=0)
-    web.reset()
-    again = vault.lint(retries=0)
-    assert sorted(r.path for r in web.stats.requests) == ["/busy", "/dead", "/down", "/wall"]
-    assert again.codes().count("L001") == 2
+def _rows(vault: Vault) -> dict[str, str]:
     with sqlite3.connect(_cache_file(vault)) as db:
-        rows = [row[0] for row in db.execute("SELECT url FROM links")]
-    assert rows == [web.url(H1, "/ok")]
+        return {url: lasting for url, lasting in db.execute("SELECT url, lasting FROM links")}
+
+
+def test_failures_are_cached_for_their_own_ttls(web: LoopbackServers, vault: Vault) -> None:
+    ok, gone = web.url(H1, "/ok"), web.url(H1, "/dead", status=404)
+    busy, down = web.url(H1, "/busy", status=429, retry_after=0), web.url(H1, "/down", status=503)
+    wall = web.url(H1, "/wall", status=403)
+    vault.seed("a.md", ok, [gone, busy, down, wall])
+    cold = vault.lint(retries=0)
+    assert _rows(vault) == {
+        ok: "ok",
+        gone: "failure",
+        busy: "transient",
+        down: "transient",
+        wall: "transient",
+    }
+    web.reset()
+    warm = vault.lint(retries=0)
+    assert web.stats.requests == []  # a re-run minutes later asks nothing again
+    assert [(f.code, f.line, f.message) for f in warm.findings] == [
+        (f.code, f.line, f.message) for f in cold.findings
+    ]
+    assert warm.notes[0].startswith("links: 5 checked (5 from cache): 2 dead")
+    web.reset()
+    vault.lint(retries=0, **{"transient-ttl": 0})
+    assert sorted(r.path for r in web.stats.requests) == ["/busy", "/down", "/wall"]
+    web.reset()
+    vault.lint(retries=0, **{"failure-ttl": 0})
+    assert sorted(r.path for r in web.stats.requests) == ["/dead"]
+
+
+def test_refresh_asks_cached_failures_again(web: LoopbackServers, vault: Vault) -> None:
+    vault.seed("a.md", web.url(H1, "/ok"), [web.url(H1, "/dead", status=404)])
+    vault.lint()
+    web.reset()
+    run = vault.lint(refresh=True)
+    assert [r.path for r in web.stats.requests] == ["/dead"]
+    assert run.codes() == ["L001"]
 
 
 def test_no_cache_bypasses_it_both_ways(web: LoopbackServers, vault: Vault) -> None:
@@ -89,8 +110,9 @@ def test_a_cached_status_no_longer_accepted_is_asked_again(
 
 
 def test_nothing_to_keep_leaves_no_folder(web: LoopbackServers, vault: Vault) -> None:
+    # Links not checked (here: private addresses) are not answers: nothing is kept.
     vault.seed("a.md", web.url(H1, "/dead", status=404))
-    vault.lint()
+    vault.lint(**{"allow-private": False})
     assert not (vault.root / ".seedlint_cache").exists()
 
 
@@ -113,30 +135,29 @@ def test_the_cache_is_wal_and_versioned(tmp_path: Path) -> None:
     cache = LinkCache.open(tmp_path, create=True)
     assert cache is not None
     ok = LinkResult("http://example.test/", Verdict.OK, "returned 200", 200)
-    cache.put([ok], now=1000.0, ttl=60)
-    assert (
-        cache.get(["http://example.test/"], ttl=60, now=1059.0)["http://example.test/"].status
-        == 200
-    )
-    assert cache.get(["http://example.test/"], ttl=60, now=1061.0) == {}
+    ttls = Ttls(60, 60, 60)
+    cache.put([ok], now=1000.0, ttls=ttls)
+    found = cache.get(["http://example.test/"], ttls, now=1059.0)
+    assert found["http://example.test/"].status == 200
+    assert cache.get(["http://example.test/"], ttls, now=1061.0) == {}
     cache.close()
     with sqlite3.connect(tmp_path / FILE_NAME) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 _WRITER = """
 import sys, time
 from pathlib import Path
-from seedlint.links.cache import LinkCache
+from seedlint.links.cache import LinkCache, Ttls
 from seedlint.links.result import LinkResult, Verdict
 folder, worker = Path(sys.argv[1]), int(sys.argv[2])
 for round in range(20):
     cache = LinkCache.open(folder, create=True)
     assert cache is not None, "cache could not be opened"
     urls = [f"http://example.test/{worker}/{round}/{n}" for n in range(50)]
-    cache.get(urls, ttl=3600, now=time.time())
-    cache.put([LinkResult(u, Verdict.OK, "returned 200", 200) for u in urls], time.time(), 3600)
+    cache.get(urls, Ttls(), now=time.time())
+    cache.put([LinkResult(u, Verdict.OK, "returned 200", 200) for u in urls], time.time(), Ttls())
     cache.close()
 """
 

@@ -21,6 +21,7 @@ CONFIG = """\
 allow-private = true
 retry-wait = 0.01
 timeout = 5
+archive = false
 """
 
 
@@ -93,9 +94,13 @@ def test_second_run_from_the_cache_and_no_cache(project: Path, web: LoopbackServ
     assert (project / ".seedlint_cache" / "links.sqlite3").is_file()
     web.reset()
     warm = seedlint(project, "check", "--format", "concise", "seeds")
-    # Successes come from the cache; the dead link is asked again (failures are not kept).
-    assert [r.path for r in web.stats.requests] == ["/dead"]
+    # Successes and definitive failures come from the cache: no request at all.
+    assert web.stats.requests == []
     assert warm.returncode == 1
+    assert "L001" in warm.stdout
+    refreshed = seedlint(project, "check", "--refresh", "--format", "concise", "seeds")
+    assert [r.path for r in web.stats.requests] == ["/dead"]  # only the failure is asked
+    assert refreshed.stdout == warm.stdout
     web.reset()
     seedlint(project, "check", "--no-cache", "seeds")
     assert web.stats.count() == 5  # 4 URLs and the redirect target
@@ -151,7 +156,9 @@ def _no_network() -> bool:
 def test_a_machine_without_network_gets_one_warning(tmp_path: Path) -> None:
     """In a fresh network namespace nothing leaves the process: every lookup fails."""
     (tmp_path / "topics").mkdir()
-    (tmp_path / "seedlint.toml").write_text("[links]\nretry-wait = 0.01\n", encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text(
+        "[links]\nretry-wait = 0.01\narchive = false\n", encoding="utf-8"
+    )
     links = [f"https://site-{n}.example.org/page" for n in range(5)]
     (tmp_path / "a.md").write_text(seed_text("https://example.com/post", links), "utf-8")
     result = subprocess.run(
@@ -166,7 +173,34 @@ def test_a_machine_without_network_gets_one_warning(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "L001" not in result.stdout
     assert result.stderr.splitlines() == [
-        "seedlint: note: no network: 6 links were not checked (every lookup failed);"
+        "seedlint: note: no network: 6 links were not checked (every lookup or connection failed);"
         " L001, L002 and L004 say nothing about them. Use --offline (or SEEDLINT_OFFLINE=1)"
         " to skip link checks on purpose."
     ]
+
+
+@pytest.mark.skipif(not _no_network(), reason="needs `unshare -rn` (a network namespace)")
+def test_no_route_at_all_ends_the_run_without_waiting_for_retries(tmp_path: Path) -> None:
+    """Addresses (no look-up) that have no route: after a few, the run is offline.
+
+    The retry wait is 60 s: a run that waited for a single retry would pass the timeout.
+    """
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "seedlint.toml").write_text(
+        "[links]\nretry-wait = 60\narchive = false\n", encoding="utf-8"
+    )
+    links = [f"http://93.184.{n // 250}.{n % 250 + 1}/page" for n in range(500)]
+    (tmp_path / "a.md").write_text(seed_text("http://93.184.215.14/post", links), "utf-8")
+    result = subprocess.run(
+        ["unshare", "-rn", sys.executable, "-m", "seedlint", "check", "a.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        check=False,
+        timeout=45,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "L001" not in result.stdout and "L004" not in result.stdout
+    [line] = result.stderr.splitlines()
+    assert line.startswith("seedlint: note: no network: 501 links were not checked")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import shutil
+import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpcore
 import pytest
 
 from seedlint.links.guard import GuardedBackend, PrivateAddress, Resolver, UnknownHost, is_public
@@ -40,6 +43,26 @@ H1 = "127.0.0.1"
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("::ffff:93.184.215.14", True),
         ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
+        ("2002:5db8:d70e::1", True),  # 6to4 wrapping 93.184.215.14
+        # Every other IPv6 form that embeds an IPv4 address is judged by that address.
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1
+        ("::a00:1", False),  # IPv4-compatible 10.0.0.1
+        ("::5db8:d70e", True),  # IPv4-compatible 93.184.215.14
+        ("::ffff:0:7f00:1", False),  # IPv4-translated (SIIT) 127.0.0.1
+        ("::ffff:0:5db8:d70e", True),
+        ("64:ff9b::7f00:1", False),  # NAT64 well-known prefix, 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 to the cloud metadata address
+        ("64:ff9b::c0a8:101", False),  # NAT64 to 192.168.1.1
+        ("64:ff9b::5db8:d70e", True),  # NAT64 to a public address
+        ("64:ff9b:1::7f00:1", False),  # local-use NAT64 (/96 placement)
+        ("64:ff9b:1:7f00:1::", False),  # local-use NAT64 (/48 placement: 7f00 | u | 0001)
+        ("64:ff9b:1:7f00:1:0:0:0", False),
+        ("64:ff9b:1:5db8:d7:e00:0:0", False),  # public in one placement, 0.0.0.0 in another
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo, client 127.0.0.1
+        ("2001:0:4136:e378:8000:63bf:a247:28f1", True),  # Teredo, client 93.184.215.14
+        ("fec0::1", False),  # site-local (deprecated, still routed inside a site)
+        ("fefe::1", False),
+        ("::", False),
     ],
 )
 def test_public_addresses(address: str, public: bool) -> None:
@@ -127,3 +150,65 @@ def test_tls_failure_is_dead_and_not_retried(tls_servers: LoopbackServers, tmp_p
     assert message.startswith(f"{url} failed the TLS handshake (self")
     assert "signed certificate" in message
     assert tls_servers.stats.requests == []  # the handshake failed: no request was sent
+
+
+# -- a DNS answer holding public and private addresses -----------------------------------
+
+PUBLIC = "93.184.215.14"
+
+
+@pytest.fixture
+def mixed_answer(monkeypatch: pytest.MonkeyPatch, web: LoopbackServers) -> list[str]:
+    """`mixed.test` resolves to a public address first, then to 127.0.0.1 (in-process).
+
+    Connections to anything but loopback are refused by a stand-in for the OS (and noted),
+    so even a guard that let the public address through never leaves the machine: it
+    would fall back to 127.0.0.1 and reach the loopback server, which the tests watch.
+    """
+    real_getaddrinfo = socket.getaddrinfo
+    attempts: list[str] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "mixed.test":
+            stream = socket.SOCK_STREAM
+            return [
+                (socket.AF_INET, stream, 6, "", (PUBLIC, port or 0)),
+                (socket.AF_INET, stream, 6, "", (H1, port or 0)),
+            ]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    real_connect = httpcore.AnyIOBackend.connect_tcp
+
+    async def connect_tcp(
+        self: httpcore.AnyIOBackend, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.AsyncNetworkStream:
+        attempts.append(host)
+        if not host.startswith("127."):
+            raise httpcore.ConnectError(f"{host}: refused by the test (not loopback)")
+        return await real_connect(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", connect_tcp)
+    return attempts
+
+
+def test_one_private_address_in_the_answer_refuses_the_host(mixed_answer: list[str]) -> None:
+    async def connect() -> None:
+        backend = GuardedBackend(Resolver(timeout=1), allow_private=False)
+        await backend.connect_tcp("mixed.test", 80)
+
+    with pytest.raises(PrivateAddress, match=r"mixed\.test resolves to 127\.0\.0\.1"):
+        asyncio.run(connect())
+    assert mixed_answer == []  # refused before any connection was tried
+
+
+def test_a_seed_naming_a_host_with_a_private_address_makes_no_request(
+    mixed_answer: list[str], web: LoopbackServers, vault: Vault
+) -> None:
+    url = f"http://mixed.test:{web.ports[H1]}/inside"
+    vault.seed("a.md", url)
+    run = vault.lint(**{"allow-private": False})
+    assert run.findings == []
+    assert mixed_answer == []
+    assert web.stats.requests == []
+    assert "1 skipped (1 private address)" in run.notes[0]
