@@ -95,11 +95,26 @@ class Entry:
     @classmethod
     def of(cls, result: FileResult, dependencies: Dependencies) -> Entry:
         parts = (result.findings, result.suppressions, result.anchors, dependencies.notes)
-        packed = _encoder.encode(parts) if any(parts) else None
+        packed = None
+        if any(parts):
+            try:
+                packed = _encoder.encode(parts)
+            except _UNENCODABLE:  # a file name that is not UTF-8: paths are set on reading
+                findings = [replace(finding, path="") for finding in result.findings]
+                anchors = result.anchors and replace(result.anchors, path="")
+                packed = _encoder.encode((findings, result.suppressions, anchors, parts[3]))
         summary = None
         if result.summary is not None:
-            summary = _squeeze(_encoder.encode(result.summary))
+            try:
+                summary = _squeeze(_encoder.encode(result.summary))
+            except _UNENCODABLE:
+                summary = _squeeze(_encoder.encode(replace(result.summary, path="")))
         return cls(packed, summary, encode_dependencies(dependencies))
+
+
+#: What encoding a string that is not UTF-8 (a file name's undecodable byte, kept by
+#: Python as a lone surrogate) raises.
+_UNENCODABLE = (UnicodeEncodeError, msgspec.EncodeError)
 
 
 def result_of(display: str, blob: bytes | None) -> tuple[FileResult, list[str]]:
@@ -242,7 +257,10 @@ def encode_dependencies(dependencies: Dependencies) -> bytes | None:
     dates = [
         (operation, _tag(other), _tag(result)) for operation, other, result in dependencies.dates
     ]
-    return _encoder.encode((topics, dates))
+    try:
+        return _encoder.encode((topics, dates))
+    except _UNENCODABLE:  # a topic note's name that is not UTF-8: replaying never holds
+        return _encoder.encode(([("?", None, None)], dates))
 
 
 def dependencies_of(blob: bytes | None) -> Dependencies:
@@ -261,7 +279,12 @@ def dependencies_of(blob: bytes | None) -> Dependencies:
 
 
 def encode_corpus(found: dict[str, list[CorpusProblem]], notes: list[str]) -> bytes:
-    return _encoder.encode((found, notes))
+    """The cross-file problems; for a file name that is not UTF-8, bytes that never
+    decode (those problems are computed again next time)."""
+    try:
+        return _encoder.encode((found, notes))
+    except _UNENCODABLE:
+        return b""
 
 
 def decode_corpus(blob: Any) -> tuple[dict[str, list[CorpusProblem]], list[str]]:

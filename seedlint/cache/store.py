@@ -393,8 +393,9 @@ class ResultCache:
                 ]
             else:
                 cursors = []
-                for start in range(0, len(paths), _CHUNK):
-                    chunk = list(paths[start : start + _CHUNK])
+                wanted = [path for path in paths if _storable(path)]
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[start : start + _CHUNK]
                     marks = ", ".join("?" * len(chunk))
                     cursors.append(
                         self.connection.execute(
@@ -490,6 +491,8 @@ class ResultCache:
         parts = (entry.result, entry.summary, entry.dependencies)
         if any(part is not None and len(part) > MAX_VALUE for part in parts):
             return  # it could not be read back: lint that file each time
+        if not _storable(path):  # it would fail the whole batch
+            return
         self.inserts.append(
             (
                 path,
@@ -584,6 +587,16 @@ class ResultCache:
             self.inserts = []
             if final:
                 self.stamps, self.corpus_row = [], None
+
+
+def _storable(path: str) -> bool:
+    """Whether SQLite can take ``path``: a file name that is not UTF-8 (an undecodable
+    byte, kept by Python as a lone surrogate) cannot be a key; that file is not cached."""
+    try:
+        path.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_locked(error: Exception) -> bool:

@@ -499,3 +499,25 @@ def test_the_json_report_is_the_same_with_a_planted_cache(corpus: Corpus) -> Non
 
     assert json.loads(ran.stdout)["findings"] == json.loads(reference.stdout)["findings"]
     assert ran.returncode == reference.returncode == 1
+
+
+def test_names_that_are_not_utf8_are_cached_or_skipped_never_an_error(corpus: Corpus) -> None:
+    """A seed and a topic note whose names hold a byte no encoding decodes: MessagePack
+    cannot hold such a string, so paths are set on reading, and the rest still caches."""
+    seed = corpus.seeds[0]
+    raw = os.fsencode(seed.parent) + b"/copy\xff.md"
+    with open(raw, "wb") as handle:
+        handle.write(seed.read_bytes().replace(b"https://", b"https://copy."))
+    note = os.fsencode(corpus.topics[0].parent) + b"/note\xfe.md"
+    with open(note, "wb") as handle:
+        handle.write(b"---\ntype: Concept\n---\n")
+    command = ("check", "--offline", "--format", "json", "contents")
+    reference = seedlint(*command, "--no-cache", cwd=corpus.root)
+    assert "copy\\udcff.md" in reference.stdout
+
+    cold = seedlint(*command, cwd=corpus.root, env={"SEEDLINT_DEBUG": "1"})
+    warm = seedlint(*command, cwd=corpus.root, env={"SEEDLINT_DEBUG": "1"})
+
+    assert_same(cold, reference)
+    assert_same(warm, reference)
+    assert f"hits={SEEDS}" in stats(warm)
