@@ -75,7 +75,7 @@ def make_linter(
     )
     context = RunContext(configuration, today=today)
     selection = Selection.build(
-        load_rules(), context, offline=offline, network=frozenset({"L001", "L002", "L004"})
+        load_rules(), context, offline=offline, network=frozenset({"L001", "L002", "L004", "L007"})
     )
     return Linter(selection, context)
 
