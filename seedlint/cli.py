@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser("schema", help="print the front matter JSON Schema")
     schema.add_argument("--config", type=Path, help="configuration file to use")
+    from seedlint.report import add_arguments as add_report_arguments
+
+    add_report_arguments(commands.add_parser("report", help="the vault's health as one page"))
     return parser
 
 
@@ -86,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_rule(args, sys.stdout)
         if args.command == "schema":
             return _run_schema(args, sys.stdout)
+        if args.command == "report":
+            from seedlint.report import run_report
+
+            return run_report(args)
     except UsageError as error:
         print(f"seedlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
