@@ -82,7 +82,7 @@ _IDS = re.compile(r'\bid="([^"]+)"')
 _REFERENCES = re.compile(r'(url\(#|href="#)([^")]+)')
 # Text takes the page's font (the stylesheet names it), rather than a long list on each label.
 _FONT = re.compile(r" font-family: [^;\"]*;?")
-_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
+_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([^"]*)"\s+height="[^"]*"')
 
 
 def _for_inlining(svg: str, name: str, title: str) -> str:
@@ -100,8 +100,10 @@ def _for_inlining(svg: str, name: str, title: str) -> str:
         svg,
     )
     svg = _SIZE.sub(
+        # Never wider than drawn: a chart alone in its row keeps the size of its labels.
         lambda match: (
-            f'<svg{match.group(1)} class="chart" role="img" aria-label="{_attribute(title)}"'
+            f'<svg{match.group(1)} class="chart" role="img" style="max-width: {match.group(2)}"'
+            f' aria-label="{_attribute(title)}"'
         ),
         svg,
         count=1,
