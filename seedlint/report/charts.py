@@ -27,6 +27,9 @@ MAX_BARS = 25
 #: Ids of the page's own tables, which bars link to: left as they are.
 LINK_PREFIXES = ("rule-", "folder-")
 MAX_LABEL = 38
+WIDTH = 6.4  # inches
+#: Inches a character of a 10-point label takes, on average, in DejaVu Sans.
+CHAR_WIDTH = 0.078
 
 PALETTE = {
     "error": "#d6404e",
@@ -121,6 +124,18 @@ def _render(figure: object, name: str, title: str) -> str:
     return _for_inlining(buffer.getvalue(), name, title)
 
 
+def _margins(figure: Any, *, left: float, bottom: float, top: float, right: float = 0.2) -> None:
+    """Margins in inches. Worked out from the labels' length rather than by matplotlib's
+    constrained layout, which draws every chart twice: half of a chart's cost."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=min(left, width * 0.6) / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+    )
+
+
 def horizontal_bars(
     name: str,
     title: str,
@@ -135,8 +150,11 @@ def horizontal_bars(
 
     labels = list(labels)[:MAX_BARS]
     with matplotlib.rc_context(_style(name)):
-        height = 0.9 + 0.26 * max(len(labels), 1)
-        figure = Figure(figsize=(6.4, height), layout="constrained")
+        top = 0.4 if len(series) > 1 else 0.15  # room for the legend
+        height = top + 0.4 + 0.26 * max(len(labels), 1)
+        figure = Figure(figsize=(WIDTH, height))
+        longest = max((len(_plain(label)) for label in labels), default=1)
+        _margins(figure, left=0.2 + CHAR_WIDTH * longest, bottom=0.4, top=top)
         axes = figure.add_subplot()
         positions = list(range(len(labels)))
         left = [0] * len(labels)
@@ -171,13 +189,17 @@ def vertical_bars(
     from matplotlib.ticker import MaxNLocator
 
     with matplotlib.rc_context(_style(name)):
-        figure = Figure(figsize=(6.4, 2.6), layout="constrained")
+        step = max(1, len(labels) // 24)  # at most about two dozen tick labels
+        turned = step > 1 or any(len(label) > 4 for label in labels)
+        longest = max((len(_plain(label)) for label in labels), default=1)
+        bottom = 0.4 + (CHAR_WIDTH * 0.72 * longest if turned else 0)
+        figure = Figure(figsize=(WIDTH, 2.2 + bottom))
+        _margins(figure, left=0.5, bottom=bottom, top=0.15)
         axes = figure.add_subplot()
         positions = list(range(len(labels)))
         axes.bar(positions, list(values), color=colour or PALETTE["bar"], width=0.75)
-        step = max(1, len(labels) // 24)  # at most about two dozen tick labels
         axes.set_xticks(positions[::step], [_plain(label) for label in labels][::step], rotation=0)
-        if step > 1 or any(len(label) > 4 for label in labels):
+        if turned:
             for tick in axes.get_xticklabels():
                 tick.set_rotation(45)
                 tick.set_horizontalalignment("right")
