@@ -13,11 +13,16 @@ import argparse
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from seedlint import __version__
 from seedlint.cli import EXIT_ERROR, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from seedlint.findings import Finding
+    from seedlint.report.aggregate import Aggregates
 
 INSTALL_HINT = "pip install 'seedlint[report]'"
 DEFAULT_PAGE = Path("seedlint-report.html")
@@ -53,8 +58,16 @@ def _check_arguments(args: argparse.Namespace) -> argparse.Namespace:
     )
 
 
-def build(args: argparse.Namespace) -> tuple[dict[str, Any], Any, list[Any], list[str]]:
-    """The JSON document, the aggregates, the findings and the run's crashes."""
+@dataclass(frozen=True)
+class Built:
+    document: dict[str, Any]  # what --format json prints
+    aggregates: Aggregates
+    findings: list[Finding]
+    crashes: list[str]  # rules that crashed: printed, and the exit code is 2
+
+
+def build(args: argparse.Namespace) -> Built:
+    """One `check` run and everything the report makes of it."""
     from seedlint.commands.check import lint, prepare
     from seedlint.links import offline_requested
     from seedlint.links.options import parse_duration
@@ -95,7 +108,7 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], Any, list[Any], lis
         **aggregates.to_dict(),
     }
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
-    return document, aggregates, findings, crashes
+    return Built(document, aggregates, findings, crashes)
 
 
 def _destination(args: argparse.Namespace) -> Path | None:
@@ -132,7 +145,8 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
         if missing is not None:
             print(f"seedlint: error: the HTML report needs {missing}: {INSTALL_HINT}", file=err)
             return EXIT_ERROR
-    document, aggregates, findings, crashes = build(args)
+    built = build(args)
+    document, aggregates, findings = built.document, built.aggregates, built.findings
     if not args.quiet:
         for note in aggregates.notes:
             print(f"seedlint: note: {note}", file=err)
@@ -156,6 +170,6 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
     _write(text, destination)
     if destination is not None and not args.quiet:
         print(f"seedlint: report written to {destination}", file=err)
-    for crash in crashes:
+    for crash in built.crashes:
         print(f"seedlint: error: {crash}", file=err)
-    return EXIT_ERROR if crashes else EXIT_OK
+    return EXIT_ERROR if built.crashes else EXIT_OK

@@ -275,14 +275,11 @@ def _topics(facts: Sequence[SeedFacts], index: TopicIndex) -> Topics:
     missing: dict[str, list[str]] = {}
     for seed in facts:
         for key in seed.topics:
-            if not index.exists or key in index:
+            if not index.exists or key in index:  # no topics folder: nothing is broken
                 embedding[key] += 1
             else:
                 missing.setdefault(key, []).append(seed.path)
-    if index.exists:
-        embedded = [TopicUse(key, count) for key, count in embedding.items() if key in index]
-    else:
-        embedded = [TopicUse(key, count) for key, count in embedding.items()]
+    embedded = [TopicUse(key, count) for key, count in embedding.items()]
     embedded.sort(key=lambda use: (-use.seeds, use.topic))
     tail = []
     for label, low, high in TAIL_BUCKETS:

@@ -18,7 +18,10 @@ import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from seedlint.context import RunContext
 
 State = Literal["alive", "dead", "redirected", "unverifiable", "unchecked"]
 STATES: tuple[State, ...] = ("alive", "dead", "redirected", "unverifiable", "unchecked")
@@ -115,7 +118,7 @@ def read_cached_answers(
     return found
 
 
-def run_answers(context: Any) -> dict[str, LinkState]:
+def run_answers(context: RunContext) -> dict[str, LinkState]:
     """The verdicts the network rules reached in this run (none when they did not run).
 
     The three network rules share one check a run, kept by `seedlint.rules.network`;

@@ -15,7 +15,7 @@ from typing import Any
 
 from seedlint.findings import Finding
 from seedlint.report import charts
-from seedlint.report.aggregate import Aggregates
+from seedlint.report.aggregate import Aggregates, folder_of
 from seedlint.report.charts import PALETTE, Series
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -157,8 +157,6 @@ def render(
     rows = [_row(finding, base) for finding in findings]
     by_rule: dict[str, list[Row]] = {}
     by_folder: dict[str, list[Row]] = {}
-    from seedlint.report.aggregate import folder_of
-
     for row in rows:
         by_rule.setdefault(row.finding.code, []).append(row)
         by_folder.setdefault(folder_of(row.finding.path), []).append(row)
