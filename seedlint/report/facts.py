@@ -59,9 +59,16 @@ def _display(path: str) -> str:
 
 
 def _read(path: str, limit: int) -> bytes:
+    """The file's bytes, at most ``limit``. Read to its size (plus one byte, to see it
+    grew): a buffer of ``limit`` bytes for a 2 KB seed costs more than parsing it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        with open(path, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise UnreadableFile("file too large")
+            data = handle.readall() if size == 0 else handle.read(size + 1) or b""
+            if len(data) > size:  # it grew since the stat: read on, up to the limit
+                data += handle.read(limit + 1 - len(data)) or b""
     except OSError as error:
         raise UnreadableFile(error.strerror or type(error).__name__) from None
     if len(data) > limit:
