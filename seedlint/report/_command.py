@@ -68,13 +68,19 @@ class Built:
 
 def build(args: argparse.Namespace) -> Built:
     """One `check` run and everything the report makes of it."""
+    from seedlint.cache import cache_folder
     from seedlint.commands.check import lint, prepare
     from seedlint.links import offline_requested
     from seedlint.links.options import parse_duration
     from seedlint.linter import iter_findings
     from seedlint.report.aggregate import aggregate
+    from seedlint.report.factcache import FactCache
     from seedlint.report.facts import gather
-    from seedlint.report.linkcache import link_states, read_cached_answers, run_answers
+    from seedlint.report.linkcache import (
+        link_states,
+        read_cached_answers,
+        run_answers,
+    )
     from seedlint.reporters import RunSummary
     from seedlint.reporters.structured import report_document
 
@@ -89,12 +95,18 @@ def build(args: argparse.Namespace) -> Built:
     check_document = report_document(findings, summary)
 
     settings = run.configuration.settings
-    facts = gather(run.paths, settings.max_file_size, args.jobs)
+    use_cache = not args.no_cache
+    # Beside check's result cache (and where $SEEDLINT_CACHE_DIR moves it).
+    folder = cache_folder(run.configuration.root)
+    facts_cache = FactCache.load(folder) if use_cache else None
+    facts = gather(run.paths, settings.max_file_size, args.jobs, facts_cache)
+    if facts_cache is not None:
+        facts_cache.save()
     urls = dict.fromkeys(url for seed in facts for url in seed.urls)
     offline = args.offline or offline_requested()
     answers = {} if offline else run_answers(run.context)
     cached = {}
-    if settings.links.cache and not args.no_cache:
+    if settings.links.cache and use_cache:
         ttl = parse_duration(settings.links.cache_ttl)
         cached = read_cached_answers(run.configuration.root, urls, ttl)
     states = link_states(urls, answers, cached)

@@ -14,10 +14,14 @@ import datetime as dt
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seedlint.document import UnreadableFile, parse
+
+if TYPE_CHECKING:
+    from seedlint.report.factcache import FactCache
 
 
 class SeedFacts(NamedTuple):
@@ -58,12 +62,24 @@ def _display(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-def _read(path: str, limit: int) -> bytes:
-    """The file's bytes, at most ``limit``. Read to its size (plus one byte, to see it
-    grew): a buffer of ``limit`` bytes for a 2 KB seed costs more than parsing it."""
+#: A file changed this recently before it was read is not remembered between runs: a
+#: change within the same timestamp tick would leave its signature as it was.
+RACY_NS = 2_000_000_000
+
+
+def signature(status: os.stat_result) -> str:
+    """What identifies a file's bytes without reading them, for the fact cache."""
+    return f"{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_size}:{status.st_ino}"
+
+
+def _read(path: str, limit: int) -> tuple[bytes, os.stat_result]:
+    """The file's bytes, at most ``limit``, and its status taken before they were read.
+    Read to its size (plus one byte, to see it grew): a buffer of ``limit`` bytes for a
+    2 KB seed costs more than parsing it."""
     try:
         with open(path, "rb", buffering=0) as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = os.fstat(handle.fileno())
+            size = status.st_size
             if size > limit:
                 raise UnreadableFile("file too large")
             data = handle.readall() if size == 0 else handle.read(size + 1) or b""
@@ -73,20 +89,28 @@ def _read(path: str, limit: int) -> bytes:
         raise UnreadableFile(error.strerror or type(error).__name__) from None
     if len(data) > limit:
         raise UnreadableFile("file too large")
-    return data
+    return data, status
 
 
 def facts_of(path: str, limit: int) -> SeedFacts:
     """The facts of the seed at ``path`` (at most ``limit`` bytes read)."""
+    return read_facts(path, limit)[0]
+
+
+def read_facts(path: str, limit: int) -> tuple[SeedFacts, str | None]:
+    """The facts of the seed at ``path``, and the file's signature when they may be
+    remembered (read, and not changed just before)."""
     from seedlint.links.extract import find_links
     from seedlint.links.urls import normalise
     from seedlint.rules.topics import topic_refs
 
     shown = _display(path)
+    read_ns = time.time_ns()
     try:
-        document = parse(shown, _read(path, limit))
+        data, status = _read(path, limit)
+        document = parse(shown, data)
     except (UnreadableFile, RecursionError):
-        return SeedFacts(shown, False, None, None, None, None, (), ())
+        return SeedFacts(shown, False, None, None, None, None, (), ()), None
     values = document.front_values if document.front_matter is not None else {}
     if not isinstance(values, dict):
         values = {}
@@ -95,7 +119,7 @@ def facts_of(path: str, limit: int) -> SeedFacts:
     urls = dict.fromkeys(
         url for link in find_links(document) if (url := normalise(link.url)) is not None
     )
-    return SeedFacts(
+    facts = SeedFacts(
         shown,
         True,
         already_read if isinstance(already_read, bool) else None,
@@ -105,10 +129,12 @@ def facts_of(path: str, limit: int) -> SeedFacts:
         tuple(topics),
         tuple(urls),
     )
+    settled = max(status.st_mtime_ns, status.st_ctime_ns) < read_ns - RACY_NS
+    return facts, signature(status) if settled else None
 
 
-def _facts_of_chunk(chunk: Sequence[str], limit: int) -> list[SeedFacts]:
-    return [facts_of(path, limit) for path in chunk]
+def _facts_of_chunk(chunk: Sequence[str], limit: int) -> list[tuple[SeedFacts, str | None]]:
+    return [read_facts(path, limit) for path in chunk]
 
 
 def _ignore_interrupts() -> None:
@@ -122,9 +148,29 @@ def _chunks(paths: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield paths[start : start + size]
 
 
-def gather(paths: Sequence[str], limit: int, jobs: int = 0) -> list[SeedFacts]:
-    """The facts of every path, in the paths' order; in worker processes when it pays
-    (the same thresholds as `check`), in this process otherwise or if a pool fails."""
+def gather(
+    paths: Sequence[str], limit: int, jobs: int = 0, cache: FactCache | None = None
+) -> list[SeedFacts]:
+    """The facts of every path, in the paths' order: from ``cache`` where they still
+    hold, the others read (and remembered in ``cache``)."""
+    found: dict[int, SeedFacts] = {}
+    if cache is not None:
+        for index, path in enumerate(paths):
+            facts = cache.get(path, _display(path))
+            if facts is not None:
+                found[index] = facts
+    missing = [(index, path) for index, path in enumerate(paths) if index not in found]
+    read = _read_all([path for _, path in missing], limit, jobs)
+    for (index, path), (facts, sign) in zip(missing, read, strict=True):
+        found[index] = facts
+        if cache is not None and sign is not None:
+            cache.put(path, sign, facts)
+    return [found[index] for index in range(len(paths))]
+
+
+def _read_all(paths: Sequence[str], limit: int, jobs: int) -> list[tuple[SeedFacts, str | None]]:
+    """Read in worker processes when it pays (the same thresholds as `check`), in this
+    process otherwise or if a pool fails."""
     from seedlint.parallel import workers_for
 
     workers = workers_for(jobs, len(paths))
@@ -140,7 +186,7 @@ def gather(paths: Sequence[str], limit: int, jobs: int = 0) -> list[SeedFacts]:
             with ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_ignore_interrupts
             ) as pool:
-                found: list[SeedFacts] = []
+                found: list[tuple[SeedFacts, str | None]] = []
                 for part in pool.map(_facts_of_chunk, _chunks(paths, size), limits):
                     found.extend(part)
                 return found

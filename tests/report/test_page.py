@@ -60,9 +60,7 @@ def test_names_from_the_vault_are_text(tmp_path: Path, monkeypatch: pytest.Monke
     folder.mkdir(parents=True)
     (root / "seedlint.toml").write_text("", encoding="utf-8")
     (root / "topics" / "Concept").mkdir(parents=True)
-    (root / "topics" / "Concept" / "<b>bold.md").write_text(
-        "---\ntype: Concept\n---\n", "utf-8"
-    )
+    (root / "topics" / "Concept" / "<b>bold.md").write_text("---\ntype: Concept\n---\n", "utf-8")
     (folder / "s.md").write_text(
         seed("https://x.example/<i>", topics=("Concept/<b>bold", "Concept/$$")) + "  ",
         encoding="utf-8",
