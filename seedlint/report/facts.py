@@ -183,13 +183,15 @@ def _read_all(paths: Sequence[str], limit: int, jobs: int) -> list[tuple[SeedFac
         try:
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             context = multiprocessing.get_context(method)
-            with ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_ignore_interrupts
-            ) as pool:
+            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+            try:
                 found: list[tuple[SeedFacts, str | None]] = []
                 for part in pool.map(_facts_of_chunk, _chunks(paths, size), limits):
                     found.extend(part)
-                return found
+            finally:
+                # On Ctrl-C, the chunks not started yet are dropped rather than waited for.
+                pool.shutdown(wait=True, cancel_futures=True)
+            return found
         except (OSError, ImportError, BrokenExecutor):
             pass  # no pool here, or a worker died: read them in this process
     return _facts_of_chunk(paths, limit)
