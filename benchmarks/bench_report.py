@@ -7,8 +7,9 @@ check and report runs are interleaved so that their ratio holds on a busy machin
 results (a second run). The page's size is printed too.
 
 With `--libraries`, the chart libraries weighed for the page are timed instead: a fresh
-process importing each and drawing its first bar chart of 20 bars as SVG, and the SVG's
-size (those not installed are skipped).
+process importing each and drawing its first bar chart of 20 bars as SVG (CPU time of
+the process, all its threads: steadier than wall time on a shared machine), and the
+SVG's size (those not installed are skipped).
 
     python benchmarks/bench_report.py                      # 10k, 3 runs each
     python benchmarks/bench_report.py --sizes 1000,10000 --repeat 5
@@ -32,22 +33,22 @@ SCENARIOS = ("check", "report html", "report json")
 
 _MATPLOTLIB = """
 import io, time
-start = time.perf_counter()
+start = time.process_time()
 import matplotlib
 from matplotlib.figure import Figure
-imported = time.perf_counter()
+imported = time.process_time()
 with matplotlib.rc_context({"svg.fonttype": "none"}):
     figure = Figure(figsize=(6.4, 5), layout="constrained")
     figure.add_subplot().barh([f"R{i:03d}" for i in range(20)], range(20))
     out = io.StringIO()
     figure.savefig(out, format="svg")
-print(imported - start, time.perf_counter() - imported, len(out.getvalue()))
+print(imported - start, time.process_time() - imported, len(out.getvalue()))
 """
 _VL_CONVERT = """
 import time
-start = time.perf_counter()
+start = time.process_time()
 import vl_convert
-imported = time.perf_counter()
+imported = time.process_time()
 spec = {
     "data": {"values": [{"a": f"R{i:03d}", "b": i} for i in range(20)]},
     "mark": "bar",
@@ -57,18 +58,18 @@ spec = {
     },
 }
 svg = vl_convert.vegalite_to_svg(spec)
-print(imported - start, time.perf_counter() - imported, len(svg))
+print(imported - start, time.process_time() - imported, len(svg))
 """
 _PYGAL = """
 import time
-start = time.perf_counter()
+start = time.process_time()
 import pygal
-imported = time.perf_counter()
+imported = time.process_time()
 chart = pygal.HorizontalBar(js=[])
 for i in range(20):
     chart.add(f"R{i:03d}", [i])
 svg = chart.render(is_unicode=True)
-print(imported - start, time.perf_counter() - imported, len(svg))
+print(imported - start, time.process_time() - imported, len(svg))
 """
 LIBRARIES = {"matplotlib (SVG backend)": _MATPLOTLIB, "vl-convert": _VL_CONVERT, "pygal": _PYGAL}
 
@@ -114,7 +115,7 @@ def bench_sizes(work: Path, sizes: list[int], repeat: int) -> None:
 
 
 def bench_libraries(repeat: int) -> None:
-    print("| library | import (s) | first chart (s) | SVG (KB) |")
+    print("| library | import, CPU (s) | first chart, CPU (s) | SVG (KB) |")
     print("|---|---:|---:|---:|")
     for name, script in LIBRARIES.items():
         rows = []
