@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--config", type=Path, help="configuration file to use")
     schema.add_argument("--draft", choices=("7", "2020-12"), default="7", help="JSON Schema draft")
     schema.add_argument("which", nargs="?", choices=("seed", "config"), default="seed")
+    from seedlint.report import add_arguments as add_report_arguments
+
+    add_report_arguments(commands.add_parser("report", help="the vault's health as one page"))
     return parser
 
 
@@ -151,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_rule(args, sys.stdout)
         if args.command == "schema":
             return _run_schema(args, sys.stdout)
+        if args.command == "report":
+            from seedlint.report import run_report
+
+            return run_report(args)
     except UsageError as error:
         print(visible(f"seedlint: error: {error}"), file=sys.stderr)
         return EXIT_ERROR

@@ -46,8 +46,13 @@ def _utf8(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as seedlint writes JSON: UTF-8 safe, line separators escaped."""
+    return _utf8(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
 def _dumps(value: Any) -> str:
-    return _utf8(json.dumps(value, ensure_ascii=False))
+    return json_text(value)
 
 
 def report_json(
