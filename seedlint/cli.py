@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser("schema", help="print the front matter JSON Schema")
     schema.add_argument("--config", type=Path, help="configuration file to use")
+    commands.add_parser("server", help="the language server, over stdio")
     return parser
 
 
@@ -86,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_rule(args, sys.stdout)
         if args.command == "schema":
             return _run_schema(args, sys.stdout)
+        if args.command == "server":
+            from seedlint.server import main as serve
+
+            return serve()
     except UsageError as error:
         print(f"seedlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR

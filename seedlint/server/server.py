@@ -1,0 +1,887 @@
+"""`seedlint server`: the language server (pygls 2, lsprotocol), over standard input/output.
+
+Everything it knows about seeds comes from :mod:`seedlint.api` (a :class:`Workspace`
+per vault); this module is the protocol: open documents, positions in the client's
+encoding, when to lint, and turning findings into diagnostics and code actions.
+
+Threads: the event loop reads and answers messages; one *engine* thread does every call
+into the workspace (lint, fix, look-ups), in order, so a slow text never blocks the
+protocol and two calls never interleave; the vault index is built in a third thread
+(its worker processes do the reading) and a polling watcher may run in a fourth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import from_fs_path, to_fs_path
+
+from seedlint import __version__, api
+from seedlint.findings import Finding, Severity
+from seedlint.registry import PluginError
+from seedlint.rule import Rule
+from seedlint.server import completion, rule_docs
+from seedlint.server.positions import UTF8, UTF16, UTF32, OpenDocument
+from seedlint.server.watch import PollingWatcher
+
+FIX_ALL = "source.fixAll.seedlint"
+SOURCE = "seedlint"
+logger = logging.getLogger("seedlint.server")
+_T = TypeVar("_T")
+
+_SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+_ENCODINGS = {
+    types.PositionEncodingKind.Utf8: UTF8,
+    types.PositionEncodingKind.Utf16: UTF16,
+    types.PositionEncodingKind.Utf32: UTF32,
+}
+_NOTE_LINES = 12
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_QUOTED_KEY = re.compile(r"'([A-Za-z0-9_.\-\[\]]+)'")
+
+
+@dataclass
+class Options:
+    """`initializationOptions` and the `seedlint` section of the client's settings."""
+
+    network: bool = False  # L001, L002, L004 on open and save
+    debounce_ms: float = 20.0  # settle time after a change before linting
+    cache: bool = True  # the result cache in `.seedlint_cache/` for the index
+    poll_interval: float = 2.0  # seconds; the polling watcher, when the client has none
+    config_file: str | None = None
+
+    def update(self, values: Any) -> None:
+        if not isinstance(values, dict):
+            return
+        values = values.get("seedlint", values)
+        if not isinstance(values, dict):
+            return
+        for name, kind, attribute in _OPTION_NAMES:
+            value = values.get(name)
+            if isinstance(value, kind) and not isinstance(value, bool) or (
+                kind is bool and isinstance(value, bool)
+            ):
+                setattr(self, attribute, value)
+            elif kind is float and isinstance(value, int) and not isinstance(value, bool):
+                setattr(self, attribute, float(value))
+
+
+_OPTION_NAMES: tuple[tuple[str, type, str], ...] = (
+    ("network", bool, "network"),
+    ("debounceMs", float, "debounce_ms"),
+    ("cache", bool, "cache"),
+    ("pollInterval", float, "poll_interval"),
+    ("configFile", str, "config_file"),
+)
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls' protocol without its own copy of every open text: the server keeps the
+    texts (lines split as the LSP splits them), so a 10 MB buffer is held once."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+@dataclass
+class Linted:
+    version: int
+    findings: list[Finding]
+
+
+@dataclass
+class Session:
+    """What the server knows between messages."""
+
+    server: LanguageServer
+    options: Options = field(default_factory=Options)
+    root: Path = field(default_factory=Path.cwd)
+    encoding: str = UTF16
+    workspace: api.Workspace | None = None
+    rules: dict[str, Rule] = field(default_factory=dict)
+    doc_links: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, OpenDocument] = field(default_factory=dict)
+    linted: dict[str, Linted] = field(default_factory=dict)
+    timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    engine: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="seedlint-engine")
+    )
+    indexer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="seedlint-index")
+    )
+    watcher: PollingWatcher | None = None
+    config_problem: str | None = None  # uri of the configuration file with a diagnostic
+    said: set[str] = field(default_factory=set)
+    progress_supported: bool = False
+    scans: int = 0
+    loop: asyncio.AbstractEventLoop | None = None
+
+    # -- logging ----------------------------------------------------------------------------
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        logger.log(logging.ERROR if kind == types.MessageType.Error else logging.INFO, message)
+        try:
+            self.server.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # the client went away: nothing to tell
+            pass
+
+    def error(self, what: str, failure: BaseException) -> None:
+        self.log(f"seedlint: {what}: {type(failure).__name__}: {failure}", types.MessageType.Error)
+
+    async def run(self, work: Callable[[], _T], what: str, default: _T) -> _T:
+        """``work()`` in the engine thread; its failure is logged and gives ``default``."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.engine, work)
+        except Exception as failure:
+            self.error(what, failure)
+            return default
+
+    # -- configuration and the vault ------------------------------------------------------
+
+    def load_workspace(self) -> api.Workspace:
+        """A workspace for the current configuration; a broken one is reported on its
+        file and the last good one (else the defaults) stays in force."""
+        try:
+            where = self.options.config_file or self.root
+            config = api.load_config(where)
+        except api.ConfigError as failure:
+            self.report_config(str(failure))
+            if self.workspace is not None:
+                return self.workspace
+            config = api.default_config(self.root)
+        else:
+            self.report_config(None)
+        try:
+            rules = api.load_rules()
+        except PluginError as failure:
+            self.log(f"seedlint: {failure}; running the built-in rules only", types.MessageType.Error)
+            rules = api.builtin_rules()
+        self.rules = rules
+        self.doc_links = rule_docs.write_pages(rules)
+        return api.Workspace(config, network=self.options.network, rules=rules)
+
+    def report_config(self, problem: str | None) -> None:
+        if problem is None:
+            if self.config_problem is not None:
+                self.publish(self.config_problem, [])
+                self.config_problem = None
+            return
+        self.log(f"seedlint: {problem}", types.MessageType.Error)
+        path, line, column = _config_place(problem)
+        uri = from_fs_path(str(path)) if path is not None else None
+        if uri is None:
+            return
+        if self.config_problem not in (None, uri):
+            self.publish(self.config_problem, [])
+        position = types.Position(line, column)
+        diagnostic = types.Diagnostic(
+            range=types.Range(position, types.Position(line, column + 1)),
+            message=problem.removeprefix(f"{path}: "),
+            severity=types.DiagnosticSeverity.Error,
+            source=SOURCE,
+            code="config",
+        )
+        self.publish(uri, [diagnostic])
+        self.config_problem = uri
+
+    def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    async def start_index(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        self.scans += 1
+        token = f"seedlint-index-{self.scans}"
+        loop = asyncio.get_running_loop()
+        progress = self.server.work_done_progress
+        shown = False
+        if self.progress_supported:
+            try:
+                await progress.create_async(token)
+                progress.begin(
+                    token,
+                    types.WorkDoneProgressBegin(
+                        title="seedlint: indexing seeds", percentage=0, cancellable=False
+                    ),
+                )
+                shown = True
+            except Exception as failure:
+                self.error("progress", failure)
+
+        def report(done: int, total: int) -> None:
+            if not shown:
+                return
+            percentage = 100 * done // total if total else 100
+            message = f"{done}/{total} seeds"
+            loop.call_soon_threadsafe(
+                progress.report,
+                token,
+                types.WorkDoneProgressReport(message=message, percentage=percentage),
+            )
+
+        started = time.perf_counter()
+        try:
+            count = await loop.run_in_executor(
+                self.indexer,
+                functools.partial(
+                    workspace.scan,
+                    progress=report,
+                    cancelled=lambda: self.workspace is not workspace,
+                    cache=self.options.cache,
+                ),
+            )
+        except Exception as failure:
+            self.error("indexing the vault failed", failure)
+            count = 0
+        elapsed = time.perf_counter() - started
+        if shown:
+            progress.end(token, types.WorkDoneProgressEnd(message=f"{count} seeds"))
+        if self.workspace is workspace:
+            self.log(f"seedlint: indexed {count} seeds in {elapsed:.2f} s")
+            self.relint_all()
+
+    async def reload(self) -> None:
+        old = self.workspace
+        workspace = await self.run(self.load_workspace, "reloading the configuration", old)
+        if workspace is None or workspace is old:
+            return
+        self.workspace = workspace
+        self.linted.clear()
+        self.restart_watcher()
+        self.relint_all()
+        await self.start_index()
+
+    # -- linting ----------------------------------------------------------------------------
+
+    def lintable(self, document: OpenDocument) -> bool:
+        workspace = self.workspace
+        return document.path is not None and workspace is not None and workspace.is_seed(
+            document.path
+        )
+
+    def schedule(self, uri: str, delay: float, *, network: bool = False) -> None:
+        loop = self.loop
+        if loop is None:
+            return
+        pending = self.timers.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+
+        def fire() -> None:
+            self.timers.pop(uri, None)
+            loop.create_task(self.lint(uri, network=network))
+
+        self.timers[uri] = loop.call_later(max(delay, 0.0), fire)
+
+    def relint_all(self, *, but: str | None = None) -> None:
+        for uri in list(self.documents):
+            if uri != but:
+                self.schedule(uri, 0.0)
+
+    async def lint(self, uri: str, *, network: bool = False) -> None:
+        document = self.documents.get(uri)
+        workspace = self.workspace
+        if document is None or workspace is None or document.path is None:
+            return
+        if not self.lintable(document):
+            return
+        version, text, path = document.version, document.content, document.path
+
+        def work() -> tuple[api.TextReport, bool] | None:
+            if self.documents.get(uri) is not document or document.version != version:
+                return None  # a newer text is on its way
+            before = workspace.version
+            report = workspace.check_text(text, path, network=network)
+            return report, workspace.version != before
+
+        outcome = await self.run(work, f"linting {uri} failed", None)
+        if outcome is None or self.documents.get(uri) is not document:
+            return
+        report, vault_changed = outcome
+        if document.version != version:
+            return
+        self.linted[uri] = Linted(version, report.findings)
+        diagnostics = [self.diagnostic(document, finding) for finding in report.findings]
+        self.publish(uri, diagnostics, version)
+        for crash in report.crashes:
+            self.log(f"seedlint: {crash}", types.MessageType.Error)
+        for note in report.notes:
+            if note not in self.said:
+                self.said.add(note)
+                self.log(f"seedlint: note: {note}")
+        if vault_changed:
+            self.relint_all(but=uri)
+
+    def diagnostic(self, document: OpenDocument, finding: Finding) -> types.Diagnostic:
+        href = self.doc_links.get(finding.code)
+        fixable = finding.fix is not None and bool(finding.fix.edits)
+        return types.Diagnostic(
+            range=document.range(
+                finding.line, finding.column, finding.end_line, finding.end_column
+            ),
+            message=finding.message,
+            severity=_SEVERITIES[finding.severity],
+            code=finding.code,
+            code_description=types.CodeDescription(href=href) if href else None,
+            source=SOURCE,
+            data={"rule": finding.rule, "fix": finding.fix.applicability if fixable else None},
+        )
+
+    async def findings(self, uri: str) -> tuple[OpenDocument, list[Finding]] | None:
+        """The open document and its findings for the text the client has now."""
+        document = self.documents.get(uri)
+        workspace = self.workspace
+        if document is None or workspace is None or not self.lintable(document):
+            return None
+        linted = self.linted.get(uri)
+        if linted is not None and linted.version == document.version:
+            return document, linted.findings
+        text, path = document.content, document.path
+        assert path is not None
+        report = await self.run(
+            lambda: workspace.check_text(text, path, network=False), "linting failed", None
+        )
+        return (document, report.findings) if report is not None else None
+
+    # -- file events --------------------------------------------------------------------------
+
+    def files_changed(self, changes: list[tuple[str, types.FileChangeType]]) -> None:
+        loop = self.loop
+        if loop is not None:
+            loop.call_soon_threadsafe(lambda: loop.create_task(self.on_files(changes)))
+
+    async def on_files(self, changes: list[tuple[str, types.FileChangeType]]) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        if any(Path(path).name in api.CONFIG_FILES for path, _ in changes):
+            await self.reload()
+            return
+        open_paths = {document.path for document in self.documents.values()}
+
+        def work() -> bool:
+            topics = seeds = False
+            for path, kind in changes:
+                if workspace.is_topic_note(path):
+                    topics = True
+                elif workspace.is_seed(path) and path not in open_paths:
+                    if kind == types.FileChangeType.Deleted or not os.path.isfile(path):
+                        seeds = workspace.file_removed(path) or seeds
+                    else:
+                        seeds = workspace.file_changed(path) or seeds
+            if topics:
+                workspace.topics_changed()
+            return topics or seeds
+
+        if await self.run(work, "reading changed files failed", False):
+            self.relint_all()
+
+    def restart_watcher(self) -> None:
+        if self.watcher is None:
+            return
+        self.watcher.stop()
+        self.watcher = PollingWatcher(self.root, self.options.poll_interval, self.files_changed)
+        self.watcher.start()
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        for timer in self.timers.values():
+            timer.cancel()
+        self.engine.shutdown(wait=False, cancel_futures=True)
+        self.indexer.shutdown(wait=False, cancel_futures=True)
+
+
+def _config_place(problem: str) -> tuple[Path | None, int, int]:
+    """The configuration file a ConfigError names, and the 0-based line and column it
+    points at: TOML syntax errors say where; a bad key is looked for in the file."""
+    head, separator, rest = problem.partition(": ")
+    path = Path(head) if separator else None
+    if path is None or not path.is_file():
+        return None, 0, 0
+    place = _TOML_PLACE.search(rest)
+    if place is not None:
+        return path, int(place[1]) - 1, int(place[2]) - 1
+    key = _QUOTED_KEY.search(rest)
+    if key is not None:
+        name = key[1].split(".")[-1].split("[")[0]
+        try:
+            lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        for number, line in enumerate(lines):
+            stripped = line.strip()
+            if stripped.startswith((name, f'"{name}"')) and "=" in stripped:
+                return path, number, line.index(stripped[0])
+    return path, 0, 0
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(position: types.Position) -> tuple[int, int]:
+        return position.line, position.character
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+def _kind_wanted(kind: str, only: list[str] | None) -> bool:
+    if not only:
+        return True
+    return any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def guarded(default: Any) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Any]]:
+    """A handler that never fails: an exception is logged and ``default`` answered."""
+
+    def wrap(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+        @functools.wraps(handler)
+        async def run(params: Any) -> Any:
+            try:
+                return await handler(params)
+            except Exception as failure:
+                logger.exception("handler %s failed", handler.__name__)
+                session = _CURRENT[0] if _CURRENT else None
+                if session is not None:
+                    session.error(f"{handler.__name__} failed", failure)
+                return default
+
+        return run
+
+    return wrap
+
+
+_CURRENT: list[Session] = []
+
+
+def build() -> tuple[LanguageServer, Session]:
+    """The server, its handlers registered, and the session they share."""
+    server = LanguageServer(
+        "seedlint",
+        __version__,
+        text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        protocol_cls=_Protocol,
+    )
+    session = Session(server)
+    _CURRENT[:] = [session]
+
+    @server.feature(types.INITIALIZE)
+    @guarded(None)
+    async def initialize(params: types.InitializeParams) -> None:
+        session.loop = asyncio.get_running_loop()
+        session.options.update(params.initialization_options)
+        session.encoding = _ENCODINGS.get(server.workspace.position_encoding or "", UTF16)
+        folders = params.workspace_folders or []
+        root = folders[0].uri if folders else params.root_uri
+        path = to_fs_path(root) if root else params.root_path
+        session.root = Path(path).resolve() if path else Path.cwd()
+        window = params.capabilities.window
+        session.progress_supported = bool(window and window.work_done_progress)
+
+    @server.feature(types.INITIALIZED)
+    @guarded(None)
+    async def initialized(params: types.InitializedParams) -> None:
+        session.workspace = await session.run(session.load_workspace, "loading the vault", None)
+        watched = server.client_capabilities.workspace
+        dynamic = (
+            watched is not None
+            and watched.did_change_watched_files is not None
+            and bool(watched.did_change_watched_files.dynamic_registration)
+        )
+        if dynamic:
+            globs = ["**/*.md", "**/*.txt", *(f"**/{name}" for name in api.CONFIG_FILES)]
+            registration = types.Registration(
+                id="seedlint-watched-files",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
+                ),
+            )
+            try:
+                await server.client_register_capability_async(
+                    types.RegistrationParams(registrations=[registration])
+                )
+            except Exception as failure:
+                session.error("registering file watchers", failure)
+                dynamic = False
+        if not dynamic and session.options.poll_interval > 0:
+            session.watcher = PollingWatcher(
+                session.root, session.options.poll_interval, session.files_changed
+            )
+            session.watcher.start()
+        session.relint_all()
+        await session.start_index()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(params: None) -> None:
+        session.stop()
+
+    # -- text synchronisation -----------------------------------------------------------------
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(None)
+    async def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        document = OpenDocument(
+            item.uri, to_fs_path(item.uri), item.text, item.version, session.encoding
+        )
+        session.documents[item.uri] = document
+        session.schedule(item.uri, 0.0, network=session.options.network)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(None)
+    async def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        document = session.documents.get(params.text_document.uri)
+        if document is None:
+            return
+        for change in params.content_changes:
+            document.apply(change)
+        document.version = params.text_document.version
+        session.schedule(document.uri, session.options.debounce_ms / 1000)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DID_SAVE, types.TextDocumentSaveRegistrationOptions(include_text=False)
+    )
+    @guarded(None)
+    async def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        path = to_fs_path(uri)
+        if path is not None and Path(path).name in api.CONFIG_FILES:
+            await session.reload()
+            return
+        if uri in session.documents:
+            session.schedule(uri, 0.0, network=session.options.network)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded(None)
+    async def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = session.documents.pop(uri, None)
+        session.linted.pop(uri, None)
+        timer = session.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        workspace = session.workspace
+        if document is None or document.path is None or workspace is None:
+            return
+        path = document.path
+        if session.lintable(document):
+            session.publish(uri, [])
+
+        def work() -> bool:
+            return workspace.close(path)
+
+        if await session.run(work, "closing", False):
+            session.relint_all()
+
+    # -- code actions -------------------------------------------------------------------------
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False
+        ),
+    )
+    @guarded([])
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        found = await session.findings(params.text_document.uri)
+        workspace = session.workspace
+        if found is None or workspace is None:
+            return []
+        document, findings = found
+        only = list(params.context.only) if params.context.only else None
+        text, path, uri = document.content, document.path, document.uri
+        assert path is not None
+        actions: list[types.CodeAction] = []
+        quick = _kind_wanted(types.CodeActionKind.QuickFix, only)
+        for finding in findings if quick else []:
+            diagnostic = session.diagnostic(document, finding)
+            if not _overlaps(diagnostic.range, params.range):
+                continue
+            fix = finding.fix
+            if fix is not None and fix.edits:
+                edits = await session.run(
+                    lambda finding=finding: workspace.fix_edits(finding, text), "fix", []
+                )
+                label = f"{fix.message} ({finding.code})"
+                if fix.applicability == "unsafe":
+                    label = f"{fix.message} ({finding.code}, unsafe fix)"
+                actions.append(
+                    types.CodeAction(
+                        title=label,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=fix.applicability == "safe",
+                        edit=_workspace_edit(uri, document, edits),
+                    )
+                )
+            silence = await session.run(
+                lambda finding=finding: workspace.suppression_edit(
+                    text, path, finding.code, finding.line
+                ),
+                "suppression",
+                None,
+            )
+            if silence is not None:
+                scope = "file" if silence.content.startswith("# seedlint") else "line"
+                actions.append(
+                    types.CodeAction(
+                        title=f"Disable {finding.code} for this {scope}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=_workspace_edit(uri, document, [silence]),
+                    )
+                )
+        if _kind_wanted(FIX_ALL, only) and any(
+            finding.fix is not None and finding.fix.applicability == "safe" for finding in findings
+        ):
+            result = await session.run(lambda: workspace.fix_text(text, path), "fix all", None)
+            if result is not None and result.text != text:
+                actions.append(
+                    types.CodeAction(
+                        title="Fix all safe seedlint findings",
+                        kind=FIX_ALL,
+                        edit=types.WorkspaceEdit(
+                            changes={uri: [_replacement(document, result.text)]}
+                        ),
+                    )
+                )
+        return actions
+
+    # -- topics: completion, definition, hover, links -----------------------------------------
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["/"])
+    )
+    @guarded(None)
+    async def complete(params: types.CompletionParams) -> types.CompletionList | None:
+        document = session.documents.get(params.text_document.uri)
+        workspace = session.workspace
+        if document is None or workspace is None:
+            return None
+        line, column = document.seedlint_position(params.position)
+        text = document.line_text(line - 1)
+        if line == 1 and document.has_bom:
+            text = text[1:]
+        typed = completion.typed_at(text[: column - 1])
+        if typed is None:
+            return None
+        notes = await session.run(workspace.topic_notes, "topic notes", None)
+        if notes is None:
+            return None
+        replace = document.range(line, typed.start + 1, line, column)
+        found = completion.items(typed, notes.notes, replace, text[column - 1 :])
+        return types.CompletionList(is_incomplete=True, items=found)
+
+    async def reference_at(
+        uri: str, position: types.Position
+    ) -> tuple[OpenDocument, api.TopicReference] | None:
+        document = session.documents.get(uri)
+        workspace = session.workspace
+        if document is None or workspace is None or document.path is None:
+            return None
+        line, column = document.seedlint_position(position)
+        text, path = document.content, document.path
+        references = await session.run(lambda: workspace.references(text, path), "refs", [])
+        for reference in references:
+            if (reference.line, reference.column) <= (line, column) <= (
+                reference.end_line,
+                reference.end_column,
+            ):
+                return document, reference
+        return None
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(None)
+    async def definition(params: types.DefinitionParams) -> types.Location | None:
+        found = await reference_at(params.text_document.uri, params.position)
+        if found is None or found[1].note is None:
+            return None
+        start = types.Position(0, 0)
+        return types.Location(uri=found[1].note.as_uri(), range=types.Range(start, start))
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(None)
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        parts: list[str] = []
+        hovered: types.Range | None = None
+        found = await session.findings(uri)
+        if found is not None:
+            document, findings = found
+            for finding in findings:
+                diagnostic = session.diagnostic(document, finding)
+                point = types.Range(params.position, params.position)
+                if not _overlaps(diagnostic.range, point):
+                    continue
+                hovered = hovered or diagnostic.range
+                rule = session.rules.get(finding.code)
+                parts.append(f"**{finding.code}** ({finding.rule}, {finding.severity.value}): "
+                             f"{finding.message}")
+                if rule is not None:
+                    parts.append(rule.explanation)
+        reference = await reference_at(uri, params.position)
+        if reference is not None:
+            document, ref = reference
+            hovered = hovered or document.range(
+                ref.line, ref.column, ref.end_line, ref.end_column
+            )
+            parts.append(_note_preview(ref))
+        if not parts:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+            ),
+            range=hovered,
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+    @guarded([])
+    async def document_links(params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+        document = session.documents.get(params.text_document.uri)
+        workspace = session.workspace
+        if document is None or workspace is None or document.path is None:
+            return []
+        text, path = document.content, document.path
+
+        def work() -> tuple[list[api.LinkSpan], list[api.TopicReference]]:
+            return workspace.links(text, path), workspace.references(text, path)
+
+        urls, references = await session.run(work, "document links", ([], []))
+        links = [
+            types.DocumentLink(
+                range=document.range(link.line, link.column, link.end_line, link.end_column),
+                target=link.url,
+            )
+            for link in urls
+        ]
+        links.extend(
+            types.DocumentLink(
+                range=document.range(ref.line, ref.column, ref.end_line, ref.end_column),
+                target=ref.note.as_uri(),
+                tooltip=f"topics/{ref.key}.md",
+            )
+            for ref in references
+            if ref.note is not None
+        )
+        return links
+
+    # -- the vault changes ----------------------------------------------------------------------
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(None)
+    async def watched(params: types.DidChangeWatchedFilesParams) -> None:
+        changes = []
+        for change in params.changes:
+            path = to_fs_path(change.uri)
+            if path is not None:
+                changes.append((os.path.normpath(path), change.type))
+        await session.on_files(changes)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @guarded(None)
+    async def configuration(params: types.DidChangeConfigurationParams) -> None:
+        before = (session.options.network, session.options.config_file)
+        session.options.update(params.settings)
+        if (session.options.network, session.options.config_file) != before:
+            await session.reload()
+
+    return server, session
+
+
+def _workspace_edit(
+    uri: str, document: OpenDocument, edits: list[api.Edit]
+) -> types.WorkspaceEdit:
+    return types.WorkspaceEdit(
+        changes={
+            uri: [
+                types.TextEdit(
+                    document.range(edit.line, edit.column, edit.end_line, edit.end_column),
+                    edit.content,
+                )
+                for edit in edits
+            ]
+        }
+    )
+
+
+def _replacement(document: OpenDocument, new: str) -> types.TextEdit:
+    """One edit turning the document's text into ``new`` (BOM kept): the changed middle
+    only, so that the editor keeps the cursor and the folds outside it."""
+    old = document.content
+    shift = 1 if document.has_bom else 0
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    start = document.position_at(prefix + shift)
+    end = document.position_at(len(old) - suffix + shift)
+    return types.TextEdit(types.Range(start, end), new[prefix : len(new) - suffix])
+
+
+def _note_preview(reference: api.TopicReference) -> str:
+    title = f"**topics/{reference.key}.md**"
+    if reference.note is None:
+        return f"{title}: no such topic note"
+    try:
+        with reference.note.open(encoding="utf-8", errors="replace") as handle:
+            lines = [handle.readline() for _ in range(_NOTE_LINES)]
+    except OSError as failure:
+        return f"{title}: cannot read ({failure.strerror or failure})"
+    text = "".join(lines).rstrip()
+    fence = _fence(text)
+    return f"{title}\n\n{fence}markdown\n{text}\n{fence}"
+
+
+def main() -> int:
+    """Serve over standard input and output until the client says exit."""
+    # Worker processes for the index: forking a process that runs threads can deadlock
+    # the child, so they start fresh (the CLI, single-threaded, keeps forking).
+    os.environ.setdefault("SEEDLINT_START_METHOD", "spawn")
+    logging.basicConfig(level=logging.WARNING, format="seedlint server: %(message)s")
+    server, session = build()
+    try:
+        server.start_io()
+    finally:
+        session.stop()
+    return 0
