@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 # The reference being typed, up to the cursor: `![[topics/...` or `![alt](topics/...`.
 _WIKILINK = re.compile(r"!\[\[topics/([^\]|#]*)$")
-_MARKDOWN = re.compile(r"!\[[^\]]*\]\(topics/([^)\s#]*)$")
+_MARKDOWN = re.compile(r"!\[[^\]]*\]\(topics/([^)#]*)$")
 _LIMIT = 100
 _CUTOFF = 55.0
 

@@ -144,6 +144,16 @@ class Session:
     progress_supported: bool = False
     scans: int = 0
     loop: asyncio.AbstractEventLoop | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def current(self) -> api.Workspace | None:
+        """The workspace, once `initialized` has made it (requests may come first)."""
+        if not self.ready.is_set():
+            try:
+                await asyncio.wait_for(self.ready.wait(), timeout=30)
+            except TimeoutError:
+                return None
+        return self.workspace
 
     # -- logging ----------------------------------------------------------------------------
 
@@ -362,8 +372,8 @@ class Session:
 
     async def findings(self, uri: str) -> tuple[OpenDocument, list[Finding]] | None:
         """The open document and its findings for the text the client has now."""
+        workspace = await self.current()
         document = self.documents.get(uri)
-        workspace = self.workspace
         if document is None or workspace is None or not self.lintable(document):
             return None
         linted = self.linted.get(uri)
@@ -518,6 +528,7 @@ def build() -> tuple[LanguageServer, Session]:
     @guarded(None)
     async def initialized(params: types.InitializedParams) -> None:
         session.workspace = await session.run(session.load_workspace, "loading the vault", None)
+        session.ready.set()
         watched = server.client_capabilities.workspace
         dynamic = (
             watched is not None
@@ -620,8 +631,8 @@ def build() -> tuple[LanguageServer, Session]:
     )
     @guarded([])
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        workspace = await session.current()
         found = await session.findings(params.text_document.uri)
-        workspace = session.workspace
         if found is None or workspace is None:
             return []
         document, findings = found
@@ -691,8 +702,8 @@ def build() -> tuple[LanguageServer, Session]:
     )
     @guarded(None)
     async def complete(params: types.CompletionParams) -> types.CompletionList | None:
+        workspace = await session.current()
         document = session.documents.get(params.text_document.uri)
-        workspace = session.workspace
         if document is None or workspace is None:
             return None
         line, column = document.seedlint_position(params.position)
@@ -712,8 +723,8 @@ def build() -> tuple[LanguageServer, Session]:
     async def reference_at(
         uri: str, position: types.Position
     ) -> tuple[OpenDocument, api.TopicReference] | None:
+        workspace = await session.current()
         document = session.documents.get(uri)
-        workspace = session.workspace
         if document is None or workspace is None or document.path is None:
             return None
         line, column = document.seedlint_position(position)
@@ -775,8 +786,8 @@ def build() -> tuple[LanguageServer, Session]:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
     @guarded([])
     async def document_links(params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+        workspace = await session.current()
         document = session.documents.get(params.text_document.uri)
-        workspace = session.workspace
         if document is None or workspace is None or document.path is None:
             return []
         text, path = document.content, document.path
