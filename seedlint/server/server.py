@@ -346,8 +346,10 @@ class Session:
         self.linted[uri] = Linted(version, report.findings)
         diagnostics = [self.diagnostic(document, finding) for finding in report.findings]
         self.publish(uri, diagnostics, version)
-        for crash in report.crashes:
-            self.log(f"seedlint: {crash}", types.MessageType.Error)
+        for crash in report.crashes:  # once each: a broken rule breaks on every keystroke
+            if crash not in self.said:
+                self.said.add(crash)
+                self.log(f"seedlint: {crash}", types.MessageType.Error)
         for note in report.notes:
             if note not in self.said:
                 self.said.add(note)
@@ -447,14 +449,14 @@ def _config_place(problem: str) -> tuple[Path | None, int, int]:
         return path, int(place[1]) - 1, int(place[2]) - 1
     key = _QUOTED_KEY.search(rest)
     if key is not None:
-        name = key[1].split(".")[-1].split("[")[0]
+        name = key[1].split(".")[0].split("[")[0]  # the top-level key or table
         try:
             lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
         except OSError:
             lines = []
         for number, line in enumerate(lines):
-            stripped = line.strip()
-            if stripped.startswith((name, f'"{name}"')) and "=" in stripped:
+            stripped = line.strip().lstrip("[").strip()
+            if stripped.startswith((name, f'"{name}"')) and ("=" in stripped or "]" in stripped):
                 return path, number, line.index(stripped[0])
     return path, 0, 0
 
