@@ -40,11 +40,11 @@ from seedlint.context import RunContext
 from seedlint.document import parse_text
 from seedlint.findings import Finding, Severity
 from seedlint.fixer import Conventions, Fixer
-from seedlint.linter import FileResult, Linter, Selection
 from seedlint.links.extract import find_links
+from seedlint.linter import FileResult, Linter, Selection
 from seedlint.registry import PluginError, load_rules
 from seedlint.rule import CorpusProblem, Rule, SeedSummary
-from seedlint.rules.topics import PREFIX, topic_refs
+from seedlint.rules.topics import topic_refs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex
 from seedlint.walk import SEED_SUFFIXES, discover_files
 
@@ -370,9 +370,7 @@ class Workspace:
             before = self._disk.pop(key, None)
             return self._note_change(key, before, None)
 
-    def _note_change(
-        self, key: str, before: SeedSummary | None, after: SeedSummary | None
-    ) -> bool:
+    def _note_change(self, key: str, before: SeedSummary | None, after: SeedSummary | None) -> bool:
         if key in self._buffers or before == after:
             return False  # the caller's text stands in for the file
         self._changed()
@@ -418,9 +416,7 @@ class Workspace:
         with self._lock:
             return self._check(text, _key(path), remember=True, network=network)
 
-    def _check(
-        self, text: str, key: str, *, remember: bool, network: bool | None
-    ) -> TextReport:
+    def _check(self, text: str, key: str, *, remember: bool, network: bool | None) -> TextReport:
         linter = self._linter
         context = linter.context
         said = len(context.notes)

@@ -13,6 +13,7 @@ protocol and two calls never interleave; the vault index is built in a third thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -47,7 +48,7 @@ _SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-_ENCODINGS = {
+_ENCODINGS: dict[str, str] = {
     types.PositionEncodingKind.Utf8: UTF8,
     types.PositionEncodingKind.Utf16: UTF16,
     types.PositionEncodingKind.Utf32: UTF32,
@@ -75,8 +76,10 @@ class Options:
             return
         for name, kind, attribute in _OPTION_NAMES:
             value = values.get(name)
-            if isinstance(value, kind) and not isinstance(value, bool) or (
-                kind is bool and isinstance(value, bool)
+            if (
+                (isinstance(value, kind)
+                and not isinstance(value, bool))
+                or (kind is bool and isinstance(value, bool))
             ):
                 setattr(self, attribute, value)
             elif kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -159,10 +162,8 @@ class Session:
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         logger.log(logging.ERROR if kind == types.MessageType.Error else logging.INFO, message)
-        try:
+        with contextlib.suppress(Exception):  # the client went away: nothing to tell
             self.server.window_log_message(types.LogMessageParams(type=kind, message=message))
-        except Exception:  # the client went away: nothing to tell
-            pass
 
     def error(self, what: str, failure: BaseException) -> None:
         self.log(f"seedlint: {what}: {type(failure).__name__}: {failure}", types.MessageType.Error)
@@ -194,7 +195,8 @@ class Session:
         try:
             rules = api.load_rules()
         except PluginError as failure:
-            self.log(f"seedlint: {failure}; running the built-in rules only", types.MessageType.Error)
+            message = f"seedlint: {failure}; running the built-in rules only"
+            self.log(message, types.MessageType.Error)
             rules = api.builtin_rules()
         self.rules = rules
         self.doc_links = rule_docs.write_pages(rules)
@@ -224,7 +226,9 @@ class Session:
         self.publish(uri, [diagnostic])
         self.config_problem = uri
 
-    def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None) -> None:
+    def publish(
+        self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None
+    ) -> None:
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
@@ -298,8 +302,8 @@ class Session:
 
     def lintable(self, document: OpenDocument) -> bool:
         workspace = self.workspace
-        return document.path is not None and workspace is not None and workspace.is_seed(
-            document.path
+        return (
+            document.path is not None and workspace is not None and workspace.is_seed(document.path)
         )
 
     def schedule(self, uri: str, delay: float, *, network: bool = False) -> None:
@@ -369,7 +373,10 @@ class Session:
             code=finding.code,
             code_description=types.CodeDescription(href=href) if href else None,
             source=SOURCE,
-            data={"rule": finding.rule, "fix": finding.fix.applicability if fixable else None},
+            data={
+                "rule": finding.rule,
+                "fix": finding.fix.applicability if finding.fix is not None and fixable else None,
+            },
         )
 
     async def findings(self, uri: str) -> tuple[OpenDocument, list[Finding]] | None:
@@ -518,7 +525,8 @@ def build() -> tuple[LanguageServer, Session]:
     async def initialize(params: types.InitializeParams) -> None:
         session.loop = asyncio.get_running_loop()
         session.options.update(params.initialization_options)
-        session.encoding = _ENCODINGS.get(server.workspace.position_encoding or "", UTF16)
+        encoding = server.workspace.position_encoding
+        session.encoding = UTF16 if encoding is None else _ENCODINGS.get(encoding, UTF16)
         folders = params.workspace_folders or []
         root = folders[0].uri if folders else params.root_uri
         path = to_fs_path(root) if root else params.root_path
@@ -649,8 +657,9 @@ def build() -> tuple[LanguageServer, Session]:
                 continue
             fix = finding.fix
             if fix is not None and fix.edits:
+                no_edits: list[api.Edit] = []
                 edits = await session.run(
-                    lambda finding=finding: workspace.fix_edits(finding, text), "fix", []
+                    functools.partial(workspace.fix_edits, finding, text), "fix", no_edits
                 )
                 label = f"{fix.message} ({finding.code})"
                 if fix.applicability == "unsafe":
@@ -664,9 +673,9 @@ def build() -> tuple[LanguageServer, Session]:
                         edit=_workspace_edit(uri, document, edits),
                     )
                 )
-            silence = await session.run(
-                lambda finding=finding: workspace.suppression_edit(
-                    text, path, finding.code, finding.line
+            silence: api.Edit | None = await session.run(
+                functools.partial(
+                    workspace.suppression_edit, text, path, finding.code, finding.line
                 ),
                 "suppression",
                 None,
@@ -731,11 +740,18 @@ def build() -> tuple[LanguageServer, Session]:
             return None
         line, column = document.seedlint_position(position)
         text, path = document.content, document.path
-        references = await session.run(lambda: workspace.references(text, path), "refs", [])
+        none: list[api.TopicReference] = []
+        references = await session.run(
+            functools.partial(workspace.references, text, path), "refs", none
+        )
         for reference in references:
-            if (reference.line, reference.column) <= (line, column) <= (
-                reference.end_line,
-                reference.end_column,
+            if (
+                (reference.line, reference.column)
+                <= (line, column)
+                <= (
+                    reference.end_line,
+                    reference.end_column,
+                )
             ):
                 return document, reference
         return None
@@ -765,16 +781,16 @@ def build() -> tuple[LanguageServer, Session]:
                     continue
                 hovered = hovered or diagnostic.range
                 rule = session.rules.get(finding.code)
-                parts.append(f"**{finding.code}** ({finding.rule}, {finding.severity.value}): "
-                             f"{finding.message}")
+                parts.append(
+                    f"**{finding.code}** ({finding.rule}, {finding.severity.value}): "
+                    f"{finding.message}"
+                )
                 if rule is not None:
                     parts.append(rule.explanation)
         reference = await reference_at(uri, params.position)
         if reference is not None:
             document, ref = reference
-            hovered = hovered or document.range(
-                ref.line, ref.column, ref.end_line, ref.end_column
-            )
+            hovered = hovered or document.range(ref.line, ref.column, ref.end_line, ref.end_column)
             parts.append(_note_preview(ref))
         if not parts:
             return None
@@ -797,7 +813,8 @@ def build() -> tuple[LanguageServer, Session]:
         def work() -> tuple[list[api.LinkSpan], list[api.TopicReference]]:
             return workspace.links(text, path), workspace.references(text, path)
 
-        urls, references = await session.run(work, "document links", ([], []))
+        nothing: tuple[list[api.LinkSpan], list[api.TopicReference]] = ([], [])
+        urls, references = await session.run(work, "document links", nothing)
         links = [
             types.DocumentLink(
                 range=document.range(link.line, link.column, link.end_line, link.end_column),
@@ -839,9 +856,7 @@ def build() -> tuple[LanguageServer, Session]:
     return server, session
 
 
-def _workspace_edit(
-    uri: str, document: OpenDocument, edits: list[api.Edit]
-) -> types.WorkspaceEdit:
+def _workspace_edit(uri: str, document: OpenDocument, edits: list[api.Edit]) -> types.WorkspaceEdit:
     return types.WorkspaceEdit(
         changes={
             uri: [

@@ -46,9 +46,7 @@ def differences(before: Snapshot, after: Snapshot) -> list[tuple[str, types.File
             changes.append((path, types.FileChangeType.Created))
         elif previous != stamp:
             changes.append((path, types.FileChangeType.Changed))
-    changes.extend(
-        (path, types.FileChangeType.Deleted) for path in before if path not in after
-    )
+    changes.extend((path, types.FileChangeType.Deleted) for path in before if path not in after)
     return changes
 
 

@@ -63,8 +63,12 @@ def track_versions(client: LanguageClient) -> None:
 TOPICS = ("Concept/Pre training", "Concept/Instruction Tuning", "Library/Pandas")
 
 
-def seed(body_topics: str = "![](topics/Concept/Pre%20training)\n", *, link: str = LINK,
-         summary: str = "Prose.") -> str:
+def seed(
+    body_topics: str = "![](topics/Concept/Pre%20training)\n",
+    *,
+    link: str = LINK,
+    summary: str = "Prose.",
+) -> str:
     front = FRONT.replace(f"link: {LINK}\n", f"link: {link}\n")
     return f"{front}\n{link}\n## Summary\n\n{summary}\n\n## Topics\n\n{body_topics}"
 
@@ -154,10 +158,13 @@ class Opened:
         """Apply edits as an editor would, and tell the server (incrementally)."""
         self.version += 1
         changes = []
-        for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
-                           reverse=True):
+        for edit in sorted(
+            edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+        ):
             self.text = apply_edit(self.text, edit)
-            changes.append(types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text))
+            changes.append(
+                types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text)
+            )
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(
@@ -168,7 +175,8 @@ class Opened:
         )
 
     async def diagnostics(
-        self, until: Callable[[list[types.Diagnostic]], bool] = lambda found: True,
+        self,
+        until: Callable[[list[types.Diagnostic]], bool] = lambda found: True,
         timeout: float = 20.0,
     ) -> list[types.Diagnostic]:
         return await wait_diagnostics(self.client, self.uri, until, self.version, timeout)
@@ -213,11 +221,13 @@ def utf16_offset(line_text: str, character: int) -> int:
 
 def apply_edit(text: str, edit: types.TextEdit) -> str:
     lines = text.split("\n")
+
     def offset(position: types.Position) -> int:
         before = sum(len(line) + 1 for line in lines[: position.line])
         if position.line >= len(lines):
             return len(text)
         return before + utf16_offset(lines[position.line], position.character)
+
     start, end = offset(edit.range.start), offset(edit.range.end)
     return text[:start] + edit.new_text + text[end:]
 

@@ -70,9 +70,7 @@ async def test_disable_for_this_line(client: LanguageClient, tmp_path: Path) -> 
     offered = await actions(client, doc, broken)
     disable = next(a for a in offered if a.title == "Disable T001 for this line")
     doc.edit(apply_action(doc.text, doc.uri, disable))
-    assert doc.text == seed(
-        "![](topics/Concept/Nowhere) <!-- seedlint-disable-line T001 -->\n"
-    )
+    assert doc.text == seed("![](topics/Concept/Nowhere) <!-- seedlint-disable-line T001 -->\n")
     assert await doc.diagnostics(lambda found: not found) == []
 
 

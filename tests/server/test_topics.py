@@ -28,9 +28,7 @@ async def complete(
     client: LanguageClient, doc: Opened, at: types.Position
 ) -> list[types.CompletionItem]:
     found = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=doc.uri), position=at
-        )
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=doc.uri), position=at)
     )
     assert isinstance(found, types.CompletionList)
     return sorted(found.items, key=lambda item: item.sort_text or "")
