@@ -76,10 +76,8 @@ class Options:
             return
         for name, kind, attribute in _OPTION_NAMES:
             value = values.get(name)
-            if (
-                (isinstance(value, kind)
-                and not isinstance(value, bool))
-                or (kind is bool and isinstance(value, bool))
+            if (isinstance(value, kind) and not isinstance(value, bool)) or (
+                kind is bool and isinstance(value, bool)
             ):
                 setattr(self, attribute, value)
             elif kind is float and isinstance(value, int) and not isinstance(value, bool):
