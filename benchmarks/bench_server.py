@@ -113,7 +113,9 @@ async def run(vault: Path, edits: int, debounce_ms: float | None) -> None:
     print(f"server start to initialize answer: {initialised:.2f} s")
     print(f"index of the vault ($/progress begin to end): {client.index_seconds:.2f} s")
 
-    seed = sorted((vault / "contents").rglob("*.md"))[len(list((vault / "contents").rglob("*.md"))) // 2]
+    seed = sorted((vault / "contents").rglob("*.md"))[
+        len(list((vault / "contents").rglob("*.md"))) // 2
+    ]
     uri = seed.as_uri()
     text = seed.read_text(encoding="utf-8")
     version = 1

@@ -43,7 +43,7 @@ from seedlint.fixer import Conventions, Fixer
 from seedlint.links.extract import find_links
 from seedlint.linter import FileResult, Linter, Selection
 from seedlint.registry import PluginError, load_rules
-from seedlint.rule import CorpusProblem, Rule, SeedSummary
+from seedlint.rule import CorpusProblem, LinkOccurrence, Rule, SeedSummary
 from seedlint.rules.corpus import _link_key, seed_id
 from seedlint.rules.topics import topic_refs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex
@@ -340,13 +340,13 @@ class Workspace:
         self._linter = self._new_linter()
         self._seeds = _Seeds()
         self._corpus: tuple[int, dict[str, list[CorpusProblem]]] | None = None
+        self._network: dict[str, tuple[tuple[LinkOccurrence, ...], list[CorpusProblem]]] = {}
         self._notes: list[str] = []
 
-    def _new_linter(self) -> Linter:
+    def _new_linter(self, *, offline: bool | None = None) -> Linter:
         context = RunContext(self.config)
-        selection = Selection.build(
-            self.rules, context, offline=not self.network, network=NETWORK_CODES
-        )
+        offline = not self.network if offline is None else offline
+        selection = Selection.build(self.rules, context, offline=offline, network=NETWORK_CODES)
         return Linter(selection, context)
 
     @property
@@ -423,7 +423,9 @@ class Workspace:
         from seedlint.parallel import cache_for, check_files
 
         chosen = self.seed_paths() if paths is None else list(paths)
-        linter = self._new_linter()  # its own context: check_text may run meanwhile
+        # Its own context, as check_text may run meanwhile; offline, as the index needs
+        # the summaries only and the network rules look at the text being checked.
+        linter = self._new_linter(offline=True)
         found: dict[str, SeedSummary] = {}
         total = len(chosen)
         if progress is not None:
@@ -497,8 +499,8 @@ class Workspace:
             self._seeds.set_buffer(key, result.summary)
         corpus = self._corpus_problems(key, result.summary, remember)
         use_network = self.network if network is None else network and self.network
-        if use_network and result.summary is not None:
-            corpus.extend(self._network_problems(result.summary))
+        if self.network and result.summary is not None:
+            corpus.extend(self._network_problems(key, result.summary, fresh=use_network))
         linter.finish([result], corpus)
         crashes = [*result.errors, *linter.errors[crashed:]]
         del linter.errors[crashed:]
@@ -537,14 +539,23 @@ class Workspace:
             if _key(problem.path) == key
         ]
 
-    def _network_problems(self, summary: SeedSummary) -> list[CorpusProblem]:
+    def _network_problems(
+        self, key: str, summary: SeedSummary, *, fresh: bool
+    ) -> list[CorpusProblem]:
+        """The network rules' answer for the links of ``summary``: checked now when
+        ``fresh``, else the last answer, as long as the links are the ones it was for."""
         linter = self._linter
-        return [
+        last = self._network.get(key)
+        if not fresh:
+            return list(last[1]) if last is not None and last[0] == summary.links else []
+        found = [
             problem
             for rule in linter.corpus_rules
             if rule.code in NETWORK_CODES
             for problem in linter.corpus_problems(rule, [summary])
         ]
+        self._network[key] = (summary.links, found)
+        return list(found)
 
     def fix_text(self, text: str, path: str, *, unsafe: bool = False) -> FixResult:
         """``text`` with its safe fixes (and unsafe ones with ``unsafe``) applied, as

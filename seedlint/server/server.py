@@ -142,6 +142,7 @@ class Session:
     watcher: PollingWatcher | None = None
     config_problem: str | None = None  # uri of the configuration file with a diagnostic
     said: set[str] = field(default_factory=set)
+    network_due: set[str] = field(default_factory=set)  # open or saved: check the links
     progress_supported: bool = False
     scans: int = 0
     loop: asyncio.AbstractEventLoop | None = None
@@ -176,6 +177,24 @@ class Session:
             return default
 
     # -- configuration and the vault ------------------------------------------------------
+
+    async def pull_settings(self) -> None:
+        """The `seedlint` section of the client's settings, where the client has them
+        (`workspace/configuration`); they override `initializationOptions`."""
+        capabilities = self.server.client_capabilities.workspace
+        if capabilities is None or not capabilities.configuration:
+            return
+        item = types.ConfigurationItem(scope_uri=self.root.as_uri(), section="seedlint")
+        try:
+            values = await asyncio.wait_for(
+                self.server.workspace_configuration_async(types.ConfigurationParams(items=[item])),
+                timeout=5,
+            )
+        except Exception as failure:
+            self.error("reading the client's settings", failure)
+            return
+        if values:
+            self.options.update(values[0])
 
     def load_workspace(self) -> api.Workspace:
         """A workspace for the current configuration; a broken one is reported on its
@@ -305,16 +324,20 @@ class Session:
         )
 
     def schedule(self, uri: str, delay: float, *, network: bool = False) -> None:
+        """Lint ``uri`` after ``delay`` seconds (a newer call replaces an older one);
+        ``network``: this is an open or a save, when the network rules may run."""
         loop = self.loop
         if loop is None:
             return
         pending = self.timers.pop(uri, None)
         if pending is not None:
             pending.cancel()
+        if network:  # kept until a lint runs, whatever lint replaces this one
+            self.network_due.add(uri)
 
         def fire() -> None:
             self.timers.pop(uri, None)
-            loop.create_task(self.lint(uri, network=network))
+            loop.create_task(self.lint(uri))
 
         self.timers[uri] = loop.call_later(max(delay, 0.0), fire)
 
@@ -323,14 +346,17 @@ class Session:
             if uri != but:
                 self.schedule(uri, 0.0)
 
-    async def lint(self, uri: str, *, network: bool = False) -> None:
+    async def lint(self, uri: str) -> None:
+        workspace = await self.current()
         document = self.documents.get(uri)
-        workspace = self.workspace
         if document is None or workspace is None or document.path is None:
             return
         if not self.lintable(document):
             return
         version, text, path = document.version, document.content, document.path
+        # Settings may arrive after the document did (`workspace/configuration`).
+        network = uri in self.network_due and self.options.network
+        self.network_due.discard(uri)
 
         def work() -> tuple[api.TextReport, bool] | None:
             if self.documents.get(uri) is not document or document.version != version:
@@ -535,6 +561,7 @@ def build() -> tuple[LanguageServer, Session]:
     @server.feature(types.INITIALIZED)
     @guarded(None)
     async def initialized(params: types.InitializedParams) -> None:
+        await session.pull_settings()
         session.workspace = await session.run(session.load_workspace, "loading the vault", None)
         session.ready.set()
         watched = server.client_capabilities.workspace
@@ -581,7 +608,7 @@ def build() -> tuple[LanguageServer, Session]:
             item.uri, to_fs_path(item.uri), item.text, item.version, session.encoding
         )
         session.documents[item.uri] = document
-        session.schedule(item.uri, 0.0, network=session.options.network)
+        session.schedule(item.uri, 0.0, network=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(None)
@@ -605,7 +632,7 @@ def build() -> tuple[LanguageServer, Session]:
             await session.reload()
             return
         if uri in session.documents:
-            session.schedule(uri, 0.0, network=session.options.network)
+            session.schedule(uri, 0.0, network=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)
@@ -847,7 +874,10 @@ def build() -> tuple[LanguageServer, Session]:
     @guarded(None)
     async def configuration(params: types.DidChangeConfigurationParams) -> None:
         before = (session.options.network, session.options.config_file)
-        session.options.update(params.settings)
+        if params.settings:
+            session.options.update(params.settings)
+        else:  # the pull model: the notification only says "ask me again"
+            await session.pull_settings()
         if (session.options.network, session.options.config_file) != before:
             await session.reload()
 

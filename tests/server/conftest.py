@@ -82,7 +82,11 @@ def make_vault(root: Path, config: str = 'topics-root = "."\n') -> Path:
 
 
 def capabilities(
-    *, encodings: Sequence[str] | None = None, watch: bool = True, progress: bool = True
+    *,
+    encodings: Sequence[str] | None = None,
+    watch: bool = True,
+    progress: bool = True,
+    settings: bool = False,
 ) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(
@@ -90,6 +94,7 @@ def capabilities(
         ),
         window=types.WindowClientCapabilities(work_done_progress=progress),
         workspace=types.WorkspaceClientCapabilities(
+            configuration=settings,
             did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
                 dynamic_registration=watch
             ),
@@ -115,10 +120,11 @@ async def start(
     encodings: Sequence[str] | None = None,
     watch: bool = True,
     options: dict[str, Any] | None = None,
+    settings: bool = False,
 ) -> types.InitializeResult:
     return await client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(encodings=encodings, watch=watch),
+            capabilities=capabilities(encodings=encodings, watch=watch, settings=settings),
             root_uri=vault.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="vault")],
             initialization_options={"debounceMs": 5, **(options or {})},

@@ -121,3 +121,31 @@ async def test_network_rules_are_off_by_default(client: LanguageClient, tmp_path
     doc = Opened(client, write(vault / "contents" / "a.md", text), text)
     found = await doc.diagnostics()
     assert not [d for d in found if str(d.code).startswith("L00") and d.code != "L003"]
+
+
+async def test_network_rules_when_the_client_settings_turn_them_on(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    vault = make_vault(
+        tmp_path, 'topics-root = "."\n[links]\nallow-private = true\nretries = 0\ntimeout = 5\n'
+    )
+    client.set_configuration({"network": True}, section="seedlint")
+    await start(client, vault, settings=True)
+    dead = f"http://127.0.0.1:{port}/gone"
+    text = seed(link=dead)
+    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    found = await doc.diagnostics(lambda found: "L001" in codes(found))
+    assert {d.range.start.line for d in found if d.code == "L001"} == {
+        text.split("\n").index(f"link: {dead}"),
+        text.split("\n").index(dead),
+    }
+    # Typing sends no request; the answer stands while the links stay where they are.
+    doc.replace(text.replace("Prose.", "Prose, edited."))
+    assert codes(await doc.diagnostics()).count("L001") == 2
+    doc.replace(text.replace(dead, "https://example.com/post"))
+    assert "L001" not in codes(await doc.diagnostics())
