@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -38,12 +39,11 @@ class Client(LanguageClient):
         self.published: dict[tuple[str, int | None], float] = {}
         self.arrived = asyncio.Event()
         self.index_done = asyncio.Event()
-        self.index_seconds = 0.0
+        self.index_started = self.index_seconds = 0.0
 
 
 def build_client() -> Client:
     client = Client()
-    started = time.perf_counter()
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def diagnostics(params: types.PublishDiagnosticsParams) -> None:
@@ -57,8 +57,11 @@ def build_client() -> Client:
     @client.feature(types.PROGRESS)
     def progress(params: types.ProgressParams) -> None:
         value = params.value
-        if isinstance(value, dict) and value.get("kind") == "end":
-            client.index_seconds = time.perf_counter() - started
+        kind = value.get("kind") if isinstance(value, dict) else None
+        if kind == "begin":
+            client.index_started = time.perf_counter()
+        elif kind == "end":
+            client.index_seconds = time.perf_counter() - client.index_started
             client.index_done.set()
 
     @client.feature(types.WINDOW_LOG_MESSAGE)
@@ -76,10 +79,8 @@ async def wait_for(client: Client, uri: str, version: int, timeout: float = 30.0
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             raise TimeoutError(f"no diagnostics for version {version}")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(client.arrived.wait(), remaining)
-        except TimeoutError:
-            pass
     return client.published[(uri, version)]
 
 
@@ -113,9 +114,8 @@ async def run(vault: Path, edits: int, debounce_ms: float | None) -> None:
     print(f"server start to initialize answer: {initialised:.2f} s")
     print(f"index of the vault ($/progress begin to end): {client.index_seconds:.2f} s")
 
-    seed = sorted((vault / "contents").rglob("*.md"))[
-        len(list((vault / "contents").rglob("*.md"))) // 2
-    ]
+    seeds = sorted((vault / "contents").rglob("*.md"))
+    seed = seeds[len(seeds) // 2]
     uri = seed.as_uri()
     text = seed.read_text(encoding="utf-8")
     version = 1
@@ -133,9 +133,11 @@ async def run(vault: Path, edits: int, debounce_ms: float | None) -> None:
     summary_at = text.index("## Summary")
     front_at = text.index("\n") + 1
     link_line = next(line for line in text.splitlines() if line.startswith("link: "))
-    kinds = {"typing in the summary": [], "typing above link": [], "changing the link": []}
+    names = ("typing in the summary", "typing above link", "changing the link")
+    kinds: dict[str, list[float]] = {name: [] for name in names}
     for number in range(edits):
-        kind = list(kinds)[0] if number % 10 < 8 else list(kinds)[1 + number % 2]
+        # Eight keystrokes in the body for each edit of the front matter.
+        kind = names[0] if number % 10 < 8 else names[1 + number % 2]
         if kind == "typing in the summary":
             new = text[:summary_at] + f"Note {number}.\n\n" + text[summary_at:]
         elif kind == "typing above link":
