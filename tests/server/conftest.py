@@ -34,6 +34,29 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.shutdown_session()
 
 
+def shared_server():  # type: ignore[no-untyped-def]
+    """A module's one server, initialized on one vault that its tests share (each test
+    uses its own seed names and links): starting a server is most of a test's time."""
+
+    @pytest_lsp.fixture(
+        scope="module", config=ClientServerConfig(server_command=SERVER, server_env=server_env())
+    )
+    async def client(lsp_client: LanguageClient, tmp_path_factory):  # type: ignore[no-untyped-def]
+        track_versions(lsp_client)
+        accept_registrations(lsp_client)
+        vault = make_vault(tmp_path_factory.mktemp("vault"))
+        await start(lsp_client, vault)
+        lsp_client._seedlint_vault = vault  # type: ignore[attr-defined]
+        yield
+        await lsp_client.shutdown_session()
+
+    return client
+
+
+def vault_of(client: LanguageClient) -> Path:
+    return client._seedlint_vault  # type: ignore[attr-defined,no-any-return]
+
+
 def accept_registrations(client: LanguageClient) -> None:
     """Answer `client/registerCapability` as an editor does; the registrations are kept."""
     registrations: list[types.Registration] = []

@@ -9,9 +9,10 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.helpers import write
-from tests.server.conftest import Opened, make_vault, seed, start
+from tests.server.conftest import Opened, seed, shared_server, vault_of
 
-pytestmark = pytest.mark.asyncio(loop_scope="function")
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+client = shared_server()
 
 
 def position_of(text: str, needle: str, after: bool = True) -> types.Position:
@@ -35,10 +36,10 @@ async def complete(
 
 
 async def test_completion_of_a_partial_wikilink(client: LanguageClient, tmp_path: Path) -> None:
-    vault = make_vault(tmp_path)
-    await start(client, vault)
-    text = seed("![[topics/Con")
-    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![[topics/Con", link=link)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
     items = await complete(client, doc, position_of(text, "![[topics/Con"))
     labels = [item.label for item in items]
     # The category folder first, then the notes that match, best first.
@@ -55,10 +56,10 @@ async def test_completion_of_a_partial_wikilink(client: LanguageClient, tmp_path
 async def test_completion_in_a_markdown_embed_is_encoded(
     client: LanguageClient, tmp_path: Path
 ) -> None:
-    vault = make_vault(tmp_path)
-    await start(client, vault)
-    text = seed("![](topics/Concept/pre tr")
-    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![](topics/Concept/pre tr", link=link)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
     items = await complete(client, doc, position_of(text, "![](topics/Concept/pre tr"))
     assert items[0].label == "Concept/Pre training"
     assert isinstance(items[0].text_edit, types.TextEdit)
@@ -68,10 +69,10 @@ async def test_completion_in_a_markdown_embed_is_encoded(
 
 
 async def test_definition_and_hover_on_a_reference(client: LanguageClient, tmp_path: Path) -> None:
-    vault = make_vault(tmp_path)
-    await start(client, vault)
-    text = seed("![](topics/Concept/Pre%20training)\n")
-    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![](topics/Concept/Pre%20training)\n", link=link)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
     inside = position_of(text, "![](topics/Concept/Pre", after=True)
     identifier = types.TextDocumentIdentifier(uri=doc.uri)
     location = await client.text_document_definition_async(
@@ -96,10 +97,10 @@ async def test_definition_and_hover_on_a_reference(client: LanguageClient, tmp_p
 
 
 async def test_hover_on_a_finding_explains_the_rule(client: LanguageClient, tmp_path: Path) -> None:
-    vault = make_vault(tmp_path)
-    await start(client, vault)
-    text = seed("![](topics/Concept/Nowhere)\n")
-    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![](topics/Concept/Nowhere)\n", link=link)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
     await doc.diagnostics(lambda found: bool(found))
     hover = await client.text_document_hover_async(
         types.HoverParams(
@@ -124,18 +125,18 @@ async def test_hover_on_a_finding_explains_the_rule(client: LanguageClient, tmp_
 
 
 async def test_document_links(client: LanguageClient, tmp_path: Path) -> None:
-    vault = make_vault(tmp_path)
-    await start(client, vault)
-    text = seed("![](topics/Concept/Pre%20training)\n").replace(
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![](topics/Concept/Pre%20training)\n", link=link).replace(
         "## Topics", "## Links\n\n- [Docs](https://docs.example.org/x) : the docs\n\n## Topics"
     )
-    doc = Opened(client, write(vault / "contents" / "a.md", text), text)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
     links = await client.text_document_document_link_async(
         types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
     )
     assert links is not None
     targets = [link.target for link in links]
-    assert targets.count("https://example.com/post") == 2  # front matter and source line
+    assert targets.count(link) == 2  # front matter and source line
     assert "https://docs.example.org/x" in targets
     assert (vault / "topics" / "Concept" / "Pre training.md").as_uri() in targets
     docs = next(link for link in links if link.target == "https://docs.example.org/x")
