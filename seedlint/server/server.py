@@ -510,7 +510,9 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def guarded(default: Any) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Any]]:
+def guarded(
+    session: Session, default: Any
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Any]]:
     """A handler that never fails: an exception is logged and ``default`` answered."""
 
     def wrap(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
@@ -519,18 +521,13 @@ def guarded(default: Any) -> Callable[[Callable[..., Awaitable[Any]]], Callable[
             try:
                 return await handler(params)
             except Exception as failure:
-                logger.exception("handler %s failed", handler.__name__)
-                session = _CURRENT[0] if _CURRENT else None
-                if session is not None:
-                    session.error(f"{handler.__name__} failed", failure)
+                logger.debug("handler %s failed", handler.__name__, exc_info=True)
+                session.error(f"{handler.__name__} failed", failure)
                 return default
 
         return run
 
     return wrap
-
-
-_CURRENT: list[Session] = []
 
 
 def build() -> tuple[LanguageServer, Session]:
@@ -542,10 +539,10 @@ def build() -> tuple[LanguageServer, Session]:
         protocol_cls=_Protocol,
     )
     session = Session(server)
-    _CURRENT[:] = [session]
+    guard = functools.partial(guarded, session)
 
     @server.feature(types.INITIALIZE)
-    @guarded(None)
+    @guard(None)
     async def initialize(params: types.InitializeParams) -> None:
         session.loop = asyncio.get_running_loop()
         session.options.update(params.initialization_options)
@@ -559,7 +556,7 @@ def build() -> tuple[LanguageServer, Session]:
         session.progress_supported = bool(window and window.work_done_progress)
 
     @server.feature(types.INITIALIZED)
-    @guarded(None)
+    @guard(None)
     async def initialized(params: types.InitializedParams) -> None:
         await session.pull_settings()
         session.workspace = await session.run(session.load_workspace, "loading the vault", None)
@@ -601,7 +598,7 @@ def build() -> tuple[LanguageServer, Session]:
     # -- text synchronisation -----------------------------------------------------------------
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @guarded(None)
+    @guard(None)
     async def did_open(params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
         document = OpenDocument(
@@ -611,7 +608,7 @@ def build() -> tuple[LanguageServer, Session]:
         session.schedule(item.uri, 0.0, network=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @guarded(None)
+    @guard(None)
     async def did_change(params: types.DidChangeTextDocumentParams) -> None:
         document = session.documents.get(params.text_document.uri)
         if document is None:
@@ -624,7 +621,7 @@ def build() -> tuple[LanguageServer, Session]:
     @server.feature(
         types.TEXT_DOCUMENT_DID_SAVE, types.TextDocumentSaveRegistrationOptions(include_text=False)
     )
-    @guarded(None)
+    @guard(None)
     async def did_save(params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         path = to_fs_path(uri)
@@ -635,7 +632,7 @@ def build() -> tuple[LanguageServer, Session]:
             session.schedule(uri, 0.0, network=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    @guarded(None)
+    @guard(None)
     async def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         document = session.documents.pop(uri, None)
@@ -664,7 +661,7 @@ def build() -> tuple[LanguageServer, Session]:
             code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False
         ),
     )
-    @guarded([])
+    @guard([])
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
         workspace = await session.current()
         found = await session.findings(params.text_document.uri)
@@ -736,7 +733,7 @@ def build() -> tuple[LanguageServer, Session]:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["/"])
     )
-    @guarded(None)
+    @guard(None)
     async def complete(params: types.CompletionParams) -> types.CompletionList | None:
         workspace = await session.current()
         document = session.documents.get(params.text_document.uri)
@@ -782,7 +779,7 @@ def build() -> tuple[LanguageServer, Session]:
         return None
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    @guarded(None)
+    @guard(None)
     async def definition(params: types.DefinitionParams) -> types.Location | None:
         found = await reference_at(params.text_document.uri, params.position)
         if found is None or found[1].note is None:
@@ -791,7 +788,7 @@ def build() -> tuple[LanguageServer, Session]:
         return types.Location(uri=found[1].note.as_uri(), range=types.Range(start, start))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @guarded(None)
+    @guard(None)
     async def hover(params: types.HoverParams) -> types.Hover | None:
         uri = params.text_document.uri
         parts: list[str] = []
@@ -827,7 +824,7 @@ def build() -> tuple[LanguageServer, Session]:
         )
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
-    @guarded([])
+    @guard([])
     async def document_links(params: types.DocumentLinkParams) -> list[types.DocumentLink]:
         workspace = await session.current()
         document = session.documents.get(params.text_document.uri)
@@ -861,7 +858,7 @@ def build() -> tuple[LanguageServer, Session]:
     # -- the vault changes ----------------------------------------------------------------------
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @guarded(None)
+    @guard(None)
     async def watched(params: types.DidChangeWatchedFilesParams) -> None:
         changes = []
         for change in params.changes:
@@ -871,7 +868,7 @@ def build() -> tuple[LanguageServer, Session]:
         await session.on_files(changes)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    @guarded(None)
+    @guard(None)
     async def configuration(params: types.DidChangeConfigurationParams) -> None:
         before = (session.options.network, session.options.config_file)
         if params.settings:
@@ -934,7 +931,9 @@ def main() -> int:
     # Worker processes for the index: forking a process that runs threads can deadlock
     # the child, so they start fresh (the CLI, single-threaded, keeps forking).
     os.environ.setdefault("SEEDLINT_START_METHOD", "spawn")
-    logging.basicConfig(level=logging.WARNING, format="seedlint server: %(message)s")
+    # One line a problem on stderr (the editor's log); tracebacks with SEEDLINT_DEBUG=1.
+    level = logging.DEBUG if os.environ.get("SEEDLINT_DEBUG") else logging.WARNING
+    logging.basicConfig(level=level, format="seedlint server: %(message)s")
     server, session = build()
     try:
         server.start_io()
