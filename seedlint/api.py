@@ -626,7 +626,8 @@ class Workspace:
             comment = f"{marker} {' '.join(dict.fromkeys(codes))} -->"
             column = existing + 1
             return Edit(line, column, line, len(body.rstrip()) + 1, comment)
-        column = len(body) + 1
+        # Before any trailing blanks: a comment after them would end W001 by hiding it.
+        column = len(body.rstrip()) + 1
         return Edit(line, column, line, column, f" {marker} {code} -->")
 
 

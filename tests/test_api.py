@@ -121,6 +121,8 @@ def test_topics_references_links_and_edits(tmp_path: Path) -> None:
     line = text.split("\n").index("Prose.") + 1
     edit = workspace.suppression_edit(text, path, "W001", line)
     assert edit == api.Edit(line, 7, line, 7, " <!-- seedlint-disable-line W001 -->")
+    blanks = text.replace("Prose.", "Prose.  ")
+    assert workspace.suppression_edit(blanks, path, "W001", line).column == 7
     merged = text.replace("Prose.", "Prose. <!-- seedlint-disable-line T001 -->")
     edit = workspace.suppression_edit(merged, path, "W001", line)
     assert edit.content == "<!-- seedlint-disable-line T001 W001 -->" and edit.column == 8
