@@ -401,6 +401,9 @@ def build() -> tuple[LanguageServer, Session]:
 
         nothing: tuple[list[api.LinkSpan], list[api.TopicReference]] = ([], [])
         urls, references = await session.run(work, "document links", nothing)
+        text_capabilities = server.client_capabilities.text_document
+        link_capabilities = text_capabilities.document_link if text_capabilities else None
+        tooltips = bool(link_capabilities and link_capabilities.tooltip_support)
         links = [
             types.DocumentLink(
                 range=document.range(link.line, link.column, link.end_line, link.end_column),
@@ -412,7 +415,7 @@ def build() -> tuple[LanguageServer, Session]:
             types.DocumentLink(
                 range=document.range(ref.line, ref.column, ref.end_line, ref.end_column),
                 target=ref.note.as_uri(),
-                tooltip=f"topics/{ref.key}.md",
+                tooltip=f"topics/{ref.key}.md" if tooltips else None,
             )
             for ref in references
             if ref.note is not None
