@@ -4,7 +4,9 @@ real vaults in temporary folders."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -20,6 +22,7 @@ from tests.helpers import FRONT, LINK, write
 SERVER = [sys.executable, "-m", "seedlint", "server"]
 #: The rule pages the server writes go here, not into the user's cache.
 CACHE = tempfile.mkdtemp(prefix="seedlint-server-tests-")
+atexit.register(shutil.rmtree, CACHE, True)
 
 
 def server_env(**extra: str) -> dict[str, str]:

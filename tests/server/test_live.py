@@ -5,7 +5,10 @@ a crashing plugin rule, and input that must not take the server down."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -193,7 +196,9 @@ def plugin_site(root: Path) -> Path:
     return site
 
 
-SITE = plugin_site(Path(__import__("tempfile").mkdtemp(prefix="seedlint-plugin-")))
+_SITE_ROOT = tempfile.mkdtemp(prefix="seedlint-plugin-")
+atexit.register(shutil.rmtree, _SITE_ROOT, True)
+SITE = plugin_site(Path(_SITE_ROOT))
 _PATH = os.pathsep.join([str(SITE), os.environ.get("PYTHONPATH", "")])
 
 
