@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     from seedlint.report import add_arguments as add_report_arguments
 
     add_report_arguments(commands.add_parser("report", help="the vault's health as one page"))
+    commands.add_parser("server", help="the language server, over stdio")
     return parser
 
 
@@ -158,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from seedlint.report import run_report
 
             return run_report(args)
+        if args.command == "server":
+            from seedlint.server import main as serve
+
+            return serve()
     except UsageError as error:
         print(visible(f"seedlint: error: {error}"), file=sys.stderr)
         return EXIT_ERROR
