@@ -30,6 +30,9 @@ class SchemaError:
     key: str
     item: int | None  # index within a list value (a tag), when the error is on an item
     message: str
+    # The pydantic error type of a wrong type (`int_type`, `bool_type`, `string_type`):
+    # what F103's coercion fix converts to.
+    expected: str | None = None
 
 
 def _bounded(bounds: Bounds | None, **doc: Any) -> Any:
@@ -252,7 +255,7 @@ def _classify(detail: Any, settings: Settings) -> SchemaError:
         return SchemaError("F104", key, None, "tags is an empty list: omit the key instead")
     if kind in _VALUE:
         return SchemaError("F104", key, item, f"invalid value for '{key}': {detail['msg']}")
-    return SchemaError("F103", key, item, _type_message(key, item, detail))
+    return SchemaError("F103", key, item, _type_message(key, item, detail), kind)
 
 
 def _tag_rule(settings: Settings) -> str:

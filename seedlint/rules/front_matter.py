@@ -8,14 +8,13 @@ import difflib
 import re
 from collections.abc import Iterator
 
-import yaml
-
-from seedlint._yaml import KeyEntry, Span, resolve_scalar
+from seedlint import yaml_edit
+from seedlint._yaml import KeyEntry, Span
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
-from seedlint.schema import SchemaError, known_keys
+from seedlint.schema import SchemaError, known_keys, validate
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -121,7 +120,7 @@ def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[Sch
             yield error, entry.value_span
 
 
-@rule("F101", "missing-key", "A required front matter key is absent.", ERROR)
+@rule("F101", "missing-key", "A required front matter key is absent.", ERROR, "safe")
 def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """Every required key must be present; the finding is reported on the opening `---`.
 
@@ -131,11 +130,74 @@ def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Example: a front matter without `relevance:`.
 
+    Fix (safe, only for keys given a default): insert `key: default` at the key's place
+    in the configured key order; the other keys keep their bytes, comments and quoting.
+    The value is written by ruamel.yaml, and the fix is dropped unless the result reads
+    back with only that key added and the default valid for it.
+
     Options: `required-keys` (a list; it may name keys of your own, which then count as
-    known to F102).
+    known to F102); `defaults` (a table key -> value; TOML has no null, so the string
+    `"null"` writes YAML `null`), e.g. `defaults = { already_read = false, relevance = 0,
+    source = "null" }`.
     """
+    front = doc.front_matter
     for error, span in _schema(doc, context, "F101"):
-        yield Problem("F101", span.start, span.end, error.message)
+        fix = _insertion(doc, front, error.key, context) if front is not None else None
+        yield Problem("F101", span.start, span.end, error.message, fix)
+
+
+def _default(context: RunContext, key: str) -> object:
+    value = context.settings.defaults.get(key, _NO_DEFAULT)
+    return None if value == "null" else value
+
+
+_NO_DEFAULT = object()
+
+
+def _insertion(doc: Document, front: FrontMatter, key: str, context: RunContext) -> Fix | None:
+    """F101's fix: ``key`` with its configured default, at its place in the key order."""
+    value = _default(context, key)
+    keys = [entry.key for entry in front.yaml.entries]
+    if value is _NO_DEFAULT or len(set(keys)) != len(keys):
+        return None
+    expected = _expected_order([*keys, key], context)
+    following = expected[expected.index(key) + 1 :]
+    content = doc.text[front.content_start : front.content_end]
+    blocks = _key_blocks(doc, front) if keys else []
+    if blocks is not None:
+        starts = {block_key: start for block_key, start, _ in blocks}
+        at = next((starts[k] for k in following if k in starts), front.content_end)
+        if at == front.content_end and content and not content.endswith(("\n", "\r")):
+            return None  # a last line without a break: nothing to insert after
+        offset = at - front.content_start
+        written = yaml_edit.entry(key, value)
+        after = content[:offset] + written + content[offset:]
+        edit = TextEdit(at, at, written)
+    else:
+        index = len(keys) - sum(1 for k in following if k in keys)
+        rewritten = yaml_edit.inserted(content, key, value, index)
+        if rewritten is None:
+            return None
+        after = rewritten
+        edit = TextEdit(front.content_start, front.content_end, rewritten)
+    if not _verified(after, content, key, value, context):
+        return None
+    return Fix("safe", f"insert '{key}: {yaml_edit.scalar(_shown(value))}'", (edit,))
+
+
+def _shown(value: object) -> str | int | float | bool | None:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _verified(after: str, before: str, key: str, value: object, context: RunContext) -> bool:
+    """The edited front matter reads back with only ``key`` changed, to ``value``, and no
+    schema error on ``key`` remains."""
+    if not yaml_edit.touches_only(before, after, [key]):
+        return False
+    values = yaml_edit.values_of(after)
+    if values is None or values.get(key, _NO_DEFAULT) != value:
+        return False
+    return not any(error.key == key for error in validate(values, context.settings))
 
 
 @rule("F102", "unknown-key", "A front matter key that the schema does not know.", WARNING)
@@ -174,10 +236,52 @@ def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Example: `already_read: "false"` is the string "false", which is truthy.
 
-    Fix by hand: write the value unquoted in the expected type.
+    Fix (unsafe: a quoted value may have been quoted on purpose): a value whose text
+    clearly means the expected type is rewritten in it: `"3"` becomes `3`, `"false"`
+    and `"no"` become `false`, a number where a string is wanted is quoted. The fix is
+    dropped unless the result reads back with only that value changed.
     """
+    front = doc.front_matter
     for error, span in _schema(doc, context, "F103"):
-        yield Problem("F103", span.start, span.end, error.message)
+        fix = None
+        entry = _entry(doc, error.key)
+        if front is not None and entry is not None and error.item is None:
+            fix = _coercion(doc, front, entry, error, context)
+        yield Problem("F103", span.start, span.end, error.message, fix)
+
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
+def _coerced(value: object, expected: str | None) -> object:
+    """``value`` in the ``expected`` pydantic type when its text clearly means one."""
+    if expected == "bool_type" and isinstance(value, str):
+        return _BOOL_WORDS.get(value.strip().lower(), _NO_DEFAULT)
+    if expected == "int_type":
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            return int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    if expected == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _NO_DEFAULT
+
+
+def _coercion(
+    doc: Document, front: FrontMatter, entry: KeyEntry, error: SchemaError, context: RunContext
+) -> Fix | None:
+    value = _coerced(entry.value, error.expected)
+    if value is _NO_DEFAULT:
+        return None
+    written = yaml_edit.scalar(_shown(value))
+    span = entry.value_span
+    content = doc.text[front.content_start : front.content_end]
+    start, end = span.start - front.content_start, span.end - front.content_start
+    after = content[:start] + written + content[end:]
+    if not _verified(after, content, entry.key, value, context):
+        return None
+    return Fix("unsafe", f"write {written}", (TextEdit(span.start, span.end, written),))
 
 
 def _type_suggestion(value: str, allowed: list[str]) -> list[str]:
@@ -225,7 +329,7 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
                 fix = Fix(
                     "unsafe",
                     f"replace with {options[0]!r}",
-                    (TextEdit(span.start, span.end, options[0]),),
+                    (TextEdit(span.start, span.end, yaml_edit.scalar(options[0])),),
                 )
         yield Problem("F104", span.start, span.end, message, fix)
 
@@ -365,7 +469,7 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
             fix = Fix(
                 "safe",
                 f"write '{meant.isoformat()}'",
-                (TextEdit(span.start, span.end, f"'{meant.isoformat()}'"),),
+                (TextEdit(span.start, span.end, yaml_edit.scalar(meant.isoformat())),),
             )
         yield Problem("F201", span.start, span.end, error.message, fix)
     if not reported and isinstance(entry.value, str) and _meant_date(entry) is None:
@@ -403,22 +507,12 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
         fixed = "_".join(part for part in _SEPARATORS.split(value) if part)
         fix = None
         if fixed and fixed != value and pattern.search(fixed):
-            written = fixed if _plain_string(fixed) else f"'{fixed}'"
+            written = yaml_edit.scalar(fixed)
             fix = Fix("safe", f"write {fixed!r}", (TextEdit(span.start, span.end, written),))
         yield Problem("F202", span.start, span.end, error.message, fix)
 
 
 _SEPARATORS = re.compile(r"[\W_]+")
-
-
-def _plain_string(text: str) -> bool:
-    """True when ``text`` written unquoted reads back as this string in YAML 1.1 and 1.2."""
-    try:
-        loaded = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return False
-    return loaded == text and isinstance(node, yaml.ScalarNode) and resolve_scalar(node) == text
 
 
 def _item_removal(doc: Document, span: Span, previous: Span | None) -> TextEdit | None:
@@ -508,8 +602,10 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
     Example: `type:` before `source:`.
 
     Fix (safe): move whole key blocks (with the comment lines right above them); values,
-    quoting and comments are kept byte for byte. No fix when keys repeat (F105) or the
-    mapping is written in flow style.
+    quoting and comments are kept byte for byte. A mapping written in flow style
+    (`{type: Paper, link: ...}`) is reordered by ruamel.yaml's round trip, which keeps
+    its quoting and flow style; the fix is dropped unless every value reads back the
+    same. No fix when keys repeat (F105) or keys are indented.
 
     Options: `key-order = "alphabetical"` (default) or a list of keys; keys the list does
     not name go last, in their current order.
@@ -533,6 +629,12 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
             first = blocks[0][1]
             reordered = "".join(by_key[key] for key in expected)
             fix = Fix("safe", "reorder the keys", (TextEdit(first, front.content_end, reordered),))
+    elif blocks is None and len(set(keys)) == len(keys):
+        content = doc.text[front.content_start : front.content_end]
+        flow = yaml_edit.reordered(content, expected)
+        if flow is not None:
+            edit = TextEdit(front.content_start, front.content_end, flow)
+            fix = Fix("safe", "reorder the keys", (edit,))
     yield Problem(
         "F204",
         entry.key_span.start,
