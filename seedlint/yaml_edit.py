@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml as pyyaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from seedlint._yaml import load_front_matter
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+# ruamel.yaml is imported where a fix is built, not when the rules load: most runs write
+# no fix, and its import costs a cold run ~50 ms.
 
 _MISSING = object()
 # A line no front matter value comes near: ruamel.yaml must never fold a value it renders.
@@ -31,6 +33,8 @@ _WIDTH = 1 << 20
 
 
 def _round_trip() -> YAML:
+    from ruamel.yaml import YAML
+
     # A new instance each time: a YAML object keeps state between dumps.
     handler = YAML(typ="rt", pure=True)
     handler.preserve_quotes = True
@@ -60,6 +64,9 @@ def _reads_back(text: str, value: Any) -> bool:
 def scalar(value: str | int | float | bool | None) -> str:
     """``value`` written as a YAML scalar, the way ruamel.yaml writes it, quoted when any
     common reader would read the plain form differently (`yes`, `1e3`, `2024-02-22`)."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
     if value is None:
         return "null"  # ruamel.yaml writes an empty value, which reads as null but hides it
     text = _dump(CommentedMap([("k", value)])).removeprefix("k: ").rstrip("\n")
@@ -71,6 +78,8 @@ def scalar(value: str | int | float | bool | None) -> str:
 
 def entry(key: str, value: Any) -> str:
     """The block-style lines of one top-level key, ending in a line break."""
+    from ruamel.yaml.comments import CommentedMap
+
     if isinstance(value, str | int | float | bool) or value is None:
         return f"{scalar(key)}: {scalar(value)}\n"
     return _dump(CommentedMap([(key, value)]))
@@ -128,6 +137,9 @@ def _kept(before: str, after: str) -> bool:
 def reordered(content: str, order: Sequence[str]) -> str | None:
     """``content`` with its top-level keys in ``order``, through the round trip; None when
     the block cannot be loaded or would change."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = _round_trip().load(content)
     except YAMLError:
@@ -148,6 +160,9 @@ def reordered(content: str, order: Sequence[str]) -> str | None:
 def inserted(content: str, key: str, value: Any, index: int) -> str | None:
     """``content`` with ``key: value`` inserted as the ``index``-th key, through the round
     trip; None when the block cannot be loaded or the result does not verify."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = _round_trip().load(content) if content.strip() else CommentedMap()
     except YAMLError:
