@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 
+from seedlint._yaml import UNREADABLE
 from seedlint.document import Document, LineIndex, decode, parse_text
 from seedlint.findings import Finding, Fix, TextEdit
 from seedlint.linter import FileResult, Linter
@@ -549,9 +550,9 @@ def _structure_change(
     old, new = before.front_matter.yaml, after.front_matter.yaml
     if old.is_mapping and not new.is_mapping:
         return "the fixed front matter would not be a mapping"
-    old_issues = Counter(issue.code for issue in old.issues)
+    old_issues = Counter(issue.kind for issue in old.issues)
     for issue in new.issues:
-        if sum(1 for other in new.issues if other.code == issue.code) > old_issues[issue.code]:
+        if sum(1 for other in new.issues if other.kind == issue.kind) > old_issues[issue.kind]:
             return f"the fixed front matter would not parse: {issue.message}"
     if _readable(before):
         old_keys = Counter(e.key for e in old.entries)
@@ -568,7 +569,7 @@ def _readable(doc: Document) -> bool:
     return (
         front is not None
         and front.yaml.is_mapping
-        and not any(issue.code in ("F002", "F003", "F106") for issue in front.yaml.issues)
+        and not any(issue.kind in UNREADABLE for issue in front.yaml.issues)
     )
 
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from seedlint import yaml_edit
-from seedlint._yaml import KeyEntry, Span
+from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
 from seedlint.context import RunContext
 from seedlint.document import Document, FrontMatter
 from seedlint.findings import Fix, Problem, Severity, TextEdit
@@ -28,11 +28,12 @@ def _trimmed(doc: Document, span: Span) -> tuple[int, int]:
     return span.start, end
 
 
-def _yaml_issues(doc: Document, code: str) -> Iterator[Problem]:
+def _yaml_issues(doc: Document, kind: str, code: str) -> Iterator[Problem]:
+    """The reader's issues of ``kind``, reported as ``code``."""
     if doc.front_matter is None:
         return
     for issue in doc.front_matter.yaml.issues:
-        if issue.code == code:
+        if issue.kind == kind:
             start, end = _trimmed(doc, issue.span)
             yield Problem(code, start, end, issue.message)
 
@@ -80,7 +81,7 @@ def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     if doc.unclosed_front_matter:
         start, end = _fence(doc)
         yield Problem("F002", start, end, "unclosed front matter: no closing '---' line")
-    for problem in _yaml_issues(doc, "F002"):
+    for problem in _yaml_issues(doc, SYNTAX, "F002"):
         if doc.text[problem.start : problem.start + 1] == "\t" and "tab" not in problem.message:
             message = f"{problem.message} (a tab: YAML indents with spaces only)"
             problem = Problem("F002", problem.start, problem.start + 1, message)
@@ -96,7 +97,7 @@ def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix by hand: write one `key: value` per line.
     """
-    yield from _yaml_issues(doc, "F003")
+    yield from _yaml_issues(doc, NOT_MAPPING, "F003")
 
 
 def _entry(doc: Document, key: str) -> KeyEntry | None:
@@ -104,11 +105,12 @@ def _entry(doc: Document, key: str) -> KeyEntry | None:
     return front.entry(key) if front is not None else None
 
 
-def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[SchemaError, Span]]:
+def _schema(doc: Document, context: RunContext, kind: str) -> Iterator[tuple[SchemaError, Span]]:
+    """The schema errors of ``kind``, each with the span to report it on."""
     if doc.front_matter is None:
         return
     for error in context.schema_errors(doc):
-        if error.code != code:
+        if error.kind != kind:
             continue
         entry = _entry(doc, error.key)
         if entry is None:
@@ -141,7 +143,7 @@ def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     source = "null" }`.
     """
     front = doc.front_matter
-    for error, span in _schema(doc, context, "F101"):
+    for error, span in _schema(doc, context, "missing"):
         fix = _insertion(doc, front, error.key, context) if front is not None else None
         yield Problem("F101", span.start, span.end, error.message, fix)
 
@@ -242,7 +244,7 @@ def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
     dropped unless the result reads back with only that value changed.
     """
     front = doc.front_matter
-    for error, span in _schema(doc, context, "F103"):
+    for error, span in _schema(doc, context, "type"):
         fix = None
         entry = _entry(doc, error.key)
         if front is not None and entry is not None and error.item is None:
@@ -251,7 +253,8 @@ def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
 
 
 _BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
-_INTEGER = re.compile(r"[-+]?[0-9]+")
+# Up to 18 digits: a priority or a relevance, never a number Python would refuse to print.
+_INTEGER = re.compile(r"[-+]?[0-9]{1,18}")
 
 
 def _coerced(value: object, expected: str | None) -> object:
@@ -261,7 +264,7 @@ def _coerced(value: object, expected: str | None) -> object:
     if expected == "int_type":
         if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
             return int(value.strip())
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
             return int(value)
     if expected == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
@@ -314,7 +317,7 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Options: `bounds = { read_priority = { min = 0, max = 5 } }`, `allowed-types`.
     """
-    for error, span in _schema(doc, context, "F104"):
+    for error, span in _schema(doc, context, "value"):
         message, fix = error.message, None
         entry = _entry(doc, error.key)
         if error.key == "type" and entry is not None:
@@ -343,13 +346,13 @@ def duplicate_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     repeated occurrence and names the line of the first. Fix by hand: keep one.
     """
     front = doc.front_matter
-    if front is None or not any(issue.code == "F105" for issue in front.yaml.issues):
+    if front is None or not any(issue.kind == DUPLICATE_KEY for issue in front.yaml.issues):
         return
     first_line: dict[str, int] = {}
     for entry in front.yaml.entries:
         first_line.setdefault(entry.key, doc.lines.position(entry.key_span.start).line)
     repeated = {entry.key_span.start: entry.key for entry in front.yaml.entries}
-    for problem in _yaml_issues(doc, "F105"):
+    for problem in _yaml_issues(doc, DUPLICATE_KEY, "F105"):
         key = repeated.get(problem.start)
         message = problem.message
         if key is not None:
@@ -371,7 +374,7 @@ def unsafe_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix by hand: write plain values; a seed needs no tags, anchors or aliases.
     """
-    yield from _yaml_issues(doc, "F106")
+    yield from _yaml_issues(doc, UNSAFE, "F106")
 
 
 _MONTHS = {
@@ -461,7 +464,7 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
         return
     span = entry.value_span
     reported = False
-    for error, _ in _schema(doc, context, "F201"):
+    for error, _ in _schema(doc, context, "date"):
         reported = True
         meant = _meant_date(entry)
         fix = None
@@ -497,7 +500,7 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     Options: `tag-pattern` (a regular expression; default `^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$`).
     """
     entry = _entry(doc, "tags")
-    for error, span in _schema(doc, context, "F202"):
+    for error, span in _schema(doc, context, "tag"):
         if entry is None or error.item is None or not isinstance(entry.value, list):
             continue
         pattern = re.compile(context.settings.tag_pattern)
