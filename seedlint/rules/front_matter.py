@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from seedlint import yaml_edit
 from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
 from seedlint.context import RunContext
-from seedlint.document import Document, FrontMatter
+from seedlint.document import Document, FrontMatter, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.rule import rule
 from seedlint.schema import SchemaError, known_keys, validate
@@ -432,17 +432,12 @@ def unambiguous_date(value: object) -> dt.date | None:
         return None
 
 
-def _meant_date(entry: KeyEntry) -> dt.date | None:
-    """``unambiguous_date`` of the entry's value; F201 and F205 both ask, one after the
-    other, about the same value."""
-    global _last_date
-    last = _last_date
-    if last is None or last[0] is not entry:
-        last = _last_date = (entry, unambiguous_date(entry.value))
-    return last[1]
-
-
-_last_date: tuple[KeyEntry, dt.date | None] | None = None
+@per_document
+def _meant_date(doc: Document) -> dt.date | None:
+    """``unambiguous_date`` of ``upload_date``'s value; F201 and F205 both ask, one after
+    the other, about the same value."""
+    entry = _entry(doc, "upload_date")
+    return unambiguous_date(entry.value) if entry is not None else None
 
 
 @rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING, "safe")
@@ -466,7 +461,7 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     reported = False
     for error, _ in _schema(doc, context, "date"):
         reported = True
-        meant = _meant_date(entry)
+        meant = _meant_date(doc)
         fix = None
         if meant is not None:
             fix = Fix(
@@ -475,7 +470,7 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
                 (TextEdit(span.start, span.end, yaml_edit.scalar(meant.isoformat())),),
             )
         yield Problem("F201", span.start, span.end, error.message, fix)
-    if not reported and isinstance(entry.value, str) and _meant_date(entry) is None:
+    if not reported and isinstance(entry.value, str) and _meant_date(doc) is None:
         yield Problem(
             "F201",
             span.start,
@@ -658,7 +653,7 @@ def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
     entry = _entry(doc, "upload_date")
     if entry is None:
         return
-    meant = _meant_date(entry)
+    meant = _meant_date(doc)
     if meant is not None and meant > context.today:
         yield Problem(
             "F205",
