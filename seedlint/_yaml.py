@@ -113,9 +113,19 @@ _SET_ITEM_SPANS = vars(KeyEntry)["item_spans"].__set__
 _SET_QUOTED = vars(KeyEntry)["quoted"].__set__
 
 
+#: What went wrong reading the front matter, in the reader's own words: the rules decide
+#: which code each kind is reported under (F002, F003, F105, F106).
+SYNTAX = "syntax"
+NOT_MAPPING = "not-mapping"
+DUPLICATE_KEY = "duplicate-key"
+UNSAFE = "unsafe"
+#: Kinds after which the values mean nothing: no schema rule reads them.
+UNREADABLE = frozenset({SYNTAX, NOT_MAPPING, UNSAFE})
+
+
 @dataclass(frozen=True, slots=True)
 class YamlIssue:
-    code: str
+    kind: str  # SYNTAX, NOT_MAPPING, DUPLICATE_KEY or UNSAFE
     message: str
     span: Span
 
@@ -254,7 +264,7 @@ class _Reader:
         self.reported_tags.add(id(node))
         tag = _plain_tag(node.value) if node.tag == _PLAIN else node.tag
         self.result.issues.append(
-            YamlIssue("F106", f"custom YAML tag {tag!r} is not allowed", self.span(node))
+            YamlIssue(UNSAFE, f"custom YAML tag {tag!r} is not allowed", self.span(node))
         )
 
 
@@ -370,22 +380,22 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
     except yaml.reader.ReaderError as error:
         where = offset + _reader_offset(text, error.position)
         message = f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}"
-        result.issues.append(YamlIssue("F002", message, Span(where, where)))
+        result.issues.append(YamlIssue(SYNTAX, message, Span(where, where)))
         return result
     except RecursionError:  # only the pure-Python loader recurses; libyaml caps nesting
         result.issues.append(
-            YamlIssue("F002", "invalid YAML: nested too deeply", Span(offset, offset))
+            YamlIssue(SYNTAX, "invalid YAML: nested too deeply", Span(offset, offset))
         )
         return result
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = offset + (mark.index if mark is not None else 0)
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        result.issues.append(YamlIssue("F002", f"invalid YAML: {message}", Span(where, where)))
+        result.issues.append(YamlIssue(SYNTAX, f"invalid YAML: {message}", Span(where, where)))
         return result
     except yaml.YAMLError as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        result.issues.append(YamlIssue("F002", f"invalid YAML: {first_line}", Span(offset, offset)))
+        result.issues.append(YamlIssue(SYNTAX, f"invalid YAML: {first_line}", Span(offset, offset)))
         return result
     if root is None:
         return result
@@ -395,7 +405,7 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
         result.is_mapping = False
         kind = "a list" if isinstance(root, SequenceNode) else "a scalar"
         result.issues.append(
-            YamlIssue("F003", f"front matter is {kind}, not a mapping", reader.span(root))
+            YamlIssue(NOT_MAPPING, f"front matter is {kind}, not a mapping", reader.span(root))
         )
         return result
     try:
@@ -403,7 +413,7 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
     except _AliasBudgetExceeded:
         result.issues.append(
             YamlIssue(
-                "F106",
+                UNSAFE,
                 f"YAML aliases expand beyond {MAX_EXPANDED_NODES} nodes",
                 reader.span(root),
             )
@@ -412,7 +422,7 @@ def load_front_matter(text: str, offset: int) -> LoadedYaml:
         result.by_key.clear()
     except _TooDeep as deep:
         (span,) = deep.args
-        result.issues.append(YamlIssue("F106", f"YAML nested deeper than {MAX_DEPTH} levels", span))
+        result.issues.append(YamlIssue(UNSAFE, f"YAML nested deeper than {MAX_DEPTH} levels", span))
         result.entries.clear()
         result.by_key.clear()
     return result
@@ -472,7 +482,9 @@ def _read_mapping(root: MappingNode, reader: _Reader) -> None:
         if key in by_key:
             result.issues.append(
                 YamlIssue(
-                    "F105", f"duplicate key '{key}': only the last value is kept", entry.key_span
+                    DUPLICATE_KEY,
+                    f"duplicate key '{key}': only the last value is kept",
+                    entry.key_span,
                 )
             )
         by_key[key] = entry

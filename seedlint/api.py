@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import CONFIG_FILES, ConfigError, Configuration, discover, load
@@ -48,6 +48,9 @@ from seedlint.rules.corpus import _link_key, seed_id
 from seedlint.rules.topics import topic_refs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex
 from seedlint.walk import SEED_SUFFIXES, discover_files
+
+if TYPE_CHECKING:
+    import frontmatter
 
 __all__ = [
     "CONFIG_FILES",
@@ -65,6 +68,7 @@ __all__ = [
     "TopicReference",
     "Workspace",
     "check_paths",
+    "check_post",
     "check_text",
     "default_config",
     "fix_text",
@@ -647,6 +651,26 @@ def check_text(
     alone). ``config``: as :func:`load_config` finds it for ``path``."""
     workspace = Workspace(_config_for(path, config), network=network)
     return workspace.check_text(text, path).findings
+
+
+def render_post(post: frontmatter.Post) -> str:
+    """The text ``frontmatter.dump(post, file)`` writes: python-frontmatter's own YAML
+    handler (keys sorted, block style), so positions point into that very file."""
+    import frontmatter
+
+    return str(frontmatter.dumps(post))
+
+
+def check_post(
+    post: frontmatter.Post,
+    path: str = "-",
+    config: Configuration | None = None,
+    *,
+    network: bool = False,
+) -> list[Finding]:
+    """The findings of a python-frontmatter ``Post`` as the file ``path`` it is about to be
+    written to: :func:`check_text` of :func:`render_post`."""
+    return check_text(render_post(post), path, config, network=network)
 
 
 def fix_text(

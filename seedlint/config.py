@@ -318,6 +318,13 @@ class Settings(_Settings):
     topic_ref_style: Literal["markdown", "wikilink", "any"] = Field(
         default="any", description='Topic reference style (T002): "markdown", "wikilink", "any".'
     )
+    defaults: dict[str, bool | int | float | str | list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Key -> value that F101's fix writes for a missing key (a safe fix only where "
+            'one is given); TOML has no null, so the string "null" writes YAML `null`.'
+        ),
+    )
     max_file_size: int = Field(
         default=10_000_000, ge=1, description="Larger files are not read (E001), in bytes."
     )

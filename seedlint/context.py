@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from seedlint._yaml import SYNTAX, UNSAFE
 from seedlint.config import Configuration, Settings
 from seedlint.schema import SchemaError, validate
 
@@ -42,7 +43,7 @@ class RunContext:
         readable = (
             front is not None
             and front.yaml.is_mapping
-            and not any(issue.code in ("F002", "F106") for issue in front.yaml.issues)
+            and not any(issue.kind in (SYNTAX, UNSAFE) for issue in front.yaml.issues)
         )
         errors = validate(doc.front_values, self.settings) if readable else []
         self._last_validated = (doc, errors)

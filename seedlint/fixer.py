@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 
+from seedlint._yaml import UNREADABLE
 from seedlint.document import Document, LineIndex, decode, parse_text
 from seedlint.findings import Finding, Fix, TextEdit
 from seedlint.linter import FileResult, Linter
@@ -450,7 +451,13 @@ class Fixer:
         original, before = first.document, first.findings
         last = attempt.last
         assert last is not None  # something was fixed, so a pass linted the new text
-        broken = _structure_change(original, last.document)
+        # F101's fix adds the required keys it finds missing; no other fix adds a key.
+        addable = (
+            frozenset(self.linter.context.settings.required_keys)
+            if "F101" in fixed_codes
+            else frozenset()
+        )
+        broken = _structure_change(original, last.document, addable)
         if broken is not None:
             return fixed_codes, broken
         crashed = _crashed_rules(last.crashes) - _crashed_rules(first.crashes)
@@ -532,8 +539,13 @@ def _candidate(code: str, fix: Fix, conventions: Conventions) -> Candidate:
     return Candidate(code, fix.message, tuple(edits))
 
 
-def _structure_change(before: Document, after: Document) -> str | None:
-    """Why ``after`` no longer reads as the same kind of seed as ``before``, or None."""
+def _structure_change(
+    before: Document, after: Document, addable: frozenset[str] = frozenset()
+) -> str | None:
+    """Why ``after`` no longer reads as the same kind of seed as ``before``, or None.
+
+    ``addable``: keys the fixes may have added (F101 inserts missing required keys).
+    """
     if before.front_matter is None:
         if after.front_matter is not None or after.unclosed_front_matter:
             return "the fix would change where the front matter ends"
@@ -543,14 +555,16 @@ def _structure_change(before: Document, after: Document) -> str | None:
     old, new = before.front_matter.yaml, after.front_matter.yaml
     if old.is_mapping and not new.is_mapping:
         return "the fixed front matter would not be a mapping"
-    old_issues = Counter(issue.code for issue in old.issues)
+    old_issues = Counter(issue.kind for issue in old.issues)
     for issue in new.issues:
-        if sum(1 for other in new.issues if other.code == issue.code) > old_issues[issue.code]:
+        if sum(1 for other in new.issues if other.kind == issue.kind) > old_issues[issue.kind]:
             return f"the fixed front matter would not parse: {issue.message}"
-    if _readable(before) and sorted(e.key for e in old.entries) != sorted(
-        e.key for e in new.entries
-    ):
-        return "the fix would change the front matter's keys"
+    if _readable(before):
+        old_keys = Counter(e.key for e in old.entries)
+        new_keys = Counter(e.key for e in new.entries)
+        added = new_keys - old_keys
+        if old_keys - new_keys or any(key not in addable or key in old_keys for key in added):
+            return "the fix would change the front matter's keys"
     return None
 
 
@@ -560,7 +574,7 @@ def _readable(doc: Document) -> bool:
     return (
         front is not None
         and front.yaml.is_mapping
-        and not any(issue.code in ("F002", "F003", "F106") for issue in front.yaml.issues)
+        and not any(issue.kind in UNREADABLE for issue in front.yaml.issues)
     )
 
 

@@ -36,12 +36,17 @@ SCHEMA_DIALECT = DRAFTS[DEFAULT_DRAFT]
 
 @dataclass(frozen=True, slots=True)
 class SchemaError:
-    """One validation error, already sorted into a rule code."""
+    """One validation error, sorted into a kind the rules report under their codes:
+    "missing" (F101), "unknown" (F102), "type" (F103), "value" (F104), "date" (F201),
+    "tag" (F202), "url" (L003)."""
 
-    code: str
+    kind: str
     key: str
     item: int | None  # index within a list value (a tag), when the error is on an item
     message: str
+    # The pydantic error type of a wrong type (`int_type`, `bool_type`, `string_type`):
+    # what F103's coercion fix converts to.
+    expected: str | None = None
 
 
 def _bounded(bounds: Bounds | None, **doc: Any) -> Any:
@@ -359,28 +364,28 @@ def _classify(detail: Any, settings: Settings) -> SchemaError:
     kind = detail["type"]
     given = detail.get("input")
     if kind in _MISSING:
-        return SchemaError("F101", key, None, f"missing required key '{key}'")
+        return SchemaError("missing", key, None, f"missing required key '{key}'")
     if kind == "extra_forbidden":
-        return SchemaError("F102", key, None, f"unknown key '{key}'")
+        return SchemaError("unknown", key, None, f"unknown key '{key}'")
     if key == "upload_date":
-        return SchemaError("F201", key, None, _date_message(given))
+        return SchemaError("date", key, None, _date_message(given))
     if key == "tags" and item is not None and kind == "string_pattern_mismatch":
-        return SchemaError("F202", key, item, f"tag {given!r} {_tag_rule(settings)}")
+        return SchemaError("tag", key, item, f"tag {given!r} {_tag_rule(settings)}")
     if key == "link" and kind == "string_pattern_mismatch":
-        return SchemaError("L003", key, None, f"link {given!r} is not an absolute http(s) URL")
+        return SchemaError("url", key, None, f"link {given!r} is not an absolute http(s) URL")
     if kind in _BOUNDS:
         bounds = settings.bounds.get(key, Bounds())
         return SchemaError(
-            "F104",
+            "value",
             key,
             item,
             f"{key} {given!r} is out of bounds ({bounds.minimum} to {bounds.maximum})",
         )
     if key == "tags" and kind == "too_short":
-        return SchemaError("F104", key, None, "tags is an empty list: omit the key instead")
+        return SchemaError("value", key, None, "tags is an empty list: omit the key instead")
     if kind in _VALUE:
-        return SchemaError("F104", key, item, f"invalid value for '{key}': {detail['msg']}")
-    return SchemaError("F103", key, item, _type_message(key, item, detail))
+        return SchemaError("value", key, item, f"invalid value for '{key}': {detail['msg']}")
+    return SchemaError("type", key, item, _type_message(key, item, detail), kind)
 
 
 def _tag_rule(settings: Settings) -> str:

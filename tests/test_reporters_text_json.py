@@ -90,11 +90,12 @@ def test_json_report_of_real_files_validates(
         ("003_cccccccccccccccc.txt", "F104"),
     ]
     applicability = [f["fix"] and f["fix"]["applicability"] for f in findings]
-    assert applicability == ["safe", "safe", "unsafe", None, None]
+    # `already_read: yes` clearly means true: F103's unsafe coercion.
+    assert applicability == ["safe", "safe", "unsafe", "unsafe", None]
     assert report["summary"] == {
         "files": 4,
         "findings": 5,
-        "fixable": 3,
+        "fixable": 4,
         "by_code": {"F103": 1, "F104": 2, "F201": 1, "F203": 1},
     }
 

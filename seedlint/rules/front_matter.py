@@ -8,15 +8,14 @@ import difflib
 import re
 from collections.abc import Iterator
 
-import yaml
-
-from seedlint._yaml import KeyEntry, Span, resolve_scalar
+from seedlint import yaml_edit
+from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
 from seedlint.context import RunContext
-from seedlint.document import Document, FrontMatter
+from seedlint.document import Document, FrontMatter, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.patterns import compile_pattern
 from seedlint.rule import rule
-from seedlint.schema import SchemaError, known_keys
+from seedlint.schema import SchemaError, known_keys, validate
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -30,11 +29,12 @@ def _trimmed(doc: Document, span: Span) -> tuple[int, int]:
     return span.start, end
 
 
-def _yaml_issues(doc: Document, code: str) -> Iterator[Problem]:
+def _yaml_issues(doc: Document, kind: str, code: str) -> Iterator[Problem]:
+    """The reader's issues of ``kind``, reported as ``code``."""
     if doc.front_matter is None:
         return
     for issue in doc.front_matter.yaml.issues:
-        if issue.code == code:
+        if issue.kind == kind:
             start, end = _trimmed(doc, issue.span)
             yield Problem(code, start, end, issue.message)
 
@@ -82,7 +82,7 @@ def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     if doc.unclosed_front_matter:
         start, end = _fence(doc)
         yield Problem("F002", start, end, "unclosed front matter: no closing '---' line")
-    for problem in _yaml_issues(doc, "F002"):
+    for problem in _yaml_issues(doc, SYNTAX, "F002"):
         if doc.text[problem.start : problem.start + 1] == "\t" and "tab" not in problem.message:
             message = f"{problem.message} (a tab: YAML indents with spaces only)"
             problem = Problem("F002", problem.start, problem.start + 1, message)
@@ -98,7 +98,7 @@ def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix by hand: write one `key: value` per line.
     """
-    yield from _yaml_issues(doc, "F003")
+    yield from _yaml_issues(doc, NOT_MAPPING, "F003")
 
 
 def _entry(doc: Document, key: str) -> KeyEntry | None:
@@ -106,11 +106,12 @@ def _entry(doc: Document, key: str) -> KeyEntry | None:
     return front.entry(key) if front is not None else None
 
 
-def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[SchemaError, Span]]:
+def _schema(doc: Document, context: RunContext, kind: str) -> Iterator[tuple[SchemaError, Span]]:
+    """The schema errors of ``kind``, each with the span to report it on."""
     if doc.front_matter is None:
         return
     for error in context.schema_errors(doc):
-        if error.code != code:
+        if error.kind != kind:
             continue
         entry = _entry(doc, error.key)
         if entry is None:
@@ -122,7 +123,7 @@ def _schema(doc: Document, context: RunContext, code: str) -> Iterator[tuple[Sch
             yield error, entry.value_span
 
 
-@rule("F101", "missing-key", "A required front matter key is absent.", ERROR)
+@rule("F101", "missing-key", "A required front matter key is absent.", ERROR, "safe")
 def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """Every required key must be present; the finding is reported on the opening `---`.
 
@@ -132,11 +133,74 @@ def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Example: a front matter without `relevance:`.
 
+    Fix (safe, only for keys given a default): insert `key: default` at the key's place
+    in the configured key order; the other keys keep their bytes, comments and quoting.
+    The value is written by ruamel.yaml, and the fix is dropped unless the result reads
+    back with only that key added and the default valid for it.
+
     Options: `required-keys` (a list; it may name keys of your own, which then count as
-    known to F102).
+    known to F102); `defaults` (a table key -> value; TOML has no null, so the string
+    `"null"` writes YAML `null`), e.g. `defaults = { already_read = false, relevance = 0,
+    source = "null" }`.
     """
-    for error, span in _schema(doc, context, "F101"):
-        yield Problem("F101", span.start, span.end, error.message)
+    front = doc.front_matter
+    for error, span in _schema(doc, context, "missing"):
+        fix = _insertion(doc, front, error.key, context) if front is not None else None
+        yield Problem("F101", span.start, span.end, error.message, fix)
+
+
+def _default(context: RunContext, key: str) -> object:
+    value = context.settings.defaults.get(key, _NO_DEFAULT)
+    return None if value == "null" else value
+
+
+_NO_DEFAULT = object()
+
+
+def _insertion(doc: Document, front: FrontMatter, key: str, context: RunContext) -> Fix | None:
+    """F101's fix: ``key`` with its configured default, at its place in the key order."""
+    value = _default(context, key)
+    keys = [entry.key for entry in front.yaml.entries]
+    if value is _NO_DEFAULT or len(set(keys)) != len(keys):
+        return None
+    expected = _expected_order([*keys, key], context)
+    following = expected[expected.index(key) + 1 :]
+    content = doc.text[front.content_start : front.content_end]
+    blocks = _key_blocks(doc, front) if keys else []
+    if blocks is not None:
+        starts = {block_key: start for block_key, start, _ in blocks}
+        at = next((starts[k] for k in following if k in starts), front.content_end)
+        if at == front.content_end and content and not content.endswith(("\n", "\r")):
+            return None  # a last line without a break: nothing to insert after
+        offset = at - front.content_start
+        written = yaml_edit.entry(key, value)
+        after = content[:offset] + written + content[offset:]
+        edit = TextEdit(at, at, written)
+    else:
+        index = len(keys) - sum(1 for k in following if k in keys)
+        rewritten = yaml_edit.inserted(content, key, value, index)
+        if rewritten is None:
+            return None
+        after = rewritten
+        edit = TextEdit(front.content_start, front.content_end, rewritten)
+    if not _verified(after, content, key, value, context):
+        return None
+    return Fix("safe", f"insert '{key}: {yaml_edit.scalar(_shown(value))}'", (edit,))
+
+
+def _shown(value: object) -> str | int | float | bool | None:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _verified(after: str, before: str, key: str, value: object, context: RunContext) -> bool:
+    """The edited front matter reads back with only ``key`` changed, to ``value``, and no
+    schema error on ``key`` remains."""
+    if not yaml_edit.touches_only(before, after, [key]):
+        return False
+    values = yaml_edit.values_of(after)
+    if values is None or values.get(key, _NO_DEFAULT) != value:
+        return False
+    return not any(error.key == key for error in validate(values, context.settings))
 
 
 @rule("F102", "unknown-key", "A front matter key that the schema does not know.", WARNING)
@@ -175,10 +239,53 @@ def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Example: `already_read: "false"` is the string "false", which is truthy.
 
-    Fix by hand: write the value unquoted in the expected type.
+    Fix (unsafe: a quoted value may have been quoted on purpose): a value whose text
+    clearly means the expected type is rewritten in it: `"3"` becomes `3`, `"false"`
+    and `"no"` become `false`, a number where a string is wanted is quoted. The fix is
+    dropped unless the result reads back with only that value changed.
     """
-    for error, span in _schema(doc, context, "F103"):
-        yield Problem("F103", span.start, span.end, error.message)
+    front = doc.front_matter
+    for error, span in _schema(doc, context, "type"):
+        fix = None
+        entry = _entry(doc, error.key)
+        if front is not None and entry is not None and error.item is None:
+            fix = _coercion(doc, front, entry, error, context)
+        yield Problem("F103", span.start, span.end, error.message, fix)
+
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+# Up to 18 digits: a priority or a relevance, never a number Python would refuse to print.
+_INTEGER = re.compile(r"[-+]?[0-9]{1,18}")
+
+
+def _coerced(value: object, expected: str | None) -> object:
+    """``value`` in the ``expected`` pydantic type when its text clearly means one."""
+    if expected == "bool_type" and isinstance(value, str):
+        return _BOOL_WORDS.get(value.strip().lower(), _NO_DEFAULT)
+    if expected == "int_type":
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            return int(value.strip())
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+            return int(value)
+    if expected == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _NO_DEFAULT
+
+
+def _coercion(
+    doc: Document, front: FrontMatter, entry: KeyEntry, error: SchemaError, context: RunContext
+) -> Fix | None:
+    value = _coerced(entry.value, error.expected)
+    if value is _NO_DEFAULT:
+        return None
+    written = yaml_edit.scalar(_shown(value))
+    span = entry.value_span
+    content = doc.text[front.content_start : front.content_end]
+    start, end = span.start - front.content_start, span.end - front.content_start
+    after = content[:start] + written + content[end:]
+    if not _verified(after, content, entry.key, value, context):
+        return None
+    return Fix("unsafe", f"write {written}", (TextEdit(span.start, span.end, written),))
 
 
 def _type_suggestion(value: str, allowed: list[str]) -> list[str]:
@@ -211,7 +318,7 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Options: `bounds = { read_priority = { min = 0, max = 5 } }`, `allowed-types`.
     """
-    for error, span in _schema(doc, context, "F104"):
+    for error, span in _schema(doc, context, "value"):
         message, fix = error.message, None
         entry = _entry(doc, error.key)
         if error.key == "type" and entry is not None:
@@ -226,7 +333,7 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
                 fix = Fix(
                     "unsafe",
                     f"replace with {options[0]!r}",
-                    (TextEdit(span.start, span.end, options[0]),),
+                    (TextEdit(span.start, span.end, yaml_edit.scalar(options[0])),),
                 )
         yield Problem("F104", span.start, span.end, message, fix)
 
@@ -240,13 +347,13 @@ def duplicate_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     repeated occurrence and names the line of the first. Fix by hand: keep one.
     """
     front = doc.front_matter
-    if front is None or not any(issue.code == "F105" for issue in front.yaml.issues):
+    if front is None or not any(issue.kind == DUPLICATE_KEY for issue in front.yaml.issues):
         return
     first_line: dict[str, int] = {}
     for entry in front.yaml.entries:
         first_line.setdefault(entry.key, doc.lines.position(entry.key_span.start).line)
     repeated = {entry.key_span.start: entry.key for entry in front.yaml.entries}
-    for problem in _yaml_issues(doc, "F105"):
+    for problem in _yaml_issues(doc, DUPLICATE_KEY, "F105"):
         key = repeated.get(problem.start)
         message = problem.message
         if key is not None:
@@ -268,7 +375,7 @@ def unsafe_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
 
     Fix by hand: write plain values; a seed needs no tags, anchors or aliases.
     """
-    yield from _yaml_issues(doc, "F106")
+    yield from _yaml_issues(doc, UNSAFE, "F106")
 
 
 _MONTHS = {
@@ -326,17 +433,12 @@ def unambiguous_date(value: object) -> dt.date | None:
         return None
 
 
-def _meant_date(entry: KeyEntry) -> dt.date | None:
-    """``unambiguous_date`` of the entry's value; F201 and F205 both ask, one after the
-    other, about the same value."""
-    global _last_date
-    last = _last_date
-    if last is None or last[0] is not entry:
-        last = _last_date = (entry, unambiguous_date(entry.value))
-    return last[1]
-
-
-_last_date: tuple[KeyEntry, dt.date | None] | None = None
+@per_document
+def _meant_date(doc: Document) -> dt.date | None:
+    """``unambiguous_date`` of ``upload_date``'s value; F201 and F205 both ask, one after
+    the other, about the same value."""
+    entry = _entry(doc, "upload_date")
+    return unambiguous_date(entry.value) if entry is not None else None
 
 
 @rule("F201", "date-format", "`upload_date` is not a quoted `YYYY-MM-DD` string.", WARNING, "safe")
@@ -358,18 +460,18 @@ def date_format(doc: Document, context: RunContext) -> Iterator[Problem]:
         return
     span = entry.value_span
     reported = False
-    for error, _ in _schema(doc, context, "F201"):
+    for error, _ in _schema(doc, context, "date"):
         reported = True
-        meant = _meant_date(entry)
+        meant = _meant_date(doc)
         fix = None
         if meant is not None:
             fix = Fix(
                 "safe",
                 f"write '{meant.isoformat()}'",
-                (TextEdit(span.start, span.end, f"'{meant.isoformat()}'"),),
+                (TextEdit(span.start, span.end, yaml_edit.scalar(meant.isoformat())),),
             )
         yield Problem("F201", span.start, span.end, error.message, fix)
-    if not reported and isinstance(entry.value, str) and _meant_date(entry) is None:
+    if not reported and isinstance(entry.value, str) and _meant_date(doc) is None:
         yield Problem(
             "F201",
             span.start,
@@ -394,7 +496,7 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
     Options: `tag-pattern` (a regular expression; default `^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$`).
     """
     entry = _entry(doc, "tags")
-    for error, span in _schema(doc, context, "F202"):
+    for error, span in _schema(doc, context, "tag"):
         if entry is None or error.item is None or not isinstance(entry.value, list):
             continue
         pattern = compile_pattern(context.settings.tag_pattern)  # RE2: linear time
@@ -404,22 +506,12 @@ def tag_format(doc: Document, context: RunContext) -> Iterator[Problem]:
         fixed = "_".join(part for part in _SEPARATORS.split(value) if part)
         fix = None
         if fixed and fixed != value and pattern.search(fixed):
-            written = fixed if _plain_string(fixed) else f"'{fixed}'"
+            written = yaml_edit.scalar(fixed)
             fix = Fix("safe", f"write {fixed!r}", (TextEdit(span.start, span.end, written),))
         yield Problem("F202", span.start, span.end, error.message, fix)
 
 
 _SEPARATORS = re.compile(r"[\W_]+")
-
-
-def _plain_string(text: str) -> bool:
-    """True when ``text`` written unquoted reads back as this string in YAML 1.1 and 1.2."""
-    try:
-        loaded = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return False
-    return loaded == text and isinstance(node, yaml.ScalarNode) and resolve_scalar(node) == text
 
 
 def _item_removal(doc: Document, span: Span, previous: Span | None) -> TextEdit | None:
@@ -509,8 +601,10 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
     Example: `type:` before `source:`.
 
     Fix (safe): move whole key blocks (with the comment lines right above them); values,
-    quoting and comments are kept byte for byte. No fix when keys repeat (F105) or the
-    mapping is written in flow style.
+    quoting and comments are kept byte for byte. A mapping written in flow style
+    (`{type: Paper, link: ...}`) is reordered by ruamel.yaml's round trip, which keeps
+    its quoting and flow style; the fix is dropped unless every value reads back the
+    same. No fix when keys repeat (F105) or keys are indented.
 
     Options: `key-order = "alphabetical"` (default) or a list of keys; keys the list does
     not name go last, in their current order.
@@ -534,6 +628,12 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
             first = blocks[0][1]
             reordered = "".join(by_key[key] for key in expected)
             fix = Fix("safe", "reorder the keys", (TextEdit(first, front.content_end, reordered),))
+    elif blocks is None and len(set(keys)) == len(keys):
+        content = doc.text[front.content_start : front.content_end]
+        flow = yaml_edit.reordered(content, expected)
+        if flow is not None:
+            edit = TextEdit(front.content_start, front.content_end, flow)
+            fix = Fix("safe", "reorder the keys", (edit,))
     yield Problem(
         "F204",
         entry.key_span.start,
@@ -554,7 +654,7 @@ def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
     entry = _entry(doc, "upload_date")
     if entry is None:
         return
-    meant = _meant_date(entry)
+    meant = _meant_date(doc)
     if meant is not None and meant > context.today:
         yield Problem(
             "F205",

@@ -225,7 +225,7 @@ def _front_link(doc: Document, context: RunContext) -> Iterator[Problem]:
     entry = front.entry("link") if front is not None else None
     if entry is None:
         return
-    schema = [error for error in context.schema_errors(doc) if error.code == "L003"]
+    schema = [error for error in context.schema_errors(doc) if error.kind == "url"]
     detail = url_problem(entry.value) if isinstance(entry.value, str) else None
     if not schema and detail is None:
         return

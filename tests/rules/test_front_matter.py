@@ -230,19 +230,23 @@ def test_f102_not_raised_for_known_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "message"),
+    ("written", "message", "coerced"),
     [
-        ("yes", "already_read must be true or false, not a string ('yes')"),
-        ('"false"', "already_read must be true or false, not a string ('false')"),
-        ("0", "already_read must be true or false, not an integer (0)"),
-        ("null", "already_read must be true or false, not null"),
+        ("yes", "already_read must be true or false, not a string ('yes')", "true"),
+        ('"false"', "already_read must be true or false, not a string ('false')", "false"),
+        ("0", "already_read must be true or false, not an integer (0)", None),
+        ("null", "already_read must be true or false, not null", None),
     ],
 )
-def test_f103_already_read(written: str, message: str) -> None:
+def test_f103_already_read(written: str, message: str, coerced: str | None) -> None:
     finding = one(seed(already_read=written), "F103")
     assert where(finding) == (2, 15, 2, 15 + len(written))
     assert finding.message == message
-    assert finding.fix is None
+    if coerced is None:
+        assert finding.fix is None
+    else:
+        assert finding.fix is not None and finding.fix.applicability == "unsafe"
+        assert [edit.content for edit in finding.fix.edits] == [coerced]
 
 
 @pytest.mark.parametrize("written", ["true", "false", "True", "FALSE"])
