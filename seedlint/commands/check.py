@@ -271,6 +271,16 @@ def _open_output(path: Path) -> TextIO:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def report_options(options: LintOptions) -> ReportOptions:
+    """What the report shows, from the run's options; colour is decided where it prints."""
+    return ReportOptions(
+        colour=True,
+        show_fixes=options.show_fixes,
+        unsafe_fixes=options.unsafe_fixes,
+        quiet=options.quiet,
+    )
+
+
 def run_check(options: LintOptions) -> int:
     run = prepare(options)
     if options.show_files or options.show_settings:
@@ -287,13 +297,7 @@ def run_check(options: LintOptions) -> int:
     if options.baseline is not None:
         findings = baseline.apply(options.baseline, findings, options.quiet)
     summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
-    shown = ReportOptions(
-        colour=True,
-        show_fixes=options.show_fixes,
-        unsafe_fixes=options.unsafe_fixes,
-        quiet=options.quiet,
-    )
-    report(findings, summary, options, shown)
+    report(findings, summary, options, report_options(options))
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
         print(visible(f"seedlint: error: {crash}"), file=sys.stderr)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from seedlint import baseline, project
-from seedlint.commands.check import Run, exit_code, lint, prepare, report
+from seedlint.commands.check import Run, exit_code, lint, prepare, report, report_options
 from seedlint.commands.options import LintOptions
 from seedlint.document import UnreadableFile
 from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
@@ -157,13 +157,7 @@ def run_fix(options: LintOptions) -> int:
     if options.show_fixes and written and options.format in ("text", "concise"):
         _list_fixes([outcome for outcome in written if outcome is not None], run, sys.stdout)
     summary = RunSummary.of(len(files), findings, fixed, paths=[f.result.path for f in files])
-    shown = ReportOptions(
-        colour=True,
-        show_fixes=options.show_fixes,
-        unsafe_fixes=options.unsafe_fixes,
-        quiet=options.quiet,
-    )
-    report(findings, summary, options, shown)
+    report(findings, summary, options, report_options(options))
     if crashes:
         return EXIT_ERROR
     code = exit_code(findings, options)
