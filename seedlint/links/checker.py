@@ -6,8 +6,12 @@ host (``max-per-host``, or the host's own ``max-concurrency``) and then a global
 none, so a slow host never starves the others and a redirect to the same host cannot
 wait on itself.
 
-A host that answers 429 is paused as a whole (its ``Retry-After`` or
-``X-RateLimit-Reset``, else 0.5 s doubling up to 30 s) so that its other URLs wait too.
+A host that rate-limits the client is paused as a whole (its ``Retry-After`` or
+``X-RateLimit-Reset``, else 0.5 s doubling up to 30 s) so that its other URLs wait too: a
+429 without a wait, or one that follows another rate limit from the same host. A lone 429
+that names its wait, between answers that are not rate limits, is about that URL: it waits
+alone and the host's other URLs go on (as lychee does), so that one busy page does not
+stop a whole site for a second each time.
 Timeouts, resets, connection failures and 408/429/5xx are retried after 1 s, then 2 s
 (``retry-wait``), with jitter so that parallel runs do not retry in step.
 """
@@ -15,6 +19,7 @@ Timeouts, resets, connection failures and 408/429/5xx are retried after 1 s, the
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import email.utils
 import errno
@@ -149,6 +154,11 @@ class _Host:
     # URLs of this host not yet done, and requests under way: at zero, its pool is closed.
     pending: int = 0
     backoff: float = 0.0  # the next pause after a 429 that names no wait
+    # Whether the host's latest answer was a rate limit: a second one in a row means the
+    # host limits this client, not one busy URL.
+    limited: bool = False
+    # Workers busy with this host's URLs (see _Lanes).
+    lanes: int = 0
 
     def slow_down(self, now: float, wait: float | None) -> None:
         if wait is None:
@@ -212,12 +222,14 @@ class Checker:
         for url in wanted:
             self._host(host_of(url)).pending += 1
         results: dict[str, LinkResult] = {}
-        queue = iter(wanted)
+        lanes = _Lanes(wanted, self)
 
         async def worker() -> None:
-            for url in queue:  # one iterator shared by the workers: each URL taken once
+            url = lanes.take(None)
+            while url is not None:
                 results[url] = await self._check(url)
                 self._forget(url)
+                url = lanes.take(url)
 
         async with client:
             self._client = client
@@ -381,11 +393,17 @@ class Checker:
                 )
                 return unverifiable(url, detail, answer.status)
             if answer.rate_limited:
-                state.slow_down(loop.time(), wait)
+                host_wide = wait is None or state.limited
+                state.limited = True
+                if host_wide:
+                    state.slow_down(loop.time(), wait)
                 if last:
                     return answer
+                if not host_wide and wait is not None:
+                    await self._wait(wait)  # this URL alone: the host's others go on
                 continue  # the host's pause is this URL's wait too
             state.backoff = 0.0
+            state.limited = False
             if transient and not last:
                 await self._pause(attempt, wait)
                 continue
@@ -396,8 +414,12 @@ class Checker:
         """The wait before a retry; cut short when the run finds it has no network."""
         delay = self.options.retry_wait * 2 ** (attempt - 1)
         delay += random.uniform(0, delay / 4)
+        await self._wait(max(delay, wait or 0.0))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less if the run finds it has no network meanwhile."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._no_network.wait(), max(delay, wait or 0.0))
+            await asyncio.wait_for(self._no_network.wait(), seconds)
 
     async def _send(self, url: str, host: str, state: _Host) -> _Answer:
         assert self._slots is not None
@@ -480,6 +502,46 @@ class Checker:
         if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
             return False, unverifiable(url, f"cannot be requested ({error})")
         return True, unverifiable(url, f"failed ({type(error).__name__}: {error})")
+
+
+#: Workers one host may hold, as a multiple of its concurrency: URLs waiting for a retry
+#: hold a worker but no slot, so a few more workers than slots keep the host busy.
+LANES_PER_SLOT = 2
+
+
+class _Lanes:
+    """Hands the workers their URLs (in the interleaved order), at most LANES_PER_SLOT x
+    the host's limit at a time to one host. Without that bound a paused or slow host
+    ends up holding every worker (each takes its next URL from the shared order, and the
+    ones that reach that host stay there) while the other hosts' URLs wait in the queue.
+
+    A URL whose host has all its lanes busy is set aside for that host; a worker that
+    finishes one of the host's URLs takes the next set aside, so that no URL is left
+    behind when the queue runs dry. No await in here: each call is atomic on the loop.
+    """
+
+    def __init__(self, urls: Iterable[str], checker: Checker) -> None:
+        self._queue = iter(urls)
+        self._checker = checker
+        self._set_aside: dict[str, collections.deque[str]] = {}
+
+    def take(self, finished: str | None) -> str | None:
+        """The next URL for a worker that has just finished ``finished`` (or starts)."""
+        if finished is not None:
+            host = host_of(finished)
+            waiting = self._set_aside.get(host)
+            if waiting:
+                return waiting.popleft()  # the lane stays with its host
+            self._checker._host(host).lanes -= 1
+        for url in self._queue:  # one iterator shared by the workers: each URL taken once
+            host = host_of(url)
+            state = self._checker._host(host)
+            if state.lanes >= LANES_PER_SLOT * self._checker.options.per_host(host):
+                self._set_aside.setdefault(host, collections.deque()).append(url)
+                continue
+            state.lanes += 1
+            return url
+        return None
 
 
 def _through(url: str, hop: str, result: LinkResult) -> LinkResult:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import ssl
 from collections.abc import Iterable
 from typing import Any
 
 import httpcore
+
+from seedlint.links.streams import ConnectFailed, connect_tcp
 
 #: Names that exist as long as the DNS does (RFC 2606 / IANA): the "is there a network" probe.
 PROBE_HOSTS = ("example.com", "iana.org")
@@ -44,18 +45,6 @@ class UnknownHost(Exception):
 
 class LookupFailed(Exception):
     """The lookup failed without a clear answer (a timeout, a server failure): retry."""
-
-
-class ConnectFailed(httpcore.ConnectError):
-    """A failed connection or TLS handshake, holding the OS or TLS error that caused it.
-
-    httpcore's pool re-raises connection errors ``from None``, which loses the cause; the
-    checker needs it to tell "refused" (dead) and "TLS failure" (dead) from the rest.
-    """
-
-    def __init__(self, error: httpcore.ConnectError) -> None:
-        super().__init__(str(error))
-        self.reason: BaseException | None = error.__cause__ or error.__context__
 
 
 class PrivateAddress(Exception):
@@ -214,7 +203,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, resolver: Resolver, *, allow_private: bool) -> None:
         self.resolver = resolver
         self.allow_private = allow_private
-        self.inner = httpcore.AnyIOBackend()
         # Set once any connection succeeds: the network exists, whatever DNS said.
         self.connected = False
 
@@ -230,16 +218,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         failure: Exception | None = None
         for address in addresses:
             try:
-                stream = await self.inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
+                stream = await connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as error:
                 failure = ConnectFailed(error)
                 continue
             self.connected = True
-            return _Stream(stream)
+            return stream
         assert failure is not None  # resolve() never returns an empty list
         raise failure
 
@@ -262,36 +248,4 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError("seedlint does not connect to Unix sockets")
 
     async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-class _Stream(httpcore.AsyncNetworkStream):
-    """A connection whose TLS handshake failures keep their cause (see ConnectFailed)."""
-
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
-        self.stream = stream
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self.stream.read(max_bytes, timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self.stream.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self.stream.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            return _Stream(await self.stream.start_tls(ssl_context, server_hostname, timeout))
-        except httpcore.ConnectTimeout:
-            raise
-        except httpcore.ConnectError as error:
-            raise ConnectFailed(error) from error
-
-    def get_extra_info(self, info: str) -> Any:
-        return self.stream.get_extra_info(info)
+        await asyncio.sleep(seconds)

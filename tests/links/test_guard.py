@@ -15,6 +15,7 @@ from typing import Any
 import httpcore
 import pytest
 
+from seedlint.links import guard
 from seedlint.links.guard import GuardedBackend, PrivateAddress, Resolver, UnknownHost, is_public
 from tests.links.conftest import Vault
 from tests.links.loopback import LoopbackServers
@@ -177,18 +178,18 @@ def mixed_answer(monkeypatch: pytest.MonkeyPatch, web: LoopbackServers) -> list[
             ]
         return real_getaddrinfo(host, port, *args, **kwargs)
 
-    real_connect = httpcore.AnyIOBackend.connect_tcp
+    real_connect = guard.connect_tcp
 
     async def connect_tcp(
-        self: httpcore.AnyIOBackend, host: str, port: int, *args: Any, **kwargs: Any
+        host: str, port: int, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         attempts.append(host)
         if not host.startswith("127."):
             raise httpcore.ConnectError(f"{host}: refused by the test (not loopback)")
-        return await real_connect(self, host, port, *args, **kwargs)
+        return await real_connect(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", connect_tcp)
+    monkeypatch.setattr(guard, "connect_tcp", connect_tcp)
     return attempts
 
 
