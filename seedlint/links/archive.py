@@ -55,14 +55,6 @@ class Snapshot:
         return f"{day[:4]}-{day[4:6]}-{day[6:]}"
 
 
-def day_of(upload_date: object) -> str:
-    """``YYYYMMDD`` of a seed's `upload_date` (``''`` when it has none that reads)."""
-    text = str(upload_date or "").strip()
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        return text.replace("-", "")
-    return ""
-
-
 def snapshot_of(answer: object) -> str | None:
     """The snapshot URL in an availability answer, or None (none, or not its shape)."""
     if not isinstance(answer, dict):

@@ -35,7 +35,6 @@ import httpx
 
 from seedlint.links.fragments import read_anchors
 from seedlint.links.guard import (
-    ConnectFailed,
     GuardedBackend,
     LookupFailed,
     NoNetwork,
@@ -47,6 +46,7 @@ from seedlint.links.guard import (
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+from seedlint.links.streams import ConnectFailed
 from seedlint.links.transport import HostPools
 from seedlint.links.urls import host_of, normalise
 

@@ -9,11 +9,16 @@ the whole run, after the documents are gone.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from seedlint._text import has_whitespace
 from seedlint.rule import LinkOccurrence
 from seedlint.rules.links import dest_span
+
+#: An ISO day, the form of `upload_date` (the day asked of the archive). Here, not in
+#: archive.py: every worker reads it, and archive.py brings httpx with it.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 if TYPE_CHECKING:
     from seedlint.document import Document, Node
@@ -48,9 +53,15 @@ def _upload_day(doc: Document) -> str:
     entry = front.entry("upload_date") if front is not None else None
     if entry is None:
         return ""
-    from seedlint.links.archive import day_of
-
     return day_of(entry.value)
+
+
+def day_of(upload_date: object) -> str:
+    """``YYYYMMDD`` of a seed's `upload_date` (``''`` when it has none that reads)."""
+    text = str(upload_date or "").strip()
+    if _DAY.fullmatch(text):
+        return text.replace("-", "")
+    return ""
 
 
 def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:

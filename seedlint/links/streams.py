@@ -19,6 +19,7 @@ from typing import Any
 
 import httpcore
 
+
 class ConnectFailed(httpcore.ConnectError):
     """A failed connection or TLS handshake, holding the OS or TLS error that caused it.
 

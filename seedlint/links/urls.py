@@ -31,6 +31,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: What str.isspace() calls whitespace (re's \s in a str pattern is the same class).
+_SPACE = re.compile(r"\s")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -107,7 +109,7 @@ def canonical_url(url: str, *, fragment: bool = True) -> str | None:
 
 def general_key(url: str, *, fragment: bool = True) -> str | None:
     """:func:`canonical_url` step by step, for any URL (the quick path's reference)."""
-    if not url or any(char.isspace() for char in url):
+    if not url or _SPACE.search(url):
         return None
     try:
         parts = urlsplit(url)
