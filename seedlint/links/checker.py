@@ -49,6 +49,7 @@ from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, 
 from seedlint.links.streams import ConnectFailed
 from seedlint.links.transport import HostPools
 from seedlint.links.urls import host_of, normalise
+from seedlint.links.wire import Wire
 
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -92,14 +93,17 @@ class _Answer:
 
     @classmethod
     def of(cls, response: httpx.Response) -> _Answer:
-        reason = response.reason_phrase
+        kept = {name: value for name in _KEPT if (value := response.headers.get(name)) is not None}
+        return cls.read(response.status_code, response.reason_phrase, kept)
+
+    @classmethod
+    def read(cls, status: int, reason: str, headers: dict[str, str]) -> _Answer:
         if not reason:
             try:
-                reason = http.HTTPStatus(response.status_code).phrase
+                reason = http.HTTPStatus(status).phrase
             except ValueError:
                 reason = ""
-        kept = {name: value for name in _KEPT if (value := response.headers.get(name)) is not None}
-        return cls(response.status_code, reason, kept)
+        return cls(status, reason, headers)
 
     @property
     def label(self) -> str:
@@ -197,6 +201,7 @@ class Checker:
         self._slots: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
         self._pools: HostPools | None = None
+        self._wire: Wire | None = None
 
     @property
     def offline(self) -> bool:
@@ -231,10 +236,23 @@ class Checker:
                 self._forget(url)
                 url = lanes.take(url)
 
+        self._wire = Wire(
+            self.backend,
+            self._pools.ssl_context,
+            user_agent=options.user_agent,
+            accept=_ACCEPT,
+            kept=_KEPT,
+            drain_limit=DRAIN_LIMIT,
+            timeout=options.timeout,
+            connect_timeout=options.connect_timeout,
+        )
         async with client:
             self._client = client
             workers = max(MIN_WORKERS, 4 * options.max_concurrency)
-            await asyncio.gather(*(worker() for _ in range(min(workers, len(wanted)))))
+            try:
+                await asyncio.gather(*(worker() for _ in range(min(workers, len(wanted)))))
+            finally:
+                await self._wire.aclose()
         if self.offline:
             for url, result in results.items():
                 if url in self._unreachable or result.skip is Skip.OFFLINE:
@@ -342,6 +360,8 @@ class Checker:
         state.pending -= 1
         if state.pending == 0 and self._pools is not None:
             await self._pools.release(host)
+            if self._wire is not None:
+                await self._wire.release(host)
 
     async def _attempts(self, url: str, host: str) -> _Answer | LinkResult:
         address = literal(host)
@@ -440,6 +460,9 @@ class Checker:
         """
         assert self._client is not None
         client = self._client
+        if self._wire is not None and self._plain(url, headers):
+            head = await self._wire.get(url)
+            return _Answer.read(head.status, head.reason, head.headers)
         if url in self._fragments:
             async with client.stream("GET", url, headers=headers) as response:
                 answer = _Answer.of(response)
@@ -457,6 +480,16 @@ class Checker:
             answer = _Answer.of(response)
             await _drain(response)
         return answer
+
+    def _plain(self, url: str, headers: dict[str, str] | None) -> bool:
+        """Whether ``url`` is checked by the lean path (wire.py): one GET, no body read,
+        no proxy, no header of the user's own for its host, nothing to escape."""
+        options = self.options
+        if options.head or headers or url in self._fragments:
+            return False
+        if options.proxy is not None and options.proxy.for_url(url) is not None:
+            return False
+        return Wire.can_send(url)
 
     @property
     def _deadline(self) -> float:

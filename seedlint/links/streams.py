@@ -43,6 +43,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._reader = reader
         self._writer = writer
 
+    @property
+    def reader(self) -> asyncio.StreamReader:
+        return self._reader
+
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         try:
             async with asyncio.timeout(timeout):
