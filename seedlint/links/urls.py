@@ -104,6 +104,12 @@ def canonical_url(url: str, *, fragment: bool = True) -> str | None:
         quick = _plain_key(url, plain, fragment)
         if quick is not None:
             return quick
+    else:
+        addressed = _ADDRESSED_URL.fullmatch(url)
+        if addressed is not None:
+            quick = _addressed_key(url, addressed, fragment)
+            if quick is not None:
+                return quick
     return general_key(url, fragment=fragment)
 
 
@@ -154,6 +160,36 @@ def _plain_key(url: str, plain: re.Match[str], fragment: bool) -> str | None:
     path, _, query = rest.partition("?")
     rest = f"{path or '/'}?{query}" if query else path or "/"
     return f"{url[:host_end]}{rest}{tail}"
+
+
+#: A lower-case URL whose host may be an IPv4 address and which may name a port: what
+#: PLAIN_URL leaves out (servers on a local network, loopback test servers).
+_ADDRESSED_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
+    r"(?::(?P<port>[1-9][0-9]{0,4}))?(?P<rest>[/?#][!-~]*)?"
+)
+
+
+def _addressed_key(url: str, addressed: re.Match[str], fragment: bool) -> str | None:
+    """The key of a URL that _ADDRESSED_URL matches, when the general path would keep
+    it as written (as _plain_key); None sends it down the general path."""
+    port = addressed["port"]
+    if port is not None and (int(port) > 65535 or int(port) == _DEFAULT_PORTS[addressed["scheme"]]):
+        return None
+    if "xn--" in addressed["host"]:
+        return None
+    head_end = addressed.start("rest") if addressed["rest"] is not None else len(url)
+    rest = url[head_end:]
+    if "%" in rest or "/." in rest:
+        return None
+    if "#" in rest:
+        rest, _, kept = rest.partition("#")
+        tail = f"#{kept}" if fragment and kept else ""
+    else:
+        tail = ""
+    path, _, query = rest.partition("?")
+    rest = f"{path or '/'}?{query}" if query else path or "/"
+    return f"{url[:head_end]}{rest}{tail}"
 
 
 @functools.lru_cache(maxsize=1 << 16)

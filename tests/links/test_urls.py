@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedlint._text import PLAIN_URL
-from seedlint.links.urls import _plain_key, canonical_url, general_key, normalise
+from seedlint.links.urls import (
+    _ADDRESSED_URL,
+    _addressed_key,
+    _plain_key,
+    canonical_url,
+    general_key,
+    normalise,
+)
 from tests.helpers import front_with_link
 
 SAME = [
@@ -85,6 +92,49 @@ def test_the_quick_path_gives_the_general_key(
     quick = _plain_key(url, plain, fragment)
     if quick is not None:
         assert quick == general_key(url, fragment=fragment)
+
+
+_HOST = st.one_of(
+    st.lists(st.integers(0, 255), min_size=4, max_size=4).map(lambda n: ".".join(map(str, n))),
+    st.lists(st.text("abz09-", min_size=1, max_size=5), min_size=1, max_size=3).map(".".join),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    scheme=st.sampled_from(["http", "https"]),
+    host=_HOST,
+    port=st.one_of(st.none(), st.integers(0, 70000).map(str), st.sampled_from(["080", "443"])),
+    rest=_REST,
+    fragment=st.booleans(),
+)
+def test_the_quick_path_for_addresses_and_ports_gives_the_general_key(
+    scheme: str, host: str, port: str | None, rest: str, fragment: bool
+) -> None:
+    """The second short path (an IPv4 host, a port) changes no key either."""
+    if rest and rest[0] not in "/?#":
+        rest = f"/{rest}"
+    url = f"{scheme}://{host}{'' if port is None else ':' + port}{rest}"
+    assert canonical_url(url, fragment=fragment) == general_key(url, fragment=fragment)
+
+
+def test_addresses_and_ports_take_the_quick_path() -> None:
+    for url, fragment, key in [
+        (
+            "http://127.0.0.2:42737/item/0?a=5&b=404#part",
+            False,
+            "http://127.0.0.2:42737/item/0?a=5&b=404",
+        ),
+        ("http://10.0.0.1:8080", True, "http://10.0.0.1:8080/"),
+        ("https://wiki.local:8443/x?#", True, "https://wiki.local:8443/x"),
+    ]:
+        addressed = _ADDRESSED_URL.fullmatch(url)
+        assert addressed is not None
+        assert _addressed_key(url, addressed, fragment) == key
+    # What the general path would change is left to it.
+    for url in ("http://10.0.0.1:80/", "http://10.0.0.1:8080/a/../b", "http://h:8080/%7e"):
+        addressed = _ADDRESSED_URL.fullmatch(url)
+        assert addressed is not None and _addressed_key(url, addressed, True) is None
 
 
 # -- the rules, through the real command line on real files ------------------------------
