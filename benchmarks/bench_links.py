@@ -148,7 +148,7 @@ def _url(base: str, truth: str, n: int, delay: int) -> str:
     return base
 
 
-def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str, int]) -> None:
+def _write_vault(folder: Path, cases: list[Case], seeds: int, settings: dict[str, float]) -> None:
     (folder / "topics").mkdir()
     (folder / "seeds").mkdir()
     config = "[links]\nallow-private = true\narchive = false\n" + "".join(
@@ -454,6 +454,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-per-host", type=int, default=4, help="per-host limit")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the truth mix")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (N runs)")
+    parser.add_argument(
+        "--retry-wait",
+        type=float,
+        default=None,
+        help="seedlint's `retry-wait` (default: its own, 1 s; lychee keeps --retry-wait-time=1)",
+    )
     parser.add_argument("--no-lychee", action="store_true", help="measure seedlint only")
     parser.add_argument(
         "--lychee-host-interval",
@@ -491,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_concurrency": args.max_concurrency,
         "max_per_host": args.max_per_host,
         "rounds": args.rounds,
+        "seedlint_retry_wait_s": args.retry_wait if args.retry_wait is not None else 1.0,
     }
     if lychee is not None:
         version = subprocess.run([lychee, "--version"], capture_output=True, text=True)
@@ -512,10 +519,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         with tempfile.TemporaryDirectory(prefix="bench-links-") as temporary:
             folder = Path(temporary)
-            settings = {
+            settings: dict[str, float] = {
                 "max-concurrency": args.max_concurrency,
                 "max-per-host": args.max_per_host,
             }
+            if args.retry_wait is not None:
+                settings["retry-wait"] = args.retry_wait
             _write_vault(folder, cases, args.seeds, settings)
             bench = Bench(args, folder, ours, cases, lychee)
             if lychee is not None:
@@ -564,7 +573,8 @@ def _print(
     print(
         f"{args.seeds} seeds, {args.urls} unique URLs over {args.hosts} host(s),"
         f" {args.delay} ms an answer; limits: {args.max_concurrency} global,"
-        f" {args.max_per_host} per host; {args.rounds} interleaved rounds"
+        f" {args.max_per_host} per host; {args.rounds} interleaved rounds;"
+        f" seedlint retry-wait {figures['seedlint_retry_wait_s']} s"
     )
     print(
         f"ideal bound: {needed} requests x {args.delay} ms / {slots} slots = {bound:.2f} s"
