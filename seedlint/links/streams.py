@@ -98,7 +98,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             # Asked of an idle keep-alive connection: readable means the server closed it
             # (or sent what nobody asked for); either way it is not reused.
             reader = self._reader
-            return reader.at_eof() or writer.is_closing() or reader.exception() is not None
+            # Bytes nobody asked for are in the reader's buffer (asyncio has no public
+            # view of it): taken for the next answer, they would be read as its head.
+            unasked = bool(getattr(reader, "_buffer", b""))
+            return (
+                unasked or reader.at_eof() or writer.is_closing() or reader.exception() is not None
+            )
         if info == "ssl_object":
             return writer.get_extra_info("ssl_object")
         if info == "client_addr":

@@ -72,6 +72,8 @@ class Wire:
     ) -> None:
         self.backend = backend
         self.ssl_context = ssl_context
+        # What httpcore sets on the same context before its own handshakes.
+        ssl_context.set_alpn_protocols(["http/1.1"])
         self._fixed = (
             f"User-Agent: {user_agent}\r\nAccept: {accept}\r\n"
             "Accept-Encoding: identity\r\nConnection: keep-alive\r\n"
@@ -215,7 +217,7 @@ def _parse(raw: bytes, kept: frozenset[str]) -> tuple[int, Head, bool, int | Non
         if not colon or _TOKEN.fullmatch(name) is None:
             raise httpx.RemoteProtocolError(f"not a header line: {line[:80]!r}")
         key = name.decode("ascii").lower()
-        value = raw_value.strip(b" \t").decode("latin-1")
+        value = _text(raw_value.strip(b" \t"))
         if key == "connection" and "close" in value.lower():
             close = True
         elif key == "content-length":
@@ -229,3 +231,12 @@ def _parse(raw: bytes, kept: frozenset[str]) -> tuple[int, Head, bool, int | Non
     head = Head(int(status_line[2]), reason, headers)
     body = int(length) if length.isdigit() and not chunked else None
     return int(status_line[1]), head, close, body
+
+
+def _text(value: bytes) -> str:
+    """A header's value as httpx reads it: ASCII, else UTF-8, else Latin-1 (a Location
+    in UTF-8 then names the same URL on both paths)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")

@@ -245,3 +245,45 @@ def test_a_slow_host_does_not_hold_the_workers_of_the_others(
     last_quick = max(r.at for r in web.stats.matching(H2))
     slow_before = sum(1 for r in web.stats.matching(H1) if r.at < last_quick)
     assert slow_before < 20, f"{slow_before} slow requests went before the last quick one"
+
+
+def test_bytes_after_an_answer_keep_its_connection_from_being_used_again(
+    raw: Callable[[Answer], RawServer], vault: Vault
+) -> None:
+    # /first's answer is followed by what looks like another one (a 404): taken for the
+    # next request's answer, it would make /second dead. The connection is not reused.
+    stray = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+
+    def answer(request: bytes, n: int) -> tuple[bytes, bool]:
+        if _path(request) == b"/first":
+            return _ok() + stray, True
+        return _ok(), True
+
+    server = raw(answer)
+    first, second = server.url("/first"), server.url("/second")
+    vault.seed("a.md", first, [second])
+    run = vault.lint(**{"max-per-host": 1})
+    assert run.findings == []
+    assert server.connections == 2
+    assert len(server.requests) == 2  # no retry: the second request went on a new one
+
+
+def test_a_location_in_utf8_names_the_url_httpx_would(
+    raw: Callable[[Answer], RawServer], vault: Vault
+) -> None:
+    def answer(request: bytes, n: int) -> tuple[bytes, bool]:
+        if _path(request) == b"/old":
+            return (
+                b"HTTP/1.1 301 Moved\r\nLocation: /caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n",
+                True,
+            )
+        return _ok(), True
+
+    server = raw(answer)
+    old = server.url("/old")
+    vault.seed("a.md", old)
+    run = vault.lint()
+    assert {f.message for f in run.of("L002")} == {
+        f"{old} redirects permanently (301) to {server.url('/caf%C3%A9')}"
+    }
+    assert [_path(r) for r in server.requests] == [b"/old", b"/caf%C3%A9"]
