@@ -212,11 +212,18 @@ def _parse(raw: bytes, kept: frozenset[str]) -> tuple[int, Head, bool, int | Non
         raise httpx.RemoteProtocolError(f"not an HTTP/1.1 status line: {lines[0][:80]!r}")
     headers: dict[str, str] = {}
     close, length, chunked = False, "", False
+    last: str | None = None
     for line in lines[1:]:
+        if line[:1] in (b" ", b"\t") and last is not None:
+            # obs-fold (RFC 9112 5.2): the previous header's value goes on, as h11 reads it.
+            if last in headers:
+                more = _text(line.strip(b" \t"))
+                headers[last] = f"{headers[last]} {more}".rstrip()
+            continue
         name, colon, raw_value = line.partition(b":")
         if not colon or _TOKEN.fullmatch(name) is None:
             raise httpx.RemoteProtocolError(f"not a header line: {line[:80]!r}")
-        key = name.decode("ascii").lower()
+        key = last = name.decode("ascii").lower()
         value = _text(raw_value.strip(b" \t"))
         if key == "connection" and "close" in value.lower():
             close = True

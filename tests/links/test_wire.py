@@ -287,3 +287,22 @@ def test_a_location_in_utf8_names_the_url_httpx_would(
         f"{old} redirects permanently (301) to {server.url('/caf%C3%A9')}"
     }
     assert [_path(r) for r in server.requests] == [b"/old", b"/caf%C3%A9"]
+
+
+def test_a_folded_header_line_continues_the_header(
+    raw: Callable[[Answer], RawServer], vault: Vault
+) -> None:
+    # An obsolete line folding (RFC 9112 5.2) inside a redirect's Location.
+    def answer(request: bytes, n: int) -> tuple[bytes, bool]:
+        if _path(request) == b"/old":
+            head = b"HTTP/1.1 308 Moved\r\nX-Note: one\r\n two\r\nLocation: /new\r\n"
+            return head + b"Content-Length: 0\r\n\r\n", True
+        return _ok(), True
+
+    server = raw(answer)
+    old = server.url("/old")
+    vault.seed("a.md", old)
+    run = vault.lint()
+    assert {f.message for f in run.of("L002")} == {
+        f"{old} redirects permanently (308) to {server.url('/new')}"
+    }
