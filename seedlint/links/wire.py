@@ -52,7 +52,10 @@ class Head:
 
 @dataclass
 class _HostConnections:
-    idle: list[AsyncioStream] = field(default_factory=list)
+    """Idle connections of one host, by origin: a connection to port 443 of a host is
+    no answer for its port 8443, nor one in plain HTTP for HTTPS."""
+
+    idle: dict[tuple[str, int], list[AsyncioStream]] = field(default_factory=dict)
 
 
 class Wire:
@@ -99,9 +102,10 @@ class Wire:
             parts.netloc.encode("ascii"),
             self._fixed,
         )
-        connections = self._hosts.setdefault(host, _HostConnections())
-        while connections.idle:
-            stream = connections.idle.pop()
+        origin = (parts.scheme, port)
+        connections = self._hosts.setdefault(host, _HostConnections()).idle.setdefault(origin, [])
+        while connections:
+            stream = connections.pop()
             if stream.get_extra_info("is_readable"):
                 await stream.aclose()  # closed by the server while idle
                 continue
@@ -120,8 +124,9 @@ class Wire:
         """Close ``host``'s idle connections: nothing is left to ask it."""
         connections = self._hosts.pop(host, None)
         if connections is not None:
-            for stream in connections.idle:
-                await stream.aclose()
+            for streams in connections.idle.values():
+                for stream in streams:
+                    await stream.aclose()
 
     async def aclose(self) -> None:
         for host in list(self._hosts):
@@ -142,7 +147,7 @@ class Wire:
         return stream
 
     async def _exchange(
-        self, stream: AsyncioStream, request: bytes, connections: _HostConnections
+        self, stream: AsyncioStream, request: bytes, connections: list[AsyncioStream]
     ) -> Head:
         reusable = False
         try:
@@ -154,7 +159,7 @@ class Wire:
             return head
         finally:
             if reusable:
-                connections.idle.append(stream)
+                connections.append(stream)
             else:
                 await stream.aclose()
 

@@ -16,7 +16,7 @@ import pytest
 
 from seedlint.links import checker
 from tests.links.conftest import Vault
-from tests.links.loopback import LoopbackServers
+from tests.links.loopback import LoopbackServers, closed_port
 
 H1, H2 = "127.0.0.1", "127.0.0.2"
 #: What a server answers to one request: the bytes, and whether to keep the connection.
@@ -306,3 +306,16 @@ def test_a_folded_header_line_continues_the_header(
     assert {f.message for f in run.of("L002")} == {
         f"{old} redirects permanently (308) to {server.url('/new')}"
     }
+
+
+def test_a_kept_connection_serves_only_its_own_port(web: LoopbackServers, vault: Vault) -> None:
+    # The same host on another port (where nothing listens) is not asked over the
+    # connection kept open to the first one.
+    open_url = web.url(H1, "/open")
+    closed_url = f"http://{H1}:{closed_port(H1)}/closed"
+    vault.seed("a.md", open_url, [closed_url])
+    run = vault.lint(**{"max-per-host": 1}, retries=0)
+    assert {(f.code, f.message) for f in run.findings} == {
+        ("L001", f"{closed_url} refused the connection")
+    }
+    assert [r.path for r in web.stats.requests] == ["/open"]
