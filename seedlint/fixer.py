@@ -36,12 +36,11 @@ from seedlint._yaml import UNREADABLE
 from seedlint.document import Document, LineIndex, decode, parse_text
 from seedlint.findings import Finding, Fix, TextEdit
 from seedlint.linter import FileResult, Linter
+from seedlint.registry import is_structural
 from seedlint.suppression import Suppression
 
 #: ruff and sqlfluff stop after a bounded number of passes; a seed settles in two or three.
 MAX_PASSES = 10
-#: Codes meaning "the front matter no longer reads as a valid seed": a fix must never add one.
-_BREAKAGE_PREFIXES = ("E0", "F0", "F1")
 _LINE_BREAKS = ("\r\n", "\n", "\r")
 
 
@@ -274,6 +273,11 @@ class Fixer:
         self.max_passes = max_passes
         self._file_codes = frozenset(rule.code for rule in linter.file_rules)
         self._known = tuple(linter.selection.rules)
+        # Codes meaning "the front matter no longer reads as a valid seed", as the rules
+        # declare them: a fix must never add a finding of one.
+        self._structural = frozenset(
+            code for code, rule in linter.selection.rules.items() if is_structural(rule)
+        )
 
     # What the linter says about one text -------------------------------------------------
 
@@ -469,7 +473,7 @@ class Fixer:
         # (W001 deleting a tab-only line) brings them out, and that is no breakage.
         for finding in last.findings if _readable(original) else ():
             code = finding.code
-            if code.startswith(_BREAKAGE_PREFIXES) and code not in fixed_codes:
+            if code in self._structural and code not in fixed_codes:
                 now = sum(1 for f in last.findings if f.code == code)
                 if now > before_counts[code]:
                     return fixed_codes, f"the fixed text would raise {code}: {finding.message}"

@@ -330,3 +330,13 @@ def test_a_single_rule_or_a_list() -> None:
     assert _as_rules((single,), "x") == [single]
     with pytest.raises(PluginError, match="neither a rule nor a list of rules"):
         _as_rules(3, "x")
+
+
+def test_a_plugin_rule_with_a_non_boolean_structural_flag_is_refused() -> None:
+    import dataclasses
+
+    from seedlint.rules.topics import broken_topic_ref
+
+    odd = dataclasses.replace(broken_topic_ref, code="Z555", structural="yes")  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match="rule Z555: structural must be True or False"):
+        _as_rules([odd], "plugin 'odd'")
