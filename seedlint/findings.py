@@ -7,6 +7,9 @@ from enum import Enum
 from typing import Any, Literal, NamedTuple
 
 Applicability = Literal["safe", "unsafe"]
+#: What `seedlint fix` can do about a finding: apply a safe fix, apply an unsafe one
+#: (with --unsafe-fixes), or nothing. See :func:`fixability`.
+Fixability = Literal["safe", "unsafe", "none"]
 
 
 class Severity(str, Enum):  # noqa: UP042 - str() and format() output kept as shipped
@@ -121,3 +124,19 @@ class Finding:
             "message": self.message,
             "fix": self.fix_dict(),
         }
+
+
+def fixability(finding: Finding) -> Fixability:
+    """The one definition of "fixable" every report, count and table uses: a fix that
+    changes something, with its applicability; ``"none"`` without a fix, or with one
+    that would change nothing (a plugin may offer an empty fix)."""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return "none"
+    return fix.applicability
+
+
+def fix_applies(finding: Finding, unsafe_fixes: bool) -> bool:
+    """Whether `seedlint fix` applies the finding's fix, with or without --unsafe-fixes."""
+    kind = fixability(finding)
+    return kind == "safe" or (kind == "unsafe" and unsafe_fixes)

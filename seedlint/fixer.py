@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from seedlint._yaml import UNREADABLE
 from seedlint.document import Document, LineIndex, decode, parse_text
-from seedlint.findings import Finding, Fix, TextEdit
+from seedlint.findings import Finding, Fix, TextEdit, fix_applies
 from seedlint.linter import FileResult, Linter
 from seedlint.registry import is_structural
 from seedlint.suppression import Suppression
@@ -327,8 +327,7 @@ class Fixer:
         return True
 
     def applicable(self, finding: Finding) -> bool:
-        fix = finding.fix
-        return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or self.unsafe)
+        return fix_applies(finding, self.unsafe)
 
     # The loop ----------------------------------------------------------------------------
 

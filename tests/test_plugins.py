@@ -54,7 +54,14 @@ class Site:
 
     root: Path
 
-    def plugin(self, name: str, module: str, source: str, target: str | None = None) -> None:
+    def plugin(
+        self,
+        name: str,
+        module: str,
+        source: str,
+        target: str | None = None,
+        group: str = "seedlint.rules",
+    ) -> None:
         (self.root / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
         info = self.root / f"{name.replace('-', '_')}-0.1.dist-info"
         info.mkdir(parents=True)
@@ -62,11 +69,13 @@ class Site:
             f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8"
         )
         (info / "entry_points.txt").write_text(
-            f"[seedlint.rules]\n{name} = {target or module + ':RULES'}\n", encoding="utf-8"
+            f"[{group}]\n{name} = {target or module + ':RULES'}\n", encoding="utf-8"
         )
 
     def run(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHONPATH": str(self.root), "NO_COLOR": "1"}
+        # The seedlint under test stays importable (a worktree's, not the installed one).
+        paths = [str(self.root), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "NO_COLOR": "1"}
         return subprocess.run(
             [sys.executable, "-m", "seedlint", *map(str, args)],
             cwd=cwd,

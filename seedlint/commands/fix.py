@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from seedlint import baseline, project
-from seedlint.commands.check import Run, exit_code, lint, prepare, report, report_options
+from seedlint.commands.check import (
+    Run,
+    exit_code,
+    lint,
+    prepare,
+    report,
+    report_options,
+    write_report,
+)
 from seedlint.commands.options import LintOptions
 from seedlint.document import UnreadableFile
 from seedlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
@@ -31,7 +39,7 @@ from seedlint.fixer import (
     write_atomic,
 )
 from seedlint.linter import FileResult
-from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.reporters import ReportOptions, RunSummary
 from seedlint.terminal import visible, visible_on_tty
 
 
@@ -156,7 +164,13 @@ def run_fix(options: LintOptions) -> int:
     fixed = sum(outcome.fixed_total for outcome in written if outcome is not None)
     if options.show_fixes and written and options.format in ("text", "concise"):
         _list_fixes([outcome for outcome in written if outcome is not None], run, sys.stdout)
-    summary = RunSummary.of(len(files), findings, fixed, paths=[f.result.path for f in files])
+    summary = RunSummary.of(
+        len(files),
+        findings,
+        fixed,
+        paths=[f.result.path for f in files],
+        rules=run.linter.selection.rules.values(),
+    )
     report(findings, summary, options, report_options(options))
     if crashes:
         return EXIT_ERROR
@@ -250,7 +264,8 @@ def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
         findings, fixed = outcome.findings, outcome.fixed_total
     _notes(run, options)
     shown = ReportOptions(quiet=options.quiet, unsafe_fixes=options.unsafe_fixes)
-    REPORTERS[options.format](findings, RunSummary.of(1, findings, fixed), sys.stderr, shown)
+    summary = RunSummary.of(1, findings, fixed, rules=run.linter.selection.rules.values())
+    write_report(options.format, findings, summary, sys.stderr, shown)
     return exit_code(findings, options)
 
 

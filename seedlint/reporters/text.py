@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.document import UnreadableFile, decode
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, Severity, fix_applies, fixability
 from seedlint.terminal import display_width, visible
 
 if TYPE_CHECKING:
@@ -82,10 +82,7 @@ def _shown(text: str) -> str:
 
 def _applicable(finding: Finding, options: ReportOptions) -> bool:
     """Would `seedlint fix` (with the same --unsafe-fixes choice) apply this fix?"""
-    fix = finding.fix
-    if fix is None or not fix.edits:
-        return False
-    return fix.applicability == "safe" or options.unsafe_fixes
+    return fix_applies(finding, options.unsafe_fixes)
 
 
 def _code(finding: Finding, options: ReportOptions) -> str:
@@ -310,7 +307,7 @@ def report_text(
             out.write(f"{_paint('help', _BOLD, colour)}: {visible(fix.message)}\n")
             if options.show_fixes:
                 out.writelines(row + "\n" for row in fix_diff(finding, lines, colour))
-            if fix.applicability == "unsafe" and fix.edits:
+            if fixability(finding) == "unsafe":
                 note = "This is an unsafe fix: only `seedlint fix --unsafe-fixes` applies it"
                 out.write(f"{_paint('note', _BOLD, colour)}: {note}\n")
         out.write("\n")
@@ -333,7 +330,7 @@ def summary_text(summary: RunSummary, findings: Sequence[Finding], options: Repo
     hidden = sum(
         1
         for finding in findings
-        if finding.fix is not None and finding.fix.edits and not _applicable(finding, options)
+        if fixability(finding) != "none" and not _applicable(finding, options)
     )
     return "\n".join([". ".join(parts) + ".", *fix_summary(fixable, hidden)])
 
