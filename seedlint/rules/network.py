@@ -67,18 +67,15 @@ def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport
     missing = [url for url in sorted(urls) if url not in run.report.results]
     fragments = _fragment_urls(seeds, context) if missing else set()
     if missing:
-        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import check_urls
 
         settings = context.settings.links
-        folder, trusted = cache_folder(context.configuration.root)
         run.report.merge(
             check_urls(
                 missing,
                 CheckOptions.of(settings),
-                folder if settings.cache else None,
-                trusted_folder=trusted,
+                context.configuration.root if settings.cache else None,
                 fragments=fragments,
             )
         )
@@ -194,14 +191,12 @@ def _archived(
     }
     missing = [pair for pair in sorted(pairs) if pair not in run.snapshots]
     if missing:
-        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import find_snapshots
 
-        folder, trusted = cache_folder(context.configuration.root)
         options = CheckOptions.of(settings)
-        cache = folder if settings.cache else None
-        run.snapshots.update(find_snapshots(missing, options, cache, trusted_folder=trusted))
+        cache = context.configuration.root if settings.cache else None
+        run.snapshots.update(find_snapshots(missing, options, cache))
     return run.snapshots
 
 
