@@ -115,9 +115,10 @@ def safe_cache_file(folder: Path, name: str, *, create: bool, trusted: bool = Fa
     `seedlint.cache.folder.cache_dir`); it is made when ``create`` is set, with the
     `.gitignore` (`*`) that keeps it out of commits and a `CACHEDIR.TAG`
     (`seedlint.cache.folder.ready_folder`). A cache file that is a symlink, a hard
-    link, not a regular file or larger than MAX_FILE_BYTES is replaced by a fresh empty one (a rename: whatever it
-    pointed to is never opened); SQLite's side files (`-wal`, `-shm`, `-journal`) that are
-    not plain files of ours are removed (only the links themselves). Missing and not
+    link, not a regular file or larger than MAX_FILE_BYTES is replaced by a fresh empty
+    one (a rename: whatever it pointed to is never opened); SQLite's side files (`-wal`,
+    `-shm`, `-journal`) that are not plain files of ours are removed (only the links
+    themselves). Missing and not
     ``create``: None. The repository is not a concurrent attacker: what is checked here
     is what SQLite opens a moment later.
     """
