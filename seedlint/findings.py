@@ -39,10 +39,25 @@ class TextEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class NewFile:
+    """A file a fix creates (T001's "create the missing topic note"), never one that exists.
+
+    ``path`` is relative to the topics root (the folder holding ``topics/``), with ``/``
+    separators; ``content`` is the file's whole text. Whoever applies the fix checks that
+    the path stays inside the topics root (see `seedlint.fixer.create_new_file`).
+    """
+
+    path: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     applicability: Applicability
     message: str
     edits: tuple[TextEdit, ...]
+    #: Files the fix creates beside its edits of the finding's own file.
+    creates: tuple[NewFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +120,16 @@ class Finding:
                     "content": edit.content,
                 }
             )
-        return {
+        shape: dict[str, Any] = {
             "applicability": self.fix.applicability,
             "message": self.fix.message,
             "edits": edits,
         }
+        if self.fix.creates:  # only then: every other fix keeps its shape
+            shape["creates"] = [
+                {"path": new.path, "content": new.content} for new in self.fix.creates
+            ]
+        return shape
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,10 +148,11 @@ class Finding:
 
 def fixability(finding: Finding) -> Fixability:
     """The one definition of "fixable" every report, count and table uses: a fix that
-    changes something, with its applicability; ``"none"`` without a fix, or with one
-    that would change nothing (a plugin may offer an empty fix)."""
+    changes something (edits the file, or creates one), with its applicability; ``"none"``
+    without a fix, or with one that would change nothing (a plugin may offer an empty
+    fix)."""
     fix = finding.fix
-    if fix is None or not fix.edits:
+    if fix is None or not (fix.edits or fix.creates):
         return "none"
     return fix.applicability
 

@@ -96,7 +96,9 @@ def _region(begin: Position, end: Position) -> dict[str, int]:
 
 
 def _fixes(finding: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
-    if finding.fix is None:
+    # A fix that only creates a file (T001's new topic note) has no replacement in this
+    # file, and SARIF wants at least one: the message still names it.
+    if finding.fix is None or not finding.fix.edits:
         return []
     replacements = [
         {"deletedRegion": _region(begin, end), "insertedContent": {"text": edit.content}}

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.document import UnreadableFile, decode
-from seedlint.findings import Finding, Severity, fix_applies, fixability
+from seedlint.findings import Finding, NewFile, Severity, fix_applies, fixability
 from seedlint.terminal import display_width, visible
 
 if TYPE_CHECKING:
@@ -209,6 +209,8 @@ def fix_diff(finding: Finding, lines: list[str] | None, colour: bool = False) ->
     line of context each side, numbered as the fixed file will be (as ruff shows it)."""
     fix = finding.fix
     positions = finding.edit_positions
+    if fix is not None and fix.creates and not fix.edits:
+        return _creation_rows(fix.creates, colour)
     if fix is None or not fix.edits or len(positions) != len(fix.edits):
         return []
     first = min(begin.line for begin, _ in positions)
@@ -266,6 +268,18 @@ def fix_diff(finding: Finding, lines: list[str] | None, colour: bool = False) ->
         shown.append(row.rstrip(" ") if not text else row)
     shown.append(f"{pad} {bar}")
     return shown
+
+
+def _creation_rows(creates: Sequence[NewFile], colour: bool) -> list[str]:
+    """A file the fix creates: its name, then every line of it as added."""
+    bar = _paint("|", _BLUE, colour)
+    rows = []
+    for new in creates:
+        rows.append(f"  {bar} new file {visible(new.path)}")
+        for text in _LINE_BREAK.split(new.content):
+            rows.append(f"  {_paint('+ ' + _shown(text), _GREEN, colour)}".rstrip(" "))
+        rows.append(f"  {bar}")
+    return rows
 
 
 def _edit_descriptions(finding: Finding) -> list[str]:
