@@ -375,8 +375,9 @@ def _safe_part(part: str) -> bool:
 
 def _create_note_fix(key: str, index: TopicIndex) -> Fix | None:
     """The unsafe fix creating ``topics/<Category>/<Name>.md`` for a reference to a note
-    nothing in the vault resembles (no did-you-mean at all): only for a category that already holds notes (a new
-    category is more likely a typo) and a name that is a plain file name."""
+    nothing in the vault resembles (no did-you-mean at all): only for a category that
+    already holds notes (a new category is more likely a typo) and a name that is a
+    plain file name."""
     category, slash, name = key.partition("/")
     if not slash or "/" in name or not _safe_part(category) or not _safe_part(name):
         return None
