@@ -42,8 +42,10 @@ from seedlint.fixer import (
     write_atomic,
 )
 from seedlint.linter import FileResult
+from seedlint.project import is_within
 from seedlint.reporters import ReportOptions, RunSummary
 from seedlint.terminal import visible, visible_on_tty
+from seedlint.topics import TOPICS_FOLDER
 
 
 @dataclass
@@ -284,9 +286,8 @@ def _create_files(run: Run, planned: _Planned, errors: list[str], fixer: Fixer) 
     for path, (new, resolved) in planned.items():
         shown = _display(run, path)
         try:
-            created[path] = create_new_file(
-                run.configuration.topics_root, path, new.content.encode("utf-8")
-            )
+            base, inside = _topics_base(run, path)
+            created[path] = create_new_file(base, inside, new.content.encode("utf-8"))
             continue
         except UnsafeToWrite as refusal:
             why = f"not created: {refusal.strerror}"
@@ -303,6 +304,22 @@ def _create_files(run: Run, planned: _Planned, errors: list[str], fixer: Fixer) 
             if file.outcome is not None:
                 file.outcome.findings = _annotate_creation(file.outcome.findings, path, why, never)
     return created
+
+
+def _topics_base(run: Run, path: str) -> tuple[str, str]:
+    """The folder a created path is resolved in, and the path below it.
+
+    The topics index walks a `topics/` folder that is a link within the topics root (and
+    refuses one leading out): the same holds here. Below it, nothing is followed.
+    """
+    prefix = TOPICS_FOLDER + "/"
+    root = os.path.realpath(run.configuration.topics_root)
+    if not path.startswith(prefix):
+        return root, path
+    folder = os.path.realpath(os.path.join(root, TOPICS_FOLDER))
+    if not is_within(folder, root):
+        raise UnsafeToWrite(path, f"{TOPICS_FOLDER}/ is a link leading outside the topics root")
+    return folder, path[len(prefix) :]
 
 
 def _annotate_creation(findings: list[Finding], path: str, why: str, never: bool) -> list[Finding]:
