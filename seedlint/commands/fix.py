@@ -327,16 +327,13 @@ def _annotate_creation(findings: list[Finding], path: str, why: str, never: bool
         fix = finding.fix
         return fix is not None and any(new.path == path for new in fix.creates)
 
-    return [
-        dataclasses.replace(
-            finding,
-            message=f"{finding.message} ({why})",
-            **({"fix": None, "edit_positions": ()} if never else {}),
-        )
-        if creates(finding)
-        else finding
-        for finding in findings
-    ]
+    def annotated(finding: Finding) -> Finding:
+        message = f"{finding.message} ({why})"
+        if never:
+            return dataclasses.replace(finding, message=message, fix=None, edit_positions=())
+        return dataclasses.replace(finding, message=message)
+
+    return [annotated(finding) if creates(finding) else finding for finding in findings]
 
 
 def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
