@@ -7,6 +7,7 @@ topics root only, atomically, never over an existing file, and only by `--unsafe
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from seedlint.fixer import UnsafeToWrite, create_new_file
 from tests.fix.conftest import Cli
 from tests.helpers import real_seed_text, write
+from tests.test_reporters_text_json import finding_validator, report_validator
 
 MISSING = "![](topics/Concept/Mixture%20of%20Experts)"
 NOTE = Path("topics", "Concept", "Mixture of Experts.md")
@@ -65,6 +67,9 @@ def test_check_offers_it_as_an_unsafe_fix(cli: Cli, vault: Path) -> None:
         '            "content": "---\\ntype: Concept\\n---"\n          }\n        ]'
     ) in json_out
     assert not (vault / NOTE).exists()
+    report_validator().validate(json.loads(json_out))  # schemas/report.schema.json
+    for line in cli("check", "--offline", "--format", "jsonl", "contents").out.splitlines():
+        finding_validator().validate(json.loads(line))
 
 
 def test_a_safe_fix_run_does_not_create_it(cli: Cli, vault: Path) -> None:
