@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from seedlint._yaml import SYNTAX, UNSAFE
 from seedlint.config import Configuration, Settings
-from seedlint.schema import SchemaError, validate
+from seedlint.schema import SchemaError, model_for, validate
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from seedlint.document import Document
     from seedlint.topics import TopicIndex
 
@@ -50,7 +52,8 @@ class RunContext:
             and front.yaml.is_mapping
             and not any(issue.kind in (SYNTAX, UNSAFE) for issue in front.yaml.issues)
         )
-        errors = validate(doc.front_values, self.settings) if readable else []
+        model = front_matter_model(self)
+        errors = validate(doc.front_values, self.settings, model) if readable else []
         memo[_SCHEMA_ERRORS] = errors
         return errors
 
@@ -75,3 +78,16 @@ def per_run(function: Callable[[RunContext], _T]) -> Callable[[RunContext], _T]:
             return value
 
     return once
+
+
+@per_run
+def front_matter_model(context: RunContext) -> type[BaseModel]:
+    """The run's front matter model: every seed asks for it (twice), so it is looked up
+    once a run rather than keyed again from the settings each time."""
+    return model_for(context.settings)
+
+
+@per_run
+def known_keys(context: RunContext) -> frozenset[str]:
+    """The front matter keys the run's schema knows (F102)."""
+    return frozenset(front_matter_model(context).model_fields)

@@ -365,9 +365,13 @@ _BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 _VALUE = {"literal_error", "too_short", "too_long", *_BOUNDS}
 
 
-def validate(values: dict[str, Any], settings: Settings) -> list[SchemaError]:
+def validate(
+    values: dict[str, Any], settings: Settings, model: type[BaseModel] | None = None
+) -> list[SchemaError]:
+    """The schema errors of ``values``; ``model``: `model_for(settings)`, when the caller
+    keeps it (a run does: `seedlint.context.front_matter_model`)."""
     try:
-        model_for(settings).model_validate(values)
+        (model_for(settings) if model is None else model).model_validate(values)
     except ValidationError as error:
         return [_classify(detail, settings) for detail in error.errors(include_url=False)]
     return []

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 
 from seedlint import yaml_edit
 from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
-from seedlint.context import RunContext
+from seedlint.context import RunContext, front_matter_model, known_keys
 from seedlint.document import Document, FrontMatter, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.patterns import compile_pattern
 from seedlint.rule import rule
-from seedlint.schema import SchemaError, known_keys, validate
+from seedlint.schema import SchemaError, validate
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -218,7 +218,8 @@ def _verified(after: str, before: str, key: str, value: object, context: RunCont
     values = yaml_edit.values_of(after)
     if values is None or values.get(key, _NO_DEFAULT) != value:
         return False
-    return not any(error.key == key for error in validate(values, context.settings))
+    errors = validate(values, context.settings, front_matter_model(context))
+    return not any(error.key == key for error in errors)
 
 
 @rule(
@@ -241,7 +242,7 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     front = doc.front_matter
     if front is None or context.settings.unknown_keys == "allow":
         return
-    known = known_keys(context.settings)
+    known = known_keys(context)
     for entry in front.yaml.entries:
         if entry.key in known:
             continue
