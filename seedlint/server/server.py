@@ -23,7 +23,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from seedlint import __version__, api
-from seedlint.findings import NewFile
+from seedlint.findings import NewFile, fixability
 from seedlint.server import completion
 from seedlint.server.positions import UTF16, OpenDocument
 from seedlint.server.session import (
@@ -288,7 +288,7 @@ def build() -> tuple[LanguageServer, Session]:
                     )
                 )
         if _kind_wanted(FIX_ALL, only) and any(
-            finding.fix is not None and finding.fix.applicability == "safe" for finding in findings
+            fixability(finding) == "safe" for finding in findings
         ):
             result = await session.run(lambda: workspace.fix_text(text, path), "fix all", None)
             if result is not None and result.text != text:
