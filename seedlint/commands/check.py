@@ -24,7 +24,7 @@ from seedlint.findings import Finding, Severity
 from seedlint.links import offline_requested
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, UnknownSelector, load_rules, resolve_selector
-from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.reporters import REPORTERS, ReportOptions, RunSummary, write_report
 from seedlint.reporters.text import colour_wanted
 from seedlint.rule import Rule
 from seedlint.topics import TOPICS_FOLDER
@@ -258,7 +258,7 @@ def report(
 
             report_statistics(findings, out, run_options.format, run_options.unsafe_fixes)
             return
-        REPORTERS[run_options.format](findings, summary, out, options)
+        write_report(run_options.format, findings, summary, out, options)
 
 
 def _open_output(path: Path) -> TextIO:

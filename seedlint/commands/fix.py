@@ -31,7 +31,7 @@ from seedlint.fixer import (
     write_atomic,
 )
 from seedlint.linter import FileResult
-from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.reporters import ReportOptions, RunSummary, write_report
 from seedlint.terminal import visible, visible_on_tty
 
 
@@ -250,7 +250,7 @@ def _run_stdin(run: Run, fixer: Fixer, options: LintOptions) -> int:
         findings, fixed = outcome.findings, outcome.fixed_total
     _notes(run, options)
     shown = ReportOptions(quiet=options.quiet, unsafe_fixes=options.unsafe_fixes)
-    REPORTERS[options.format](findings, RunSummary.of(1, findings, fixed), sys.stderr, shown)
+    write_report(options.format, findings, RunSummary.of(1, findings, fixed), sys.stderr, shown)
     return exit_code(findings, options)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -12,6 +13,7 @@ from seedlint.reporters import junit as _junit
 from seedlint.reporters import sarif as _sarif
 from seedlint.reporters import structured as _structured
 from seedlint.reporters import text as _text
+from seedlint.terminal import is_terminal, visible_on_tty
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,23 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": _sarif.report_sarif,
     "junit": _junit.report_junit,
 }
+
+#: Formats that make their own text safe for a terminal (each path, message and line goes
+#: through `visible`, and colour codes are their own); the others carry the text exactly,
+#: for the programs that read them.
+_FOR_PEOPLE = frozenset({"text", "concise"})
+
+
+def write_report(
+    name: str, findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    """Write the report in format ``name``. A program's format (JSON, SARIF, GitHub...)
+    read on a terminal is a person reading it: its control and bidi characters are shown
+    visibly there (`visible_on_tty`), and stay exact in a pipe or a file."""
+    reporter = REPORTERS[name]
+    if name in _FOR_PEOPLE or not is_terminal(out):
+        reporter(findings, summary, out, options)
+        return
+    shown = io.StringIO()  # a report a person reads on a terminal: held, then shown
+    reporter(findings, summary, shown, options)
+    out.write(visible_on_tty(shown.getvalue(), out))
