@@ -10,6 +10,7 @@ and the verdicts are compared with it.
     python benchmarks/bench_links.py                       # M=3000, D=50 ms, H=20
     python benchmarks/bench_links.py --seeds 1000 --urls 3072 --hosts 1
     python benchmarks/bench_links.py --json
+    python benchmarks/bench_links.py --one-seed 200000 --refused 0.98 --delay 0  # issue 11
 
 Each run is the real command line (`seedlint check --select L --format json`), cold (empty
 cache) then warm (the same command again).
