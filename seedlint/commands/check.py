@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -24,14 +25,15 @@ from seedlint.findings import Finding, Severity
 from seedlint.links import offline_requested
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, UnknownSelector, load_rules, resolve_selector
-from seedlint.reporters import REPORTERS, ReportOptions, RunSummary, write_report
+from seedlint.reporters import REPORTERS, Reporter, ReportOptions, RunSummary
+from seedlint.reporters.plugins import UnknownFormat, reporter_for
 from seedlint.reporters.text import colour_wanted
 from seedlint.rule import Rule
 from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
 __all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
-from seedlint.terminal import visible
+from seedlint.terminal import is_terminal, visible, visible_on_tty
 
 #: Rules that need the network; `--offline` turns them off.
 NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
@@ -122,9 +124,7 @@ def _with_found_vault(
 
 
 def prepare(options: LintOptions) -> Run:
-    if options.format not in REPORTERS:
-        choices = ", ".join(REPORTERS)
-        raise UsageError(f"unknown format {options.format!r} (choose from {choices})")
+    formatter(options.format)  # an unknown or broken format stops the run before it starts
     if options.jobs < 0:
         raise UsageError(f"--jobs must be 0 (one a core) or more, not {options.jobs}")
     overrides: dict[str, Any] = {}
@@ -261,6 +261,43 @@ def report(
         write_report(run_options.format, findings, summary, out, options)
 
 
+def formatter(name: str) -> Reporter:
+    """The reporter `--format name` means, or the one-line error saying why there is none."""
+    try:
+        return reporter_for(name)
+    except (UnknownFormat, PluginError) as error:
+        raise UsageError(str(error)) from None
+
+
+#: Built-in formats for programs: they carry the text exactly (the people's formats, text
+#: and concise, make theirs visible themselves; a plugin, installed code, answers for its own).
+_FOR_PROGRAMS = frozenset({"json", "jsonl", "github", "sarif", "junit"})
+
+
+def write_report(
+    name: str, findings: list[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    """Write the report in format ``name``; a plugin failing half way is one error.
+
+    A program's format read on a terminal is a person reading it: its control and bidi
+    characters are shown there as `visible` shows them, and stay exact in a pipe or file.
+    """
+    reporter = formatter(name)
+    if name in _FOR_PROGRAMS and is_terminal(out):
+        shown = io.StringIO()  # a report a person reads on a terminal: held, then shown
+        reporter(findings, summary, shown, options)
+        out.write(visible_on_tty(shown.getvalue(), out))
+        return
+    if name in REPORTERS:
+        reporter(findings, summary, out, options)
+        return
+    try:
+        reporter(findings, summary, out, options)
+    except (Exception, SystemExit) as error:
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        raise UsageError(f"formatter plugin {name!r} failed: {detail}") from None
+
+
 def _open_output(path: Path) -> TextIO:
     # As ruff: a report path in a folder not made yet (`reports/seedlint.sarif`) is fine.
     try:
@@ -296,7 +333,12 @@ def run_check(options: LintOptions) -> int:
         return baseline.record(options.write_baseline, findings, options.quiet)
     if options.baseline is not None:
         findings = baseline.apply(options.baseline, findings, options.quiet)
-    summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
+    summary = RunSummary.of(
+        len(results),
+        findings,
+        paths=[result.path for result in results],
+        rules=run.linter.selection.rules.values(),
+    )
     report(findings, summary, options, report_options(options))
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:
