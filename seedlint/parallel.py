@@ -47,6 +47,7 @@ from seedlint.cache import (
 from seedlint.document import UnreadableFile
 from seedlint.linter import FileResult, Linter
 from seedlint.rule import CorpusProblem, CorpusRule, SeedSummary
+from seedlint.terminal import visible
 
 #: Below this many files to lint, starting workers costs more than it saves.
 MIN_PARALLEL_FILES = 200
@@ -186,7 +187,7 @@ def _chunks(items: list[tuple[int, str]], workers: int) -> Iterator[list[tuple[i
 
 def _debug(message: str) -> None:
     if os.environ.get("SEEDLINT_DEBUG"):
-        print(f"seedlint: {message}", file=sys.stderr)
+        print(visible(f"seedlint: {message}"), file=sys.stderr)
 
 
 def _start_method() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from seedlint.findings import Fix, Position, Problem, Severity
@@ -42,9 +42,6 @@ class LinkOccurrence:
     day: str = ""
     # Found in the body outside the source line and `## Links` (`[links] scope = "all"`).
     body: bool = False
-
-    def placed(self, day: str, body: bool) -> LinkOccurrence:
-        return replace(self, day=day, body=body) if day or body else self
 
     @property
     def marks(self) -> tuple[bool, str, bool]:

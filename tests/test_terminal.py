@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,161 @@ def test_visible_on_tty_only_changes_terminal_output() -> None:
     assert visible_on_tty(TITLE, Terminal()) == SHOWN  # type: ignore[arg-type]
     assert visible_on_tty("a\r\nb\n", Terminal()) == "a\u240d\nb\n"  # type: ignore[arg-type]
     assert visible_on_tty(TITLE, Pipe()) == TITLE  # type: ignore[arg-type]
+
+
+# -- invisible format characters: bidi controls, zero width characters (issue 11) ----------
+
+#: "Trojan Source": a folder name whose right-to-left override makes it read otherwise,
+#: isolates, the marks, a zero width space and a BOM. Each must reach the reader shown.
+BIDI_FOLDER = "notes\u202etxt.\u2066x\u2069\u200e\u200f\u061c\u200b\ufeff"
+BIDI_SHOWN = "notes<U+202E>txt.<U+2066>x<U+2069><U+200E><U+200F><U+061C><U+200B><U+FEFF>"
+#: A seed name with an embedding and its pop; a type value with an override, quoted in F104.
+BIDI_NAME = "se\u202aed\u202c.md"
+BIDI_NAME_SHOWN = "se<U+202A>ed<U+202C>.md"
+BIDI_TYPE = "pa\u202erep"
+#: A topic reference with an override: T001 quotes it as written.
+BIDI_TOPIC = "Pre\u202eTraining"
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # an emoji sequence: joiners kept
+
+
+def assert_no_format_controls(data: bytes) -> None:
+    text = data.decode("utf-8", errors="surrogateescape")
+    hidden = sorted(
+        {f"U+{ord(char):04X}" for char in text if unicodedata.category(char) == "Cf"}
+        - {"U+200D"}  # kept inside the emoji sequence only (checked where it is written)
+    )
+    assert hidden == [], hidden
+
+
+@pytest.fixture
+def bidi(tmp_path: Path) -> Path:
+    folder = tmp_path / BIDI_FOLDER
+    folder.mkdir()
+    text = (
+        FLAWED.replace("type: paper", f"type: {BIDI_TYPE}")
+        .replace("## Summary   \n", f"## Summary   \n\nA family: {FAMILY}.\n", 1)
+        .replace("## Topics\n", f"## Topics\n\n![](topics/Concept/{BIDI_TOPIC})\n", 1)
+    )
+    (folder / BIDI_NAME).write_text(text, encoding="utf-8")
+    (folder / "topics" / "Concept").mkdir(parents=True)
+    (folder / "topics" / "Concept" / "Pre training.md").write_text("# Pre training\n")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise"])
+def test_reports_show_bidi_controls_in_names_and_messages(bidi: Path, output_format: str) -> None:
+    ran = seedlint("check", "--offline", "--format", output_format, BIDI_FOLDER, cwd=bidi.parent)
+    assert ran.returncode == 1, ran.stderr
+    out = ran.stdout.decode()
+    assert f"{BIDI_SHOWN}/{BIDI_NAME_SHOWN}:" in out
+    # Messages quote what the seed holds: T001 as written, F104 as Python's repr does.
+    assert "T001 topic note 'topics/Concept/Pre<U+202E>Training.md' does not exist" in out
+    assert "type 'pa\\u202erep' is not allowed" in out
+    assert_no_format_controls(ran.stdout)
+    assert_no_format_controls(ran.stderr)
+    assert_no_controls(ran.stdout)
+    if output_format == "text":  # the quoted line: the override shown, carets under it
+        line = next(row for row in out.splitlines() if "type: pa" in row)
+        caret = next(row for row in out.splitlines() if set(row.split("|")[-1].strip()) == {"^"})
+        assert line.endswith("type: pa<U+202E>rep")
+        column = line.split("|", 1)[1].index("pa<U+202E>rep")
+        assert caret.split("|", 1)[1].index("^") == column
+        assert caret.count("^") == len("pa<U+202E>rep")
+
+
+def test_an_emoji_sequence_keeps_its_joiners(bidi: Path) -> None:
+    # W001 quotes no text of the line, so the family is seen through the excerpt of a
+    # finding on its own line: a trailing space there.
+    seed = bidi / BIDI_NAME
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace(f"{FAMILY}.\n", f"{FAMILY}. \n"),
+        encoding="utf-8",
+    )
+    ran = seedlint("check", "--offline", "--select", "W001", BIDI_FOLDER, cwd=bidi.parent)
+    assert ran.returncode == 1, ran.stderr
+    assert f"A family: {FAMILY}. " in ran.stdout.decode()
+
+
+def test_notes_and_errors_on_stderr_show_bidi_controls(bidi: Path) -> None:
+    # No topics folder in the configuration folder (the current one): a note names it.
+    shutil.rmtree(bidi / "topics")
+    (bidi / "seedlint.toml").write_text("", encoding="utf-8")
+    ran = seedlint("check", "--offline", ".", cwd=bidi)
+    assert ran.returncode == 1
+    err = ran.stderr.decode()
+    assert f"seedlint: note: no topics folder at {bidi.parent}/{BIDI_SHOWN}/topics" in err
+    assert_no_format_controls(ran.stderr)
+    (bidi / "seedlint.toml").write_text('ignor = ["F204"]\n', encoding="utf-8")
+    ran = seedlint("check", "--offline", BIDI_FOLDER, cwd=bidi.parent)
+    assert ran.returncode == 2
+    assert ran.stderr.decode().startswith(
+        f"seedlint: error: {bidi.parent}/{BIDI_SHOWN}/seedlint.toml"
+    )
+    assert_no_format_controls(ran.stderr)
+
+
+def _on_a_terminal(*args: str, cwd: Path) -> bytes:
+    """What the real CLI prints on stdout when stdout is a (pseudo-)terminal."""
+    primary, replica = os.openpty()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "seedlint", *args],
+            cwd=cwd,
+            env={**os.environ, "NO_COLOR": "1"},
+            stdout=replica,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(replica)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([primary], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        child.wait(timeout=60)
+    finally:
+        os.close(primary)
+    return b"".join(chunks).replace(b"\r\n", b"\n")  # the terminal's own line ends
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_machine_formats_are_exact_in_a_pipe_and_visible_on_a_terminal(
+    bidi: Path, output_format: str
+) -> None:
+    piped = seedlint("check", "--offline", "--format", output_format, BIDI_FOLDER, cwd=bidi.parent)
+    assert piped.returncode == 1, piped.stderr
+    assert BIDI_TOPIC in piped.stdout.decode()  # what a program reads: the text as it is
+    shown = _on_a_terminal(
+        "check", "--offline", "--format", output_format, BIDI_FOLDER, cwd=bidi.parent
+    )
+    assert "Pre<U+202E>Training" in shown.decode()
+    assert_no_format_controls(shown)
+
+
+def test_visible_shows_every_format_character_but_joiners_in_emoji_and_words() -> None:
+    assert visible("seed\u202egnp.md") == "seed<U+202E>gnp.md"
+    assert visible("a\u2028b\u2029c") == "a<U+2028>b<U+2029>c"
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf":
+            assert visible(char) == f"<U+{code:04X}>", hex(code)
+            assert visible(f"x{char}y") == f"x<U+{code:04X}>y", hex(code)
+    # Joiners between letters, marks or symbols are how emoji and scripts are written.
+    assert visible(FAMILY) == FAMILY
+    assert visible("\u2764\ufe0f\u200d\U0001f525") == "\u2764\ufe0f\u200d\U0001f525"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert visible(persian) == persian
+    assert visible("\U0001f468\u200d") == "\U0001f468<U+200D>"  # at the end: shown
+    assert visible("a\u200db") == "a<U+200D>b"  # between ASCII letters: shown
+    # The flag of England: black flag, tags "gbeng", cancel tag. Other tags are shown.
+    england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert visible(england) == england
+    assert visible("x\U000e0041y") == "x<U+E0041>y"
+    assert visible("\U0001f3f4\U000e0067") == "\U0001f3f4<U+E0067>"  # no cancel tag
+    assert visible("caf\xe9 \u4e2d\u6587") == "caf\xe9 \u4e2d\u6587"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
 __all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
-from seedlint.terminal import visible
+from seedlint.terminal import is_terminal, visible, visible_on_tty
 
 #: Rules that need the network; `--offline` turns them off.
 NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
@@ -268,11 +269,25 @@ def formatter(name: str) -> Reporter:
         raise UsageError(str(error)) from None
 
 
+#: Built-in formats for programs: they carry the text exactly (the people's formats, text
+#: and concise, make theirs visible themselves; a plugin, installed code, answers for its own).
+_FOR_PROGRAMS = frozenset({"json", "jsonl", "github", "sarif", "junit"})
+
+
 def write_report(
     name: str, findings: list[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
-    """Write the report in format ``name``; a plugin failing half way is one error."""
+    """Write the report in format ``name``; a plugin failing half way is one error.
+
+    A program's format read on a terminal is a person reading it: its control and bidi
+    characters are shown there as `visible` shows them, and stay exact in a pipe or file.
+    """
     reporter = formatter(name)
+    if name in _FOR_PROGRAMS and is_terminal(out):
+        shown = io.StringIO()  # a report a person reads on a terminal: held, then shown
+        reporter(findings, summary, shown, options)
+        out.write(visible_on_tty(shown.getvalue(), out))
+        return
     if name in REPORTERS:
         reporter(findings, summary, out, options)
         return

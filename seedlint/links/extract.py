@@ -10,6 +10,7 @@ the whole run, after the documents are gone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from seedlint._text import has_whitespace
@@ -30,21 +31,25 @@ _QUOTES = ("'", '"')
 def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
     """Every checkable URL of ``doc`` with its span, in file order: the front matter
     `link`, the source line and `## Links` first, then (marked ``body``) the links of the
-    rest of the body, which `[links] scope = "links-section"` leaves out."""
-    spans: list[tuple[str, int, int, bool]] = []
-    front = _front_matter_link(doc)
-    if front is not None:
-        spans.append(front)
-    source = _source_line(doc)
-    if source is not None:
-        spans.append(source)
-    spans.extend(_links_section(doc))
+    rest of the body, which `[links] scope = "links-section"` leaves out.
+
+    Built one occurrence at a time, straight into the tuple: a seed of 200,000 links
+    would otherwise hold a list of spans and a set of them next to the occurrences
+    (some 45 MB more at the moment the document itself is largest).
+    """
     day = _upload_day(doc)
-    found = [_occurrence(doc, *span).placed(day, False) for span in spans]
-    taken = {(start, end) for _, start, end, _ in spans}
-    for span in _body_links(doc):
-        if (span[1], span[2]) not in taken:
-            found.append(_occurrence(doc, *span).placed(day, True))
+    lines: dict[int, str] = {}  # a line's text once, however many links it holds
+    heads = [span for span in (_front_matter_link(doc), _source_line(doc)) if span is not None]
+    # Body links are never those of `## Links` (skipped there); only the source line
+    # (the body's first paragraph) can be met twice.
+    taken = {(start, end) for _, start, end, _ in heads}
+    found = [_occurrence(doc, lines, *span, day, False) for span in heads]
+    found.extend(_occurrence(doc, lines, *span, day, False) for span in _links_section(doc))
+    found.extend(
+        _occurrence(doc, lines, *span, day, True)
+        for span in _body_links(doc)
+        if (span[1], span[2]) not in taken
+    )
     return tuple(found)
 
 
@@ -64,7 +69,7 @@ def day_of(upload_date: object) -> str:
     return ""
 
 
-def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:
+def _body_links(doc: Document) -> Iterator[tuple[str, int, int, bool]]:
     """Inline links, autolinks and reference links outside `## Links`, in file order.
 
     Code spans and code blocks hold no link nodes (CommonMark reads no links there), so
@@ -76,25 +81,34 @@ def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:
         if section.title == "Links"
         for block in section.blocks
     }
-    found: list[tuple[str, int, int, bool]] = []
     for block in doc.blocks:
         if id(block) in in_links or block.kind in ("code_block", "html_block"):
             continue
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                found.append(_dest_span(doc, node))
-    return found
+                yield _dest_span(doc, node)
 
 
 def _is_url(text: str) -> bool:
     return text.lower().startswith(_SCHEMES) and not has_whitespace(text)
 
 
-def _occurrence(doc: Document, url: str, start: int, end: int, exact: bool) -> LinkOccurrence:
+def _occurrence(
+    doc: Document,
+    lines: dict[int, str],
+    url: str,
+    start: int,
+    end: int,
+    exact: bool,
+    day: str,
+    body: bool,
+) -> LinkOccurrence:
     begin = doc.lines.position(start)
-    return LinkOccurrence(
-        url, start, end, begin, doc.lines.position(end), doc.line_text(begin.line), exact
-    )
+    line = begin.line
+    text = lines.get(line)
+    if text is None:
+        text = lines[line] = doc.line_text(line)
+    return LinkOccurrence(url, start, end, begin, doc.lines.position(end), text, exact, day, body)
 
 
 def _front_matter_link(doc: Document) -> tuple[str, int, int, bool] | None:
@@ -127,16 +141,14 @@ def _source_line(doc: Document) -> tuple[str, int, int, bool] | None:
     return stripped, start, start + len(stripped), True
 
 
-def _links_section(doc: Document) -> list[tuple[str, int, int, bool]]:
+def _links_section(doc: Document) -> Iterator[tuple[str, int, int, bool]]:
     section = doc.section("Links")
     if section is None:
-        return []
-    found: list[tuple[str, int, int, bool]] = []
+        return
     for block in section.blocks:
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                found.append(_dest_span(doc, node))
-    return found
+                yield _dest_span(doc, node)
 
 
 def _dest_span(doc: Document, node: Node) -> tuple[str, int, int, bool]:

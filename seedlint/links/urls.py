@@ -203,7 +203,9 @@ def normalise(url: str) -> str | None:
     key = canonical_url(url, fragment=False)
     if key is None or "@" in key.split("/", 3)[2]:
         return None
-    return key
+    # Most URLs are written in their normal form: the string a seed holds is then the
+    # one the results are keyed by, not a second copy of it for every URL of a run.
+    return url if key == url else key
 
 
 @functools.lru_cache(maxsize=1 << 16)

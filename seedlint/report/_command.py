@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from seedlint import __version__
 from seedlint.commands.options import LintOptions
 from seedlint.errors import EXIT_ERROR, EXIT_OK, UsageError
+from seedlint.terminal import visible
 
 if TYPE_CHECKING:
     from seedlint.findings import Finding
@@ -167,7 +168,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
     document, aggregates, findings = built.document, built.aggregates, built.findings
     if not args.quiet:
         for note in aggregates.notes:
-            print(f"seedlint: note: {note}", file=err)
+            print(visible(f"seedlint: note: {note}"), file=err)
     destination = _destination(args)
     if args.format == "json":
         from seedlint.reporters.structured import json_text
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
         )
     _write(text, destination)
     if destination is not None and not args.quiet:
-        print(f"seedlint: report written to {destination}", file=err)
+        print(visible(f"seedlint: report written to {destination}"), file=err)
     for crash in built.crashes:
-        print(f"seedlint: error: {crash}", file=err)
+        print(visible(f"seedlint: error: {crash}"), file=err)
     return EXIT_ERROR if built.crashes else EXIT_OK

@@ -44,6 +44,16 @@ class _RunLinks:
     note: int | None = None  # index of this run's summary in context.notes
     # The archive's answers, by (URL, YYYYMMDD), asked once a run.
     snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
+    # Each URL as written, normalised once a run: the rules look every link up several
+    # times, and 200,000 URLs would miss `normalise`'s bounded cache every time.
+    keys: dict[str, str | None] = field(default_factory=dict)
+
+    def key(self, url: str) -> str | None:
+        keys = self.keys
+        if url in keys:
+            return keys[url]
+        found = keys[url] = normalise(url)
+        return found
 
 
 @per_run
@@ -56,14 +66,15 @@ def _run_links(context: RunContext) -> _RunLinks:
 def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport:
     """Verdicts on every URL of ``seeds``; only URLs this run has not judged are checked."""
     run = _run_links(context)
+    key = run.key
     urls = {
         url
         for seed in seeds
         for link in seed.links
-        if _in_scope(link, context) and (url := normalise(link.url)) is not None
+        if _in_scope(link, context) and (url := key(link.url)) is not None
     }
     missing = [url for url in sorted(urls) if url not in run.report.results]
-    fragments = _fragment_urls(seeds, context) if missing else set()
+    fragments = _fragment_urls(seeds, context, key) if missing else set()
     if missing:
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import check_urls
@@ -85,7 +96,9 @@ def _in_scope(link: LinkOccurrence, context: RunContext) -> bool:
     return not link.body or context.settings.links.scope == "all"
 
 
-def _fragment_urls(seeds: Sequence[SeedSummary], context: RunContext) -> set[str]:
+def _fragment_urls(
+    seeds: Sequence[SeedSummary], context: RunContext, key: Callable[[str], str | None]
+) -> set[str]:
     """The URLs whose page is read for anchors: linked with a fragment, L007 on."""
     settings = context.settings
     select = [*settings.select, *settings.extend_select]
@@ -97,7 +110,7 @@ def _fragment_urls(seeds: Sequence[SeedSummary], context: RunContext) -> set[str
         for link in seed.links
         if "#" in link.url
         and _in_scope(link, context)
-        and (url := normalise(link.url)) is not None
+        and (url := key(link.url)) is not None
         and fragment_found(urlsplit(link.url).fragment, ()) is False
     }
 
@@ -121,9 +134,10 @@ def _problems(
     describe: Callable[[SeedSummary, LinkOccurrence, LinkResult], tuple[str, Fix | None] | None],
 ) -> Iterator[CorpusProblem]:
     results = link_report(seeds, context).results
+    key = _run_links(context).key
     for seed in seeds:
         for link in seed.links:
-            url = normalise(link.url) if _in_scope(link, context) else None
+            url = key(link.url) if _in_scope(link, context) else None
             result = results.get(url) if url is not None else None
             if result is None or not wanted(result):
                 continue
@@ -182,7 +196,7 @@ def _archived(
         for seed in seeds
         for link in seed.links
         if _in_scope(link, context)
-        and (url := normalise(link.url)) is not None
+        and (url := run.key(link.url)) is not None
         and (result := results.get(url)) is not None
         and result.verdict is Verdict.DEAD
     }
@@ -200,6 +214,21 @@ def _archived(
 def _dead(
     snapshots: dict[tuple[str, str], Snapshot] | None, context: RunContext
 ) -> Callable[[SeedSummary, LinkOccurrence, LinkResult], tuple[str, Fix | None]]:
+    key = _run_links(context).key
+    # Per seed, the URLs it also writes where a fix cannot reach (not exactly): found once
+    # a seed, not once a dead link (a seed of 200,000 dead links would be 200,000 squared).
+    inexact: dict[str, frozenset[str | None]] = {}
+
+    def unreachable(seed: SeedSummary) -> frozenset[str | None]:
+        found = inexact.get(seed.path)
+        if found is None:
+            found = inexact[seed.path] = frozenset(
+                key(other.url)
+                for other in seed.links
+                if _in_scope(other, context) and not other.exact
+            )
+        return found
+
     def describe(
         seed: SeedSummary, link: LinkOccurrence, result: LinkResult
     ) -> tuple[str, Fix | None]:
@@ -218,12 +247,7 @@ def _dead(
             target = f"{target}#{fragment}"
         when = f" of {answer.timestamp}" if answer.timestamp else ""
         message = f"{message}; archived copy{when}: {target}"
-        same = [
-            other
-            for other in seed.links
-            if _in_scope(other, context) and normalise(other.url) == result.url
-        ]
-        if not all(other.exact for other in same) or _UNSAFE_IN_FIX.intersection(target):
+        if result.url in unreachable(seed) or _UNSAFE_IN_FIX.intersection(target):
             return f"{message} (not fixed: the URL is also written where a fix cannot reach)", None
         return message, Fix(
             "unsafe", f"use the archived copy {target}", (TextEdit(link.start, link.end, target),)
@@ -328,10 +352,11 @@ def _fragment_problem(
 
 def _not_verifiable(seeds: Sequence[SeedSummary], context: RunContext) -> int:
     results = link_report(seeds, context).results
+    key = _run_links(context).key
     count = 0
     for seed in seeds:
         for link in seed.links:
-            url = normalise(link.url) if "#" in link.url and _in_scope(link, context) else None
+            url = key(link.url) if "#" in link.url and _in_scope(link, context) else None
             result = results.get(url) if url is not None else None
             if result is None or result.verdict is not Verdict.OK or result.page is None:
                 continue

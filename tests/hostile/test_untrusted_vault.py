@@ -9,7 +9,9 @@ as E001 "too complex" (the memory figures are measured by benchmarks/bench_patho
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -199,3 +201,54 @@ def test_a_long_real_note_is_not_too_complex(
     ran = run_in_process([*CHECK, str(vault)], capsys)
     assert "E001" not in _codes(ran, "deep.md")
     assert_good_seed_linted(ran, files=2)
+
+
+def _name(rng: random.Random) -> str:
+    """A two-word topic name of random letters: no two notes are alike by chance."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ("".join(rng.choice(letters) for _ in range(rng.randint(7, 10))) for _ in "ab")
+    return " ".join(word.capitalize() for word in words)
+
+
+def test_a_thousand_broken_references_against_3000_notes_end_and_are_right(
+    tmp_path: Path,
+) -> None:
+    # Was 50 s (every reference against every note name); the bound (10,000 references in
+    # under 5 s) is measured by benchmarks/bench_suggestions.py. Here: the run ends, and
+    # each reference gets the suggestion it should.
+    rng = random.Random(11)
+    categories = ("Concept", "Library", "Tool")
+    notes = [f"{categories[n % 3]}/{_name(rng)}" for n in range(3_000)]
+    vault = tmp_path / "vault"
+    _notes(vault / "topics", (*notes, *(f"Concept/{name}" for name in REAL_SEED_TOPICS)))
+    expected: dict[str, str | None] = {}  # reference -> the note suggested, None: none
+    for n, note in enumerate(rng.sample(notes, 1_000)):
+        category, name = note.split("/")
+        if n % 3 == 0:  # filed in another category
+            other = categories[(categories.index(category) + 1) % 3]
+            expected[f"{other}/{name}"] = note
+        elif n % 3 == 1:  # one letter dropped from its first word (seven letters or more)
+            expected[f"{category}/{name[:3]}{name[4:]}"] = note
+        else:  # close to nothing
+            expected[f"{category}/Qq{n:04d} Zz"] = None
+    references = list(expected)
+    for s in range(100):
+        embeds = "".join(
+            f"![](topics/{quote(ref)})\n\n" for ref in references[s * 10 : s * 10 + 10]
+        )
+        text = seed_text(f"https://example.org/{s}").rstrip("\n") + f"\n\n{embeds}"
+        (vault / f"seed{s:03d}.md").write_text(text, encoding="utf-8")
+
+    ran = run_process([*CHECK, "--select", "T001", "."], cwd=vault, timeout=300)
+
+    assert ran.code == 1, ran.err
+    messages = [finding["message"] for finding in ran.json()["findings"]]
+    assert len(messages) == 1_000
+    for message in messages:
+        reference = message.split("'")[1].removeprefix("topics/").removesuffix(".md")
+        note = expected.pop(reference)
+        if note is None:
+            assert "did you mean" not in message, message
+        else:
+            assert f"(did you mean 'topics/{note}'?)" in message, message
+    assert expected == {}
