@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from seedlint.findings import Fix, Position, Problem, Severity
+from seedlint.rule_options import NO_INPUTS, Inputs, RuleOptions
 
 if TYPE_CHECKING:
     from seedlint.context import RunContext
@@ -116,6 +117,11 @@ class FunctionRule:
     severity: Severity
     fix: FixKind
     check: Callable[[Document, RunContext], Iterable[Problem]] = field(repr=False)
+    #: The rule's own settings (`[tool.seedlint.rules.<code>]`), read with
+    #: ``context.options(code)``; None: the rule has none.
+    options: type[RuleOptions] | None = None
+    #: What the rule reads beyond the file (see `seedlint.rule_options.Inputs`).
+    inputs: Inputs = NO_INPUTS
 
     @property
     def explanation(self) -> str:
@@ -132,6 +138,8 @@ class FunctionCorpusRule:
     check_corpus: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]] = field(
         repr=False
     )
+    options: type[RuleOptions] | None = None
+    inputs: Inputs = NO_INPUTS
 
     @property
     def explanation(self) -> str:
@@ -139,24 +147,39 @@ class FunctionCorpusRule:
 
 
 def rule(
-    code: str, name: str, summary: str, severity: Severity = Severity.WARNING, fix: FixKind = "-"
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.WARNING,
+    fix: FixKind = "-",
+    *,
+    options: type[RuleOptions] | None = None,
+    inputs: Inputs = NO_INPUTS,
 ) -> Callable[[Callable[[Document, RunContext], Iterable[Problem]]], FunctionRule]:
-    """Turn a check function into a rule."""
+    """Turn a check function into a rule; ``options`` and ``inputs``: see
+    `seedlint.rule_options`."""
 
     def wrap(check: Callable[[Document, RunContext], Iterable[Problem]]) -> FunctionRule:
-        return FunctionRule(code, name, summary, severity, fix, check)
+        return FunctionRule(code, name, summary, severity, fix, check, options, inputs)
 
     return wrap
 
 
 def corpus_rule(
-    code: str, name: str, summary: str, severity: Severity = Severity.ERROR, fix: FixKind = "-"
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    fix: FixKind = "-",
+    *,
+    options: type[RuleOptions] | None = None,
+    inputs: Inputs = NO_INPUTS,
 ) -> Callable[
     [Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]]], FunctionCorpusRule
 ]:
     def wrap(
         check: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]],
     ) -> FunctionCorpusRule:
-        return FunctionCorpusRule(code, name, summary, severity, fix, check)
+        return FunctionCorpusRule(code, name, summary, severity, fix, check, options, inputs)
 
     return wrap

@@ -30,11 +30,8 @@ from seedlint.rule import Rule
 from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
-__all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
+__all__ = ["STDIN", "LintOptions", "Run", "prepare", "run_check"]
 from seedlint.terminal import visible
-
-#: Rules that need the network; `--offline` turns them off.
-NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
 
 
 @dataclass
@@ -168,7 +165,11 @@ def prepare(options: LintOptions) -> Run:
     if vault_note is not None:
         context.notes.append(vault_note)
     offline = options.offline or offline_requested()
-    selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
+    try:
+        # The rules declaring the network as an input are the ones `--offline` turns off.
+        selection = Selection.build(rules, context, offline=offline)
+    except ConfigError as error:  # a rule's options table, or a file it names
+        raise UsageError(str(error)) from None
     linter = Linter(selection, context)
     paths: list[str] = []
     stdin_skipped = False
@@ -232,9 +233,7 @@ def lint(run: Run, options: LintOptions) -> list[FileResult]:
     from seedlint.parallel import cache_for, check_files
 
     cache = None if options.no_cache else cache_for(run.linter, run.configuration.root)
-    return check_files(
-        run.linter, run.paths, jobs=options.jobs, cache=cache, volatile=NETWORK_CODES
-    )
+    return check_files(run.linter, run.paths, jobs=options.jobs, cache=cache)
 
 
 def exit_code(findings: list[Finding], options: LintOptions) -> int:
