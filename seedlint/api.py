@@ -196,16 +196,9 @@ def default_config(root: str | os.PathLike[str]) -> Configuration:
 def builtin_rules() -> dict[str, Rule]:
     """The rules seedlint ships, without any plugin: for a caller that must go on when
     a plugin fails to load."""
-    from importlib import import_module
+    from seedlint.registry import builtin_rules as shipped
 
-    from seedlint.registry import _BUILTIN_MODULES, _add, _as_rules
-    from seedlint.rules.system import RULES as SYSTEM_RULES
-
-    registry: dict[str, Rule] = {}
-    _add(registry, SYSTEM_RULES, "seedlint")
-    for module in _BUILTIN_MODULES:
-        _add(registry, _as_rules(import_module(module).RULES, module), module)
-    return dict(sorted(registry.items()))
+    return shipped()
 
 
 # -- the workspace ---------------------------------------------------------------------------

@@ -110,6 +110,17 @@ def _load(entry: EntryPoint) -> Any:
         ) from None
 
 
+def builtin_rules() -> dict[str, Rule]:
+    """The rules seedlint ships, without any plugin."""
+    registry: dict[str, Rule] = {}
+    from seedlint.rules.system import RULES as SYSTEM_RULES
+
+    _add(registry, SYSTEM_RULES, "seedlint")
+    for module in _BUILTIN_MODULES:
+        _add(registry, _as_rules(import_module(module).RULES, module), module)
+    return dict(sorted(registry.items()))
+
+
 def load_rules() -> dict[str, Rule]:
     registry: dict[str, Rule] = {}
     from seedlint.rules.system import RULES as SYSTEM_RULES

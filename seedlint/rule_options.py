@@ -358,13 +358,24 @@ def _plain(value: Any) -> Any:
 
 
 def _type_name(annotation: Any) -> str:
+    """An option's type in TOML's words: `file`, `bool`, `"a" | "b"`, `list[str]`."""
+    import json
+    import types
+    from typing import Literal, Union, get_origin
+
+    origin = get_origin(annotation)
     if annotation is InputFile:
         return "file"
-    name = getattr(annotation, "__name__", None) if not get_args(annotation) else None
-    if name is not None:
-        return str(name)
-    shown = repr(annotation).replace("typing.", "").replace("seedlint.rule_options.", "")
-    return shown.replace("InputFile", "file").replace("NoneType", "None")
+    if origin is Literal:
+        return " | ".join(json.dumps(choice) for choice in get_args(annotation))
+    if origin in (Union, types.UnionType):
+        shown = [_type_name(arg) for arg in get_args(annotation) if arg is not type(None)]
+        optional = type(None) in get_args(annotation)
+        return " | ".join(shown) + (", optional" if optional else "")
+    if origin is not None:
+        inner = ", ".join(_type_name(arg) for arg in get_args(annotation))
+        return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
+    return str(getattr(annotation, "__name__", annotation))
 
 
 def rules_table_schema(rules: Mapping[str, Rule]) -> dict[str, Any]:
@@ -387,6 +398,7 @@ def rules_table_schema(rules: Mapping[str, Rule]) -> dict[str, Any]:
         "description": (
             "Rule options: a table per rule, named by its code, its name or its plugin's name."
         ),
+        "default": {},
         "properties": properties,
         "additionalProperties": {"type": "object"},
     }
