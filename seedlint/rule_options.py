@@ -295,6 +295,17 @@ def _read(given: InputFile, root: Path, limit: int, what: str) -> InputFile:
     return InputFile(given.path, data, blake2b(data, digest_size=16).hexdigest())
 
 
+def input_paths(options: Mapping[str, RuleOptions], root: Path) -> set[str]:
+    """The real paths of the files the rules read (read in already): inputs, not seeds."""
+    found = set()
+    for chosen in options.values():
+        for name in file_options(type(chosen)):
+            given = getattr(chosen, name)
+            if isinstance(given, InputFile) and given.data is not None:
+                found.add(os.path.realpath(root / given.path))
+    return found
+
+
 def fingerprint(options: Mapping[str, RuleOptions], codes: frozenset[str]) -> str:
     """The options of the rules ``codes`` as the run key sees them: a file by the digest
     of its bytes, never by its path."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from seedlint.registry import PluginError, UnknownSelector, load_rules, resolve_
 from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
 from seedlint.reporters.text import colour_wanted
 from seedlint.rule import Rule
+from seedlint.rule_options import input_paths
 from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
@@ -175,6 +177,9 @@ def prepare(options: LintOptions) -> Run:
     stdin_skipped = False
     if not options.reads_stdin:
         paths = _files_to_lint(options, configuration, context)
+        inputs = input_paths(selection.options, configuration.root)
+        if inputs:  # a rule's vocabulary (`vocabulary.txt`) is not a seed
+            paths = [path for path in paths if os.path.realpath(path) not in inputs]
     elif options.stdin_filename:
         stdin_skipped = not file_filter(configuration).named(options.stdin_filename, is_dir=False)
     return Run(configuration, context, linter, paths, stdin_skipped)
