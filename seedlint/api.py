@@ -43,6 +43,7 @@ from seedlint.links.extract import find_links
 from seedlint.linter import FileResult, Linter, Selection
 from seedlint.registry import PluginError, load_rules
 from seedlint.rule import CorpusProblem, LinkOccurrence, Rule, SeedSummary
+from seedlint.rule_options import input_paths
 from seedlint.rules.corpus import _link_key, seed_id
 from seedlint.rules.topics import topic_refs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex
@@ -696,6 +697,9 @@ def check_paths(
         )
     )
     linter = workspace._new_linter()
+    inputs = input_paths(linter.selection.options, configuration.root)
+    if inputs:  # a rule's vocabulary (`vocabulary.txt`) is not a seed
+        files = [path for path in files if os.path.realpath(path) not in inputs]
     results_cache = cache_for(linter, configuration.root) if cache else None
     results: list[FileResult] = check_files(linter, files, jobs=jobs, cache=results_cache)
     findings = [finding for result in results for finding in result.findings]

@@ -450,3 +450,16 @@ def test_options_resolve_in_layers() -> None:
         level="allow", width=4
     )
     assert resolved({"Z501": {"file": "v.txt"}}).file == InputFile("v.txt")  # type: ignore[attr-defined]
+
+
+def test_library_check_paths_with_the_plugin(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library finds the plugin as the CLI does, and as there the vocabulary is an
+    input, not a seed."""
+    monkeypatch.syspath_prepend(str(site.root))
+    folder = vault(tmp_path, VOCAB)
+    report = api.check_paths([folder], cache=False)
+    assert report.files == 2  # a.md, b.md; vocabulary.txt is an input
+    found = [(Path(f.path).name, f.line, f.column) for f in report.findings if f.code == "Z201"]
+    assert found == [("a.md", 9, 3)]
