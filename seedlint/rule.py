@@ -8,13 +8,37 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from seedlint.findings import Fix, Position, Problem, Severity
-from seedlint.rule_options import NO_INPUTS, Inputs, RuleOptions
 
 if TYPE_CHECKING:
     from seedlint.context import RunContext
     from seedlint.document import Document
+    from seedlint.rule_options import RuleOptions
 
 FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a rule reads beyond its file. A file is declared as an option typed
+    `seedlint.rule_options.InputFile` instead (its name is in the options)."""
+
+    #: The topic notes (`context.topics`).
+    topics: bool = False
+    #: Today's date (`context.today`).
+    today: bool = False
+    #: The network: such a rule is run again every time (`--offline` turns it off).
+    network: bool = False
+
+    def words(self) -> list[str]:
+        named = (
+            ("topics", "the topic index"),
+            ("today", "today's date"),
+            ("network", "the network"),
+        )
+        return [words for attribute, words in named if getattr(self, attribute)]
+
+
+NO_INPUTS = Inputs()
 
 
 @dataclass(frozen=True, slots=True)

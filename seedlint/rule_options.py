@@ -20,7 +20,6 @@ Validation needs the rules, so it runs once they are loaded: :func:`resolve_opti
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,11 +31,24 @@ from pydantic_core import core_schema
 
 from seedlint.findings import Severity
 
+# Declared with the rule contract, which must not load pydantic (`seedlint --version`).
+from seedlint.rule import NO_INPUTS, Inputs
+
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
 
     from seedlint.config import Configuration, Settings
     from seedlint.rule import Rule
+
+__all__ = [
+    "NO_INPUTS",
+    "InputFile",
+    "Inputs",
+    "OptionsError",
+    "RuleOptions",
+    "inputs_of",
+    "options_model",
+]
 
 try:  # the BLAKE2 module alone: `hashlib` also loads OpenSSL, a few ms of start-up
     from _blake2 import blake2b
@@ -102,30 +114,6 @@ class InputFile:
                 lambda value: value.path
             ),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a rule reads beyond its file. A file is declared as an option typed
-    :class:`InputFile` instead (its name is in the options)."""
-
-    #: The topic notes (`context.topics`).
-    topics: bool = False
-    #: Today's date (`context.today`).
-    today: bool = False
-    #: The network: such a rule is run again every time (`--offline` turns it off).
-    network: bool = False
-
-    def words(self) -> list[str]:
-        named = (
-            ("topics", "the topic index"),
-            ("today", "today's date"),
-            ("network", "the network"),
-        )
-        return [words for attribute, words in named if getattr(self, attribute)]
-
-
-NO_INPUTS = Inputs()
 
 
 def options_model(rule: Rule) -> type[RuleOptions] | None:
@@ -224,6 +212,8 @@ def _describe(
     code: str,
     where: str,
 ) -> str:
+    import difflib  # only for a message: not loaded by a run whose options are fine
+
     first = error.errors(include_url=False)[0]
     loc = [str(part) for part in first["loc"]]
     option = loc[0].replace("-", "_") if loc else ""
@@ -242,6 +232,8 @@ def _describe(
 
 
 def _near_rule(name: str, rules: Mapping[str, Rule], plugins: Mapping[str, str]) -> str:
+    import difflib
+
     candidates = [*rules, *(rule.name for rule in rules.values()), *set(plugins.values())]
     near = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if not near:
