@@ -72,8 +72,14 @@ class RuleOptions(BaseModel):
     working under its old name.
     """
 
+    # defer_build: a model's validator is built when a table first needs it, not when
+    # the rule is imported (most runs configure no rule: see `_untouched`).
     model_config = ConfigDict(
-        extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True
+        extra="forbid",
+        frozen=True,
+        alias_generator=_kebab,
+        populate_by_name=True,
+        defer_build=True,
     )
     settings_fallbacks: ClassVar[Mapping[str, str]] = {}
 
@@ -190,6 +196,9 @@ def resolve_options(
         origin: dict[str, str] = {}
         for option, setting in model.settings_fallbacks.items():
             data[option] = getattr(settings, setting)
+        if not names and _untouched(model, data):
+            found[code] = model.model_construct()
+            continue
         for name in names:
             for key, value in tables[name].items():
                 option = key.replace("-", "_")
@@ -313,72 +322,22 @@ def fingerprint(options: Mapping[str, RuleOptions], codes: frozenset[str]) -> st
     return ";".join(parts)
 
 
+def _untouched(model: type[RuleOptions], data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` (the settings' fallbacks) leaves every option at its default: the
+    options are then the defaults, which pydantic never validates either."""
+    fields = model.model_fields
+    return all(name in fields and fields[name].default == value for name, value in data.items())
+
+
 def defaults(model: type[RuleOptions], settings: Settings) -> RuleOptions:
     """``model``'s options with no table set (its fallbacks taken from ``settings``)."""
     data = {
         option: getattr(settings, setting) for option, setting in model.settings_fallbacks.items()
     }
-    return model.model_validate(data)
+    return model.model_construct() if _untouched(model, data) else model.model_validate(data)
 
 
 # -- documentation --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptionDoc:
-    key: str
-    type: str
-    default: Any
-    value: Any
-    description: str
-
-
-def describe_options(model: type[RuleOptions], current: RuleOptions | None) -> list[OptionDoc]:
-    """Each option of ``model``: its key, type, default and value in force."""
-    docs = []
-    for name, info in model.model_fields.items():
-        annotation = _type_name(info.annotation)
-        default = None if info.is_required() else info.get_default(call_default_factory=True)
-        value = getattr(current, name) if current is not None else default
-        docs.append(
-            OptionDoc(
-                info.alias or _kebab(name),
-                annotation,
-                _plain(default),
-                _plain(value),
-                info.description or "",
-            )
-        )
-    return docs
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, InputFile):
-        return value.path
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return value
-
-
-def _type_name(annotation: Any) -> str:
-    """An option's type in TOML's words: `file`, `bool`, `"a" | "b"`, `list[str]`."""
-    import json
-    import types
-    from typing import Literal, Union, get_origin
-
-    origin = get_origin(annotation)
-    if annotation is InputFile:
-        return "file"
-    if origin is Literal:
-        return " | ".join(json.dumps(choice) for choice in get_args(annotation))
-    if origin in (Union, types.UnionType):
-        shown = [_type_name(arg) for arg in get_args(annotation) if arg is not type(None)]
-        optional = type(None) in get_args(annotation)
-        return " | ".join(shown) + (", optional" if optional else "")
-    if origin is not None:
-        inner = ", ".join(_type_name(arg) for arg in get_args(annotation))
-        return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
-    return str(getattr(annotation, "__name__", annotation))
 
 
 def rules_table_schema(rules: Mapping[str, Rule]) -> dict[str, Any]:

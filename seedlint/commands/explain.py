@@ -4,20 +4,80 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import Any, TextIO, get_args
+
+from pydantic import BaseModel
 
 from seedlint.config import Configuration
 from seedlint.errors import UsageError
 from seedlint.rule import Rule
 from seedlint.rule_options import (
+    InputFile,
     OptionsError,
     RuleOptions,
-    describe_options,
     file_options,
     inputs_of,
     options_model,
     resolve_options,
 )
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    key: str
+    type: str
+    default: Any
+    value: Any
+    description: str
+
+
+def describe_options(model: type[RuleOptions], current: RuleOptions | None) -> list[OptionDoc]:
+    """Each option of ``model``: its key, type, default and value in force."""
+    docs = []
+    for name, info in model.model_fields.items():
+        annotation = _type_name(info.annotation)
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        value = getattr(current, name) if current is not None else default
+        docs.append(
+            OptionDoc(
+                info.alias or name.replace("_", "-"),
+                annotation,
+                _plain(default),
+                _plain(value),
+                info.description or "",
+            )
+        )
+    return docs
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, InputFile):
+        return value.path
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def _type_name(annotation: Any) -> str:
+    """An option's type in TOML's words: `file`, `bool`, `"a" | "b"`, `list[str]`."""
+    import json
+    import types
+    from typing import Literal, Union, get_origin
+
+    origin = get_origin(annotation)
+    if annotation is InputFile:
+        return "file"
+    if origin is Literal:
+        return " | ".join(json.dumps(choice) for choice in get_args(annotation))
+    if origin in (Union, types.UnionType):
+        shown = [_type_name(arg) for arg in get_args(annotation) if arg is not type(None)]
+        optional = type(None) in get_args(annotation)
+        return " | ".join(shown) + (", optional" if optional else "")
+    if origin is not None:
+        inner = ", ".join(_type_name(arg) for arg in get_args(annotation))
+        return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
+    return str(getattr(annotation, "__name__", annotation))
 
 
 def options_in_force(
