@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from seedlint.rule_options import RuleOptions
 
 FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
+#: The optional rule attribute ``structural = True`` says the rule's findings mean "the
+#: front matter no longer reads as a valid seed" (missing, unparsable, wrong keys or
+#: types): the fixer refuses any fix after which such a rule raises more findings than
+#: before. A rule without the attribute is not structural; read it through
+#: :func:`seedlint.registry.is_structural`.
+STRUCTURAL = "structural"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +147,12 @@ class FunctionRule:
     severity: Severity
     fix: FixKind
     check: Callable[[Document, RunContext], Iterable[Problem]] = field(repr=False)
+    #: See :data:`STRUCTURAL`.
+    structural: bool = False
     #: The rule's own settings (`[tool.seedlint.rules.<code>]`), read with
-    #: ``context.options(code)``; None: the rule has none.
+    #: ``context.options(code, Model)``; None: the rule has none.
     options: type[RuleOptions] | None = None
-    #: What the rule reads beyond the file (see `seedlint.rule_options.Inputs`).
+    #: What the rule reads beyond the file (see :class:`Inputs`).
     inputs: Inputs = NO_INPUTS
 
     @property
@@ -162,6 +170,7 @@ class FunctionCorpusRule:
     check_corpus: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]] = field(
         repr=False
     )
+    structural: bool = False
     options: type[RuleOptions] | None = None
     inputs: Inputs = NO_INPUTS
 
@@ -177,14 +186,25 @@ def rule(
     severity: Severity = Severity.WARNING,
     fix: FixKind = "-",
     *,
+    structural: bool = False,
     options: type[RuleOptions] | None = None,
     inputs: Inputs = NO_INPUTS,
 ) -> Callable[[Callable[[Document, RunContext], Iterable[Problem]]], FunctionRule]:
-    """Turn a check function into a rule; ``options`` and ``inputs``: see
-    `seedlint.rule_options`."""
+    """Turn a check function into a rule (``structural``: see :data:`STRUCTURAL`;
+    ``options`` and ``inputs``: see `seedlint.rule_options`)."""
 
     def wrap(check: Callable[[Document, RunContext], Iterable[Problem]]) -> FunctionRule:
-        return FunctionRule(code, name, summary, severity, fix, check, options, inputs)
+        return FunctionRule(
+            code,
+            name,
+            summary,
+            severity,
+            fix,
+            check,
+            structural=structural,
+            options=options,
+            inputs=inputs,
+        )
 
     return wrap
 
@@ -196,6 +216,7 @@ def corpus_rule(
     severity: Severity = Severity.ERROR,
     fix: FixKind = "-",
     *,
+    structural: bool = False,
     options: type[RuleOptions] | None = None,
     inputs: Inputs = NO_INPUTS,
 ) -> Callable[
@@ -204,6 +225,16 @@ def corpus_rule(
     def wrap(
         check: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]],
     ) -> FunctionCorpusRule:
-        return FunctionCorpusRule(code, name, summary, severity, fix, check, options, inputs)
+        return FunctionCorpusRule(
+            code,
+            name,
+            summary,
+            severity,
+            fix,
+            check,
+            structural=structural,
+            options=options,
+            inputs=inputs,
+        )
 
     return wrap
