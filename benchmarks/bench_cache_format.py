@@ -18,7 +18,6 @@ import msgspec
 from generate import generate
 
 from seedlint.cache import Recorder
-from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import load
 from seedlint.context import RunContext
 from seedlint.findings import Finding
@@ -31,7 +30,7 @@ d = pathlib.Path(tempfile.mkdtemp())
 c = generate(d / "v", 1000, seed=34, defect_rate=0.3)
 cfg = load(c.root / "seedlint.toml")
 ctx = RunContext(cfg)
-sel = Selection.build(load_rules(), ctx, offline=True, network=NETWORK_CODES)
+sel = Selection.build(load_rules(), ctx, offline=True)
 lin = Linter(sel, ctx)
 rec = Recorder(ctx)
 parts = []

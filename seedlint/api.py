@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import CONFIG_FILES, ConfigError, Configuration, discover, load
 from seedlint.context import RunContext
 from seedlint.document import parse_text
@@ -44,6 +43,7 @@ from seedlint.links.extract import find_links
 from seedlint.linter import FileResult, Linter, Selection
 from seedlint.registry import PluginError, load_rules
 from seedlint.rule import CorpusProblem, LinkOccurrence, Rule, SeedSummary
+from seedlint.rule_options import input_paths
 from seedlint.rules.corpus import _link_key, seed_id
 from seedlint.rules.topics import topic_refs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex
@@ -201,16 +201,9 @@ def default_config(root: str | os.PathLike[str]) -> Configuration:
 def builtin_rules() -> dict[str, Rule]:
     """The rules seedlint ships, without any plugin: for a caller that must go on when
     a plugin fails to load."""
-    from importlib import import_module
+    from seedlint.registry import builtin_rules as shipped
 
-    from seedlint.registry import _BUILTIN_MODULES, _add, _as_rules
-    from seedlint.rules.system import RULES as SYSTEM_RULES
-
-    registry: dict[str, Rule] = {}
-    _add(registry, SYSTEM_RULES, "seedlint")
-    for module in _BUILTIN_MODULES:
-        _add(registry, _as_rules(import_module(module).RULES, module), module)
-    return dict(sorted(registry.items()))
+    return shipped()
 
 
 # -- the workspace ---------------------------------------------------------------------------
@@ -354,7 +347,7 @@ class Workspace:
     def _new_linter(self, *, offline: bool | None = None) -> Linter:
         context = RunContext(self.config)
         offline = not self.network if offline is None else offline
-        selection = Selection.build(self.rules, context, offline=offline, network=NETWORK_CODES)
+        selection = Selection.build(self.rules, context, offline=offline)
         return Linter(selection, context)
 
     @property
@@ -443,9 +436,7 @@ class Workspace:
                 return 0
             part = chosen[start : start + chunk]
             results_cache = cache_for(linter, self.config.root) if cache else None
-            results = check_files(
-                linter, part, jobs=jobs, cache=results_cache, volatile=NETWORK_CODES
-            )
+            results = check_files(linter, part, jobs=jobs, cache=results_cache)
             for result in results:
                 if result.summary is not None:
                     found[_key(result.path)] = result.summary
@@ -521,7 +512,8 @@ class Workspace:
     ) -> list[CorpusProblem]:
         """The cross-file problems of ``key`` (``summary``: its text's summary)."""
         linter = self._linter
-        rules = [rule for rule in linter.corpus_rules if rule.code not in NETWORK_CODES]
+        network = linter.selection.volatile
+        rules = [rule for rule in linter.corpus_rules if rule.code not in network]
         if not rules:
             return []
         if all(rule.code in _GROUPING_RULES for rule in rules):
@@ -556,10 +548,11 @@ class Workspace:
         last = self._network.get(key)
         if not fresh:
             return list(last[1]) if last is not None and last[0] == summary.links else []
+        network = linter.selection.volatile
         found = [
             problem
             for rule in linter.corpus_rules
-            if rule.code in NETWORK_CODES
+            if rule.code in network
             for problem in linter.corpus_problems(rule, [summary])
         ]
         self._network[key] = (summary.links, found)
@@ -709,10 +702,11 @@ def check_paths(
         )
     )
     linter = workspace._new_linter()
+    inputs = input_paths(linter.selection.options, configuration.root)
+    if inputs:  # a rule's vocabulary (`vocabulary.txt`) is not a seed
+        files = [path for path in files if os.path.realpath(path) not in inputs]
     results_cache = cache_for(linter, configuration.root) if cache else None
-    results: list[FileResult] = check_files(
-        linter, files, jobs=jobs, cache=results_cache, volatile=NETWORK_CODES
-    )
+    results: list[FileResult] = check_files(linter, files, jobs=jobs, cache=results_cache)
     findings = [finding for result in results for finding in result.findings]
     crashes = [*(error for result in results for error in result.errors), *linter.errors]
     return Report(findings, len(results), crashes, list(dict.fromkeys(linter.context.notes)))

@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", help="a rule code such as T001")
     explain.add_argument("--all", action="store_true", help="the whole catalogue")
     explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--config", type=Path, help="configuration file whose rule options to show"
+    )
     schema = commands.add_parser("schema", help="print the front matter JSON Schema")
     schema.add_argument("--config", type=Path, help="configuration file to use")
     schema.add_argument("--draft", choices=("7", "2020-12"), default="7", help="JSON Schema draft")
@@ -199,6 +202,24 @@ def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _rule_options_in_force(
+    args: argparse.Namespace, rules: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """The options each rule has under the configuration (`--config`, else the one found
+    from the working folder), and where they come from. Explaining a rule must work in a
+    folder whose configuration is broken: that is said on stderr, and the defaults shown."""
+    from seedlint.commands.explain import options_in_force
+
+    try:
+        configuration = _load_config(args.config, Path.cwd(), {})
+        current = options_in_force(rules, configuration)
+    except UsageError as error:
+        print(visible(f"seedlint: note: {error}; showing the defaults"), file=sys.stderr)
+        return {}, None
+    source = str(configuration.source) if configuration.source is not None else None
+    return current, source
+
+
 def _run_rule(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
@@ -226,21 +247,19 @@ def _run_rule(args: argparse.Namespace, out: TextIO) -> int:
         chosen = [rule]
     else:
         raise UsageError("give a rule code, or --all")
+    from seedlint.commands.explain import as_json, write_text
+
+    current, source = _rule_options_in_force(args, rules)
     if args.format == "json":
-        payload = [
-            {
-                "code": rule.code,
-                "name": rule.name,
-                "summary": rule.summary,
-                "severity": rule.severity.value,
-                "fix": rule.fix,
-                "explanation": rule.explanation,
-            }
-            for rule in chosen
-        ]
+        payload = [as_json(rule, current.get(rule.code)) for rule in chosen]
         json.dump(payload if args.all else payload[0], out, indent=2)
         out.write("\n")
         return EXIT_OK
+    for index, rule in enumerate(chosen):
+        if index:
+            out.write("\n")
+        write_text(rule, current.get(rule.code), source, out)
+    return EXIT_OK
     for index, rule in enumerate(chosen):
         if index:
             out.write("\n")

@@ -331,6 +331,13 @@ class Settings(_Settings):
     links: LinkSettings = Field(
         default_factory=LinkSettings, description="The `[links]` table: network link checking."
     )
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Rule options: a table per rule (`[rules.F102]`), named by its code, its name or"
+            " its plugin's name; each rule validates its own (`seedlint rule CODE` lists them)."
+        ),
+    )
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

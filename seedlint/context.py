@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from seedlint._yaml import SYNTAX, UNSAFE
 from seedlint.config import Configuration, Settings
+from seedlint.rule_options import RuleOptions, defaults, read_input_files
 from seedlint.schema import SchemaError, model_for, validate
 
 if TYPE_CHECKING:
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from seedlint.document import Document
     from seedlint.topics import TopicIndex
 
+Options = TypeVar("Options", bound=RuleOptions)
+
 
 @dataclass
 class RunContext:
@@ -26,6 +29,8 @@ class RunContext:
     today: dt.date = field(default_factory=dt.date.today)
     # Said once per run on stderr, not as findings (e.g. "no topics root: T001 skipped").
     notes: list[str] = field(default_factory=list)
+    #: Code -> the options in force for the rule (set by the `Linter` from its selection).
+    rule_options: dict[str, RuleOptions] = field(default_factory=dict, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -36,6 +41,18 @@ class RunContext:
         from seedlint.topics import TopicIndex
 
         return TopicIndex.scan(self.configuration.topics_root)
+
+    def options(self, code: str, model: type[Options]) -> Options:
+        """The options of rule ``code`` in force for this run, validated, its input files
+        read. A context the linter did not set up (a rule called directly) gets the
+        defaults, its fallbacks taken from the settings."""
+        found = self.rule_options.get(code)
+        if isinstance(found, model):
+            return found
+        chosen = defaults(model, self.settings)
+        chosen = read_input_files({code: chosen}, frozenset({code}), self.configuration)[code]
+        self.rule_options[code] = chosen
+        return chosen  # type: ignore[return-value]
 
     def schema_errors(self, doc: Document) -> list[SchemaError]:
         """Validation errors of ``doc``'s front matter, computed once for all rules and

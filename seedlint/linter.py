@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from seedlint.context import RunContext
 from seedlint.document import Document, UnreadableFile, parse
 from seedlint.findings import Finding, Position, Problem, Severity
 from seedlint.links.extract import find_links
 from seedlint.rule import CorpusProblem, CorpusRule, FileRule, Rule, SeedSummary
+from seedlint.rule_options import (
+    OptionsError,
+    RuleOptions,
+    network_codes,
+    read_input_files,
+    resolve_options,
+)
 from seedlint.suppression import Suppression, find_suppressions, is_suppressed, unused
 
 
@@ -42,12 +50,36 @@ class Selection:
     rules: dict[str, Rule]
     enabled: frozenset[str]
     severities: dict[str, Severity]
+    #: Code -> the rule's validated options (every rule that declares a model; the input
+    #: files of the enabled ones read).
+    options: Mapping[str, RuleOptions] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, rules: dict[str, Rule], context: RunContext, *, offline: bool, network: frozenset[str]
+        cls,
+        rules: dict[str, Rule],
+        context: RunContext,
+        *,
+        offline: bool,
+        network: frozenset[str] | None = None,
     ) -> Selection:
+        """The rules a run uses, their severities and options. ``network``: the rules
+        `offline` turns off (default: those that declare the network as an input).
+
+        Raises :class:`~seedlint.config.ConfigError` for a rule options table that does
+        not validate, or an input file that cannot be read."""
+        from seedlint.config import ConfigError
+        from seedlint.registry import plugin_names
+
         settings = context.settings
+        configuration = context.configuration
+        where = str(configuration.source) if configuration.source is not None else "configuration"
+        if network is None:
+            network = network_codes(rules)
+        try:
+            options = resolve_options(rules, settings, where, lambda: plugin_names(rules))
+        except OptionsError as error:
+            raise ConfigError(str(error)) from None
         select = [*settings.select, *settings.extend_select]
         enabled = set()
         severities: dict[str, Severity] = {}
@@ -59,10 +91,20 @@ class Selection:
                 continue
             enabled.add(code)
             default = rule.severity
-            if code == "F102" and settings.unknown_keys == "error":
-                default = Severity.ERROR
+            chosen = options.get(code)
+            if chosen is not None:  # an option may change it (F102's `policy = "error"`)
+                default = chosen.default_severity(default)
             severities[code] = default if override is None else Severity(override)
-        return cls(rules, frozenset(enabled), severities)
+        try:
+            options = read_input_files(options, frozenset(enabled), configuration)
+        except OptionsError as error:
+            raise ConfigError(str(error)) from None
+        return cls(rules, frozenset(enabled), severities, options)
+
+    @cached_property
+    def volatile(self) -> frozenset[str]:
+        """The enabled rules that read the network: never served from the result cache."""
+        return network_codes({code: self.rules[code] for code in self.enabled})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +144,7 @@ class Linter:
     def __init__(self, selection: Selection, context: RunContext) -> None:
         self.selection = selection
         self.context = context
+        context.rule_options = dict(selection.options)
         self.file_rules = [
             rule
             for code, rule in selection.rules.items()

@@ -173,9 +173,9 @@ def _init_spawned(state: tuple[Any, ...]) -> None:
     from seedlint.linter import Selection
     from seedlint.registry import load_rules
 
-    configuration, enabled, severities, today = state
+    configuration, enabled, severities, options, today = state
     context = RunContext(configuration, today=today)
-    linter = Linter(Selection(load_rules(), enabled, severities), context)
+    linter = Linter(Selection(load_rules(), enabled, severities, options), context)
     _worker = (linter, Recorder(context))
 
 
@@ -217,7 +217,12 @@ def _in_pool(
         )
     else:  # macOS and Windows, where forking a process with threads is not safe
         selection = linter.selection
-        state = (linter.context.configuration, selection.enabled, selection.severities)
+        state = (
+            linter.context.configuration,
+            selection.enabled,
+            selection.severities,
+            selection.options,
+        )
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context(_start_method()),
@@ -594,14 +599,20 @@ def check_files(
     *,
     jobs: int = 0,
     cache: ResultCache | None = None,
-    volatile: frozenset[str] = frozenset(),
+    volatile: frozenset[str] | None = None,
 ) -> list[FileResult]:
     """Lint ``paths`` and finish the run (cross-file rules, X001), in the paths' order.
 
     With a usable ``cache``, files whose results still hold come from it, the others are
     linted (in ``jobs`` processes; 0: one per core) and stored. Cross-file rules not in
-    ``volatile`` are reused from the cache when no file changed.
+    ``volatile`` (default: the enabled rules that declare the network as an input) are
+    reused from the cache when no file changed; a file rule reading the network turns
+    the per-file results cache off, as its answer may change at any time.
     """
+    if volatile is None:
+        volatile = linter.selection.volatile
+    if cache is not None and any(rule.code in volatile for rule in linter.file_rules):
+        cache = None
     run = _Run(linter, paths, cache, jobs)
     run.lint(run.from_cache())
     return run.finish(volatile)

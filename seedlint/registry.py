@@ -117,6 +117,17 @@ def _load(entry: EntryPoint) -> Any:
         ) from None
 
 
+def builtin_rules() -> dict[str, Rule]:
+    """The rules seedlint ships, without any plugin."""
+    registry: dict[str, Rule] = {}
+    from seedlint.rules.system import RULES as SYSTEM_RULES
+
+    _add(registry, SYSTEM_RULES, "seedlint")
+    for module in _BUILTIN_MODULES:
+        _add(registry, _as_rules(import_module(module).RULES, module), module)
+    return dict(sorted(registry.items()))
+
+
 def load_rules() -> dict[str, Rule]:
     registry: dict[str, Rule] = {}
     from seedlint.rules.system import RULES as SYSTEM_RULES
@@ -196,3 +207,28 @@ def _did_you_mean(text: str, rules: Mapping[str, Rule]) -> str:
     names = [rule.name for rule in rules.values()]
     near = difflib.get_close_matches(text.lower(), names, n=1, cutoff=0.6)
     return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+# -- plugins by name --------------------------------------------------------------------------
+
+
+def plugin_names(rules: Mapping[str, Rule]) -> dict[str, str]:
+    """Code -> the name of the plugin (its entry point) that provides the rule, for the
+    third-party rules of ``rules``: `[tool.seedlint.rules.<plugin>]` configures them all.
+    Asked only when an options table names neither a code nor a rule."""
+    found: dict[str, str] = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
+        module = entry.value.split(":")[0].strip()
+        if module in _BUILTIN_MODULES:
+            continue
+        for code, rule in rules.items():
+            home = _module_of(rule)
+            if home == module or home.startswith(module + "."):
+                found.setdefault(code, entry.name)
+    return found
+
+
+def _module_of(rule: Rule) -> str:
+    function = getattr(rule, "check", None) or getattr(rule, "check_corpus", None)
+    module = getattr(function, "__module__", None) or type(rule).__module__
+    return str(module)

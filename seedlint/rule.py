@@ -12,6 +12,7 @@ from seedlint.findings import Fix, Position, Problem, Severity
 if TYPE_CHECKING:
     from seedlint.context import RunContext
     from seedlint.document import Document
+    from seedlint.rule_options import RuleOptions
 
 FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
 #: The optional rule attribute ``structural = True`` says the rule's findings mean "the
@@ -20,6 +21,30 @@ FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
 #: before. A rule without the attribute is not structural; read it through
 #: :func:`seedlint.registry.is_structural`.
 STRUCTURAL = "structural"
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a rule reads beyond its file. A file is declared as an option typed
+    `seedlint.rule_options.InputFile` instead (its name is in the options)."""
+
+    #: The topic notes (`context.topics`).
+    topics: bool = False
+    #: Today's date (`context.today`).
+    today: bool = False
+    #: The network: such a rule is run again every time (`--offline` turns it off).
+    network: bool = False
+
+    def words(self) -> list[str]:
+        named = (
+            ("topics", "the topic index"),
+            ("today", "today's date"),
+            ("network", "the network"),
+        )
+        return [words for attribute, words in named if getattr(self, attribute)]
+
+
+NO_INPUTS = Inputs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +146,11 @@ class FunctionRule:
     check: Callable[[Document, RunContext], Iterable[Problem]] = field(repr=False)
     #: See :data:`STRUCTURAL`.
     structural: bool = False
+    #: The rule's own settings (`[tool.seedlint.rules.<code>]`), read with
+    #: ``context.options(code, Model)``; None: the rule has none.
+    options: type[RuleOptions] | None = None
+    #: What the rule reads beyond the file (see :class:`Inputs`).
+    inputs: Inputs = NO_INPUTS
 
     @property
     def explanation(self) -> str:
@@ -138,6 +168,8 @@ class FunctionCorpusRule:
         repr=False
     )
     structural: bool = False
+    options: type[RuleOptions] | None = None
+    inputs: Inputs = NO_INPUTS
 
     @property
     def explanation(self) -> str:
@@ -152,11 +184,24 @@ def rule(
     fix: FixKind = "-",
     *,
     structural: bool = False,
+    options: type[RuleOptions] | None = None,
+    inputs: Inputs = NO_INPUTS,
 ) -> Callable[[Callable[[Document, RunContext], Iterable[Problem]]], FunctionRule]:
-    """Turn a check function into a rule (``structural``: see :data:`STRUCTURAL`)."""
+    """Turn a check function into a rule (``structural``: see :data:`STRUCTURAL`;
+    ``options`` and ``inputs``: see `seedlint.rule_options`)."""
 
     def wrap(check: Callable[[Document, RunContext], Iterable[Problem]]) -> FunctionRule:
-        return FunctionRule(code, name, summary, severity, fix, check, structural=structural)
+        return FunctionRule(
+            code,
+            name,
+            summary,
+            severity,
+            fix,
+            check,
+            structural=structural,
+            options=options,
+            inputs=inputs,
+        )
 
     return wrap
 
@@ -169,12 +214,24 @@ def corpus_rule(
     fix: FixKind = "-",
     *,
     structural: bool = False,
+    options: type[RuleOptions] | None = None,
+    inputs: Inputs = NO_INPUTS,
 ) -> Callable[
     [Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]]], FunctionCorpusRule
 ]:
     def wrap(
         check: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]],
     ) -> FunctionCorpusRule:
-        return FunctionCorpusRule(code, name, summary, severity, fix, check, structural=structural)
+        return FunctionCorpusRule(
+            code,
+            name,
+            summary,
+            severity,
+            fix,
+            check,
+            structural=structural,
+            options=options,
+            inputs=inputs,
+        )
 
     return wrap

@@ -271,6 +271,11 @@ def config_json_schema(draft: str = DEFAULT_DRAFT) -> dict[str, Any]:
                 prop["default"] = value
             elif prop.get("default", ...) is None and name != "Settings":
                 del prop["default"]
+    # Each built-in rule's own options (a plugin's table is any object: it validates it).
+    from seedlint.registry import builtin_rules
+    from seedlint.rule_options import rules_table_schema
+
+    schema["properties"]["rules"] = rules_table_schema(builtin_rules())
     return _dialect(schema, draft, CONFIG_SCHEMA_ID)
 
 

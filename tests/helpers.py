@@ -76,9 +76,7 @@ def make_linter(
         Settings.model_validate(settings), (root or Path.cwd()).resolve(), None
     )
     context = RunContext(configuration, today=today)
-    selection = Selection.build(
-        load_rules(), context, offline=offline, network=frozenset({"L001", "L002", "L004", "L007"})
-    )
+    selection = Selection.build(load_rules(), context, offline=offline)
     return Linter(selection, context)
 
 

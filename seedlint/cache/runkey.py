@@ -1,6 +1,7 @@
 """The run key: one digest of everything, besides the files themselves, that findings
-depend on (configuration, selection, severities, the code of seedlint and its plugins).
-Every row carries it; another key is another set of rows."""
+depend on (configuration, selection, severities, the enabled rules' options with the
+bytes of the files they name, the code of seedlint and its plugins). Every row carries
+it; another key is another set of rows."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ try:  # the BLAKE2 module alone: `hashlib` also loads OpenSSL, a few ms of start
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - Python builds without it
     from hashlib import blake2b
+
+from seedlint.rule_options import fingerprint
 
 if TYPE_CHECKING:
     from seedlint.linter import Linter
@@ -90,7 +93,10 @@ def run_key(linter: Linter) -> str:
             f"seedlint={__version__}",
             f"python={sys.version_info[:2]}",
             f"topics-root={_relative(configuration.topics_root, configuration.root)}",
-            f"settings={configuration.settings.model_dump_json()}",
+            # The `rules` tables as written are left out: the options they make are below,
+            # a file option by its bytes' digest (its path alone says nothing).
+            f"settings={configuration.settings.model_dump_json(exclude={'rules'})}",
+            f"rule-options={fingerprint(selection.options, selection.enabled)}",
             f"enabled={sorted(selection.enabled)}",
             f"severities={severities}",
             f"rules={sorted(selection.rules)}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -29,14 +30,12 @@ from seedlint.reporters import REPORTERS, Reporter, ReportOptions, RunSummary
 from seedlint.reporters.plugins import UnknownFormat, reporter_for
 from seedlint.reporters.text import colour_wanted
 from seedlint.rule import Rule
+from seedlint.rule_options import input_paths
 from seedlint.topics import TOPICS_FOLDER
 from seedlint.walk import FileFilter, discover_files
 
-__all__ = ["NETWORK_CODES", "STDIN", "LintOptions", "Run", "prepare", "run_check"]
+__all__ = ["STDIN", "LintOptions", "Run", "prepare", "run_check"]
 from seedlint.terminal import is_terminal, visible, visible_on_tty
-
-#: Rules that need the network; `--offline` turns them off.
-NETWORK_CODES = frozenset({"L001", "L002", "L004", "L007"})
 
 
 @dataclass
@@ -168,12 +167,19 @@ def prepare(options: LintOptions) -> Run:
     if vault_note is not None:
         context.notes.append(vault_note)
     offline = options.offline or offline_requested()
-    selection = Selection.build(rules, context, offline=offline, network=NETWORK_CODES)
+    try:
+        # The rules declaring the network as an input are the ones `--offline` turns off.
+        selection = Selection.build(rules, context, offline=offline)
+    except ConfigError as error:  # a rule's options table, or a file it names
+        raise UsageError(str(error)) from None
     linter = Linter(selection, context)
     paths: list[str] = []
     stdin_skipped = False
     if not options.reads_stdin:
         paths = _files_to_lint(options, configuration, context)
+        inputs = input_paths(selection.options, configuration.root)
+        if inputs:  # a rule's vocabulary (`vocabulary.txt`) is not a seed
+            paths = [path for path in paths if os.path.realpath(path) not in inputs]
     elif options.stdin_filename:
         stdin_skipped = not file_filter(configuration).named(options.stdin_filename, is_dir=False)
     return Run(configuration, context, linter, paths, stdin_skipped)
@@ -232,9 +238,7 @@ def lint(run: Run, options: LintOptions) -> list[FileResult]:
     from seedlint.parallel import cache_for, check_files
 
     cache = None if options.no_cache else cache_for(run.linter, run.configuration.root)
-    return check_files(
-        run.linter, run.paths, jobs=options.jobs, cache=cache, volatile=NETWORK_CODES
-    )
+    return check_files(run.linter, run.paths, jobs=options.jobs, cache=cache)
 
 
 def exit_code(findings: list[Finding], options: LintOptions) -> int:

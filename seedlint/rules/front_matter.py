@@ -6,7 +6,10 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, Literal
+
+from pydantic import Field
 
 from seedlint import yaml_edit
 from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
@@ -15,6 +18,7 @@ from seedlint.document import Document, FrontMatter, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.patterns import compile_pattern
 from seedlint.rule import rule
+from seedlint.rule_options import Inputs, RuleOptions
 from seedlint.schema import SchemaError, validate
 
 ERROR = Severity.ERROR
@@ -222,12 +226,30 @@ def _verified(after: str, before: str, key: str, value: object, context: RunCont
     return not any(error.key == key for error in errors)
 
 
+class UnknownKeyOptions(RuleOptions):
+    """F102's options (`[tool.seedlint.rules.F102]`)."""
+
+    #: The top-level `unknown-keys`, F102's setting before rules had options, stands in
+    #: for `policy` where no table sets it.
+    settings_fallbacks: ClassVar[Mapping[str, str]] = {"policy": "unknown_keys"}
+
+    policy: Literal["allow", "warn", "error"] = Field(
+        default="warn",
+        description='"allow" silences F102, "warn" reports a warning, "error" an error'
+        " (default: the top-level `unknown-keys`).",
+    )
+
+    def default_severity(self, declared: Severity) -> Severity:
+        return ERROR if self.policy == "error" else declared
+
+
 @rule(
     "F102",
     "unknown-key",
     "A front matter key that the schema does not know.",
     WARNING,
     structural=True,
+    options=UnknownKeyOptions,
 )
 def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A key outside the schema is usually a typo that hides the real key's absence.
@@ -235,12 +257,13 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     Example: `relevanse: 3` is reported as `unknown key 'relevanse' (did you mean
     'relevance'?)`, next to F101 for the missing `relevance`.
 
-    Options: `unknown-keys = "allow"` silences the rule, `"warn"` (default) reports a
-    warning, `"error"` reports an error and makes `seedlint schema` forbid extra
-    properties. `required-keys` adds known keys.
+    Options: `[rules.F102] policy = "allow"` silences the rule, `"warn"` (default)
+    reports a warning, `"error"` reports an error. The top-level `unknown-keys` is the
+    older spelling and still works (a `policy` set in the table wins); it alone also
+    makes `seedlint schema` forbid extra properties. `required-keys` adds known keys.
     """
     front = doc.front_matter
-    if front is None or context.settings.unknown_keys == "allow":
+    if front is None or context.options("F102", UnknownKeyOptions).policy == "allow":
         return
     known = known_keys(context)
     for entry in front.yaml.entries:
@@ -681,7 +704,9 @@ def key_order(doc: Document, context: RunContext) -> Iterator[Problem]:
     )
 
 
-@rule("F205", "future-date", "`upload_date` lies in the future.", WARNING)
+@rule(
+    "F205", "future-date", "`upload_date` lies in the future.", WARNING, inputs=Inputs(today=True)
+)
 def future_date(doc: Document, context: RunContext) -> Iterator[Problem]:
     """An upload date after today is almost always a typo in the year or month.
 

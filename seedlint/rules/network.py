@@ -27,6 +27,11 @@ from seedlint.links.run import LinkReport
 from seedlint.links.urls import normalise
 from seedlint.linter import is_selected
 from seedlint.rule import CorpusProblem, LinkOccurrence, SeedSummary, corpus_rule
+from seedlint.rule_options import Inputs
+
+#: What the link-checking rules read: `--offline` turns them off, the result cache never
+#: serves them (their own link cache decides what to ask again).
+NETWORK = Inputs(network=True)
 
 if TYPE_CHECKING:
     from seedlint.links.archive import Snapshot
@@ -257,7 +262,11 @@ def _dead(
 
 
 @corpus_rule(
-    "L001", "dead-link", "A link is dead: the server or the network says no.", fix="unsafe"
+    "L001",
+    "dead-link",
+    "A link is dead: the server or the network says no.",
+    fix="unsafe",
+    inputs=NETWORK,
 )
 def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """A URL of the seed (front matter `link`, the source line, a `## Links` item) is dead:
@@ -300,6 +309,7 @@ def dead_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[Cor
     "A link redirects permanently (301/308) to another URL.",
     Severity.WARNING,
     fix="unsafe",
+    inputs=NETWORK,
 )
 def redirected_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """A URL answers with a permanent redirect (301 or 308) to another URL, and that URL
@@ -322,6 +332,7 @@ def redirected_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterat
     "unverifiable-link",
     "A link could not be verified: no clear answer after the retries.",
     Severity.WARNING,
+    inputs=NETWORK,
 )
 def unverifiable_link(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """A URL gave no clear answer after the retries: it timed out, answered 401 or 403,
@@ -366,7 +377,11 @@ def _not_verifiable(seeds: Sequence[SeedSummary], context: RunContext) -> int:
 
 
 @corpus_rule(
-    "L007", "missing-fragment", "A link's #fragment names no place in its page.", Severity.WARNING
+    "L007",
+    "missing-fragment",
+    "A link's #fragment names no place in its page.",
+    Severity.WARNING,
+    inputs=NETWORK,
 )
 def missing_fragment(seeds: Sequence[SeedSummary], context: RunContext) -> Iterator[CorpusProblem]:
     """A link to `https://host/page#section` whose page is HTML, alive, and holds no

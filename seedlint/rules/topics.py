@@ -12,6 +12,7 @@ from seedlint.context import RunContext
 from seedlint.document import Document, Node, per_document
 from seedlint.findings import Fix, NewFile, Problem, Severity, TextEdit
 from seedlint.rule import rule
+from seedlint.rule_options import Inputs
 from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex, is_rename, normalise
 
 Style = Literal["markdown", "wikilink"]
@@ -287,6 +288,7 @@ def _no_topics_note(context: RunContext) -> str:
     "A topic reference points to a note that does not exist.",
     Severity.ERROR,
     "unsafe",
+    inputs=Inputs(topics=True),
 )
 def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
     """Each reference of `## Topics` names the note `topics/<Category>/<Name>.md` under

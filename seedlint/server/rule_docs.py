@@ -23,11 +23,14 @@ def cache_folder() -> Path:
 
 
 def page(rule: Rule) -> str:
-    return (
-        f"# {rule.name} ({rule.code})\n\n"
-        f"Default severity: {rule.severity.value}. Fix: {rule.fix}.\n\n"
-        f"{rule.summary}\n\n{rule.explanation}\n"
-    )
+    """What `seedlint rule CODE` prints, its options at their defaults."""
+    import io
+
+    from seedlint.commands.explain import write_text
+
+    out = io.StringIO()
+    write_text(rule, None, None, out)
+    return out.getvalue()
 
 
 def write_pages(rules: dict[str, Rule], folder: Path | None = None) -> dict[str, str]:

@@ -192,7 +192,15 @@ class Session:
             rules = api.builtin_rules()
         self.rules = rules
         self.doc_links = rule_docs.write_pages(rules)
-        return api.Workspace(config, network=self.options.network, rules=rules)
+        try:
+            return api.Workspace(config, network=self.options.network, rules=rules)
+        except api.ConfigError as failure:  # a rule's options table, or a file it names
+            self.report_config(str(failure))
+            if self.workspace is not None:
+                return self.workspace
+            return api.Workspace(
+                api.default_config(self.root), network=self.options.network, rules=rules
+            )
 
     def report_config(self, problem: str | None) -> None:
         if problem is None:

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from seedlint.cache import CACHE_FOLDER, DATABASE, CacheStats, open_for
-from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import load
 from seedlint.context import RunContext
 from seedlint.linter import Linter, Selection
@@ -46,12 +45,10 @@ def run_once(
     """One run in this process, as a fresh `seedlint check --offline` would do it."""
     configuration = load(root / "seedlint.toml", overrides or None)
     context = RunContext(configuration, today=today)
-    selection = Selection.build(load_rules(), context, offline=True, network=NETWORK_CODES)
+    selection = Selection.build(load_rules(), context, offline=True)
     linter = Linter(selection, context)
     store = open_for(linter, root) if cache else None
-    results = check_files(
-        linter, [str(path) for path in paths], jobs=jobs, cache=store, volatile=NETWORK_CODES
-    )
+    results = check_files(linter, [str(path) for path in paths], jobs=jobs, cache=store)
     findings = [finding.to_dict() for result in results for finding in result.findings]
     for result, path in zip(results, paths, strict=True):
         assert result.path == str(path)
@@ -381,7 +378,7 @@ def test_a_few_files_read_only_their_own_rows(corpus: Corpus) -> None:
     run_once(corpus.root, corpus.seeds)
     configuration = load(corpus.root / "seedlint.toml")
     context = RunContext(configuration, today=TODAY)
-    selection = Selection.build(load_rules(), context, offline=True, network=NETWORK_CODES)
+    selection = Selection.build(load_rules(), context, offline=True)
     store = open_for(Linter(selection, context), corpus.root)
 
     keys = [path.relative_to(corpus.root).as_posix() for path in corpus.seeds]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import load
 from seedlint.context import RunContext
 from seedlint.linter import _LINKLESS, Linter, Selection
@@ -16,7 +15,7 @@ from tests.scale.conftest import Corpus
 
 def _linter(root: Path, *, offline: bool) -> Linter:
     context = RunContext(load(root / "seedlint.toml"))
-    selection = Selection.build(load_rules(), context, offline=offline, network=NETWORK_CODES)
+    selection = Selection.build(load_rules(), context, offline=offline)
     return Linter(selection, context)
 
 
