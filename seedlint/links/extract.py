@@ -26,7 +26,27 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
     """Every checkable URL of ``doc`` with its span, in file order: the front matter
     `link`, the source line and `## Links` first, then (marked ``body``) the links of the
     rest of the body, which `[links] scope = "links-section"` leaves out."""
-    spans: list[tuple[str, int, int, bool]] = []
+    spans, body = _spans(doc)
+    day = _upload_day(doc)
+    found = [_occurrence(doc, *span).placed(day, False) for span in spans]
+    found.extend(_occurrence(doc, *span).placed(day, True) for span in body)
+    return tuple(found)
+
+
+def link_urls(doc: Document) -> list[str]:
+    """The URLs `find_links` finds, in its order, without locating them (the report
+    counts URLs; only the network rules need their lines)."""
+    spans, body = _spans(doc)
+    return [span[0] for span in spans] + [span[0] for span in body]
+
+
+_Span = tuple[str, int, int, bool]
+
+
+def _spans(doc: Document) -> tuple[list[_Span], list[_Span]]:
+    """The spans of the seed's own places (front matter, source line, `## Links`), and
+    those of the other links of the body not already among them."""
+    spans: list[_Span] = []
     front = _front_matter_link(doc)
     if front is not None:
         spans.append(front)
@@ -34,13 +54,9 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
     if source is not None:
         spans.append(source)
     spans.extend(_links_section(doc))
-    day = _upload_day(doc)
-    found = [_occurrence(doc, *span).placed(day, False) for span in spans]
     taken = {(start, end) for _, start, end, _ in spans}
-    for span in _body_links(doc):
-        if (span[1], span[2]) not in taken:
-            found.append(_occurrence(doc, *span).placed(day, True))
-    return tuple(found)
+    body = [span for span in _body_links(doc) if (span[1], span[2]) not in taken]
+    return spans, body
 
 
 def _upload_day(doc: Document) -> str:
