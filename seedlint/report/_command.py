@@ -173,6 +173,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
 
         text = json_text(document, indent=2) + "\n"
     else:
+        from seedlint.report.chartmemo import ChartMemo, default_folder
         from seedlint.report.page import render
 
         base = (destination.parent if destination is not None else Path.cwd()).resolve()
@@ -184,6 +185,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
                 generated=document["generated"],
                 version=__version__,
                 base=base,
+                memo=ChartMemo(None if args.no_cache else default_folder()),
             )
         except ImportError as error:  # installed, but broken: still one line
             name = (error.name or "").partition(".")[0] or "a library"
