@@ -175,3 +175,26 @@ def test_facts_gathered_in_worker_processes_are_those_of_one_process(
     assert {bucket["label"]: bucket["count"] for bucket in workers["reading"]["per_month"]} == {
         f"2024-{month:02d}": 20 for month in range(1, 13)
     }
+
+
+def test_a_collector_that_crashes_is_reported_and_the_figures_still_hold(
+    hand_counted: HandCounted, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import seedlint.report.facts
+
+    root = hand_counted.root
+    expected = _report(root, monkeypatch, "--no-cache")
+
+    def broken(document: object) -> bytes:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(seedlint.report.facts, "collect", broken)
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    with redirect_stdout(io.StringIO()) as out:
+        assert main(["report", "--format", "json", "--offline", "."]) == 2
+    errors = capsys.readouterr().err
+    assert "seedlint: error: collecting facts crashed on " in errors
+    assert "RuntimeError: boom" in errors
+    assert _facts_figures(json.loads(out.getvalue())) == _facts_figures(expected)
+    assert not _extras(root)  # a file whose lint crashed is not cached
