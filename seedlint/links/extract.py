@@ -35,9 +35,29 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
 
 def link_urls(doc: Document) -> list[str]:
     """The URLs `find_links` finds, in its order, without locating them (the report
-    counts URLs; only the network rules need their lines)."""
-    spans, body = _spans(doc)
-    return [span[0] for span in spans] + [span[0] for span in body]
+    counts URLs; only the network rules need their spans and lines)."""
+    urls: list[str] = []
+    front = _front_matter_link(doc)
+    if front is not None:
+        urls.append(front[0])
+    source = _source_line(doc)
+    if source is not None:
+        urls.append(source[0])
+    urls.extend(node.dest for node in _section_link_nodes(doc))
+    # Of the spans `_spans` leaves out of the body, only the source line's can fall in the
+    # body; a destination's span lies inside its link, so only a link over the source line
+    # needs locating.
+    taken = (source[1], source[2]) if source is not None else None
+    for node in _body_link_nodes(doc):
+        if (
+            taken is not None
+            and node.start <= taken[1]
+            and node.end >= taken[0]
+            and dest_span(doc, node) == taken
+        ):
+            continue
+        urls.append(node.dest)
+    return urls
 
 
 _Span = tuple[str, int, int, bool]
@@ -69,7 +89,11 @@ def _upload_day(doc: Document) -> str:
     return day_of(entry.value)
 
 
-def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:
+def _body_links(doc: Document) -> list[_Span]:
+    return [_dest_span(doc, node) for node in _body_link_nodes(doc)]
+
+
+def _body_link_nodes(doc: Document) -> list[Node]:
     """Inline links, autolinks and reference links outside `## Links`, in file order.
 
     Code spans and code blocks hold no link nodes (CommonMark reads no links there), so
@@ -81,13 +105,13 @@ def _body_links(doc: Document) -> list[tuple[str, int, int, bool]]:
         if section.title == "Links"
         for block in section.blocks
     }
-    found: list[tuple[str, int, int, bool]] = []
+    found: list[Node] = []
     for block in doc.blocks:
         if id(block) in in_links or block.kind in ("code_block", "html_block"):
             continue
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                found.append(_dest_span(doc, node))
+                found.append(node)
     return found
 
 
@@ -132,15 +156,19 @@ def _source_line(doc: Document) -> tuple[str, int, int, bool] | None:
     return stripped, start, start + len(stripped), True
 
 
-def _links_section(doc: Document) -> list[tuple[str, int, int, bool]]:
+def _links_section(doc: Document) -> list[_Span]:
+    return [_dest_span(doc, node) for node in _section_link_nodes(doc)]
+
+
+def _section_link_nodes(doc: Document) -> list[Node]:
     section = doc.section("Links")
     if section is None:
         return []
-    found: list[tuple[str, int, int, bool]] = []
+    found: list[Node] = []
     for block in section.blocks:
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                found.append(_dest_span(doc, node))
+                found.append(node)
     return found
 
 

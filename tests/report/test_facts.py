@@ -198,3 +198,40 @@ def test_a_collector_that_crashes_is_reported_and_the_figures_still_hold(
     assert "RuntimeError: boom" in errors
     assert _facts_figures(json.loads(out.getvalue())) == _facts_figures(expected)
     assert not _extras(root)  # a file whose lint crashed is not cached
+
+
+SOURCE_AND_BODY = (
+    "---\nlink: https://a.example/x\n---\n\n<https://a.example/x>\n## Summary\n\n"
+    'See <https://a.example/x>, [t](https://b.example/ "t") and [r][1].\n\n'
+    "[1]: https://c.example/\n\n```\nhttps://code.example/\n```\n"
+    "## Links\n\n- [A](https://a.example/x) : a.\n- <https://d.example/>\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(SOURCE_AND_BODY, id="source-line-also-in-body"),
+        pytest.param("---\n---\n\nhttps://e.example/ [y](https://e.example/)\n", id="not-bare"),
+        pytest.param("---\n---\n\n[https://f.example/](https://f.example/)\n", id="link"),
+        pytest.param("no front matter <https://g.example/>\n", id="autolink-only"),
+    ],
+)
+def test_the_urls_counted_are_those_the_network_rules_find(text: str) -> None:
+    from seedlint.document import parse
+    from seedlint.links.extract import find_links, link_urls
+
+    document = parse("s.md", text.encode())
+    assert link_urls(document) == [link.url for link in find_links(document)]
+
+
+def test_the_urls_counted_are_those_the_network_rules_find_in_the_examples() -> None:
+    from seedlint.document import parse
+    from seedlint.links.extract import find_links, link_urls
+    from tests.report.conftest import EXAMPLES
+
+    seeds = sorted(EXAMPLES.rglob("*.md"))
+    assert len(seeds) > 5
+    for path in seeds:
+        document = parse(str(path), path.read_bytes())
+        assert link_urls(document) == [link.url for link in find_links(document)], path
