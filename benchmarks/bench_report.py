@@ -3,8 +3,11 @@
 The target (issue 16): a report of 10,000 seeds in under twice the time of `check` on
 the same vault. Every figure is a fresh process, as a user starts it, with `--offline`;
 check and report runs are interleaved so that their ratio holds on a busy machine.
-"cold": `.seedlint_cache/` deleted before the run; "warm": the cache holds every file's
-results (a second run). The page's size is printed too.
+"cold": `.seedlint_cache/` and the report's chart memo deleted before the run; "warm": the
+cache holds every file's results and facts, and the memo the page's charts (a report ran
+before); "one changed": warm, then one seed's relevance edited, so that file is linted
+again and the page's relevance chart is drawn again (matplotlib loaded). The page's size
+is printed too.
 
 With `--libraries`, the chart libraries weighed for the page are timed instead: a fresh
 process importing each and drawing its first bar chart of 20 bars as SVG (CPU time of
@@ -19,15 +22,18 @@ SVG's size (those not installed are skipped).
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_check import Measure, clear_cache, run, seedlint_command, vault
+from bench_check import ENVIRONMENT, Measure, clear_cache, run, seedlint_command, vault
 
 SCENARIOS = ("check", "report html", "report json")
 
@@ -90,27 +96,70 @@ def _median(measures: list[Measure]) -> tuple[float, float]:
     )
 
 
-def bench_sizes(work: Path, sizes: list[int], repeat: int) -> None:
-    print("| files | cache | command | wall, median (s) | CPU (s) | wall / check's |")
-    print("|---:|---|---|---:|---:|---:|")
+class _Edits:
+    """One seed edited before each run of the "one changed" state: its relevance takes a
+    value no run gave it before, so the report's relevance chart is one it never drew
+    (matplotlib is loaded for it); the other charts stay as they were."""
+
+    def __init__(self, root: Path) -> None:
+        folder = root / "contents" / "Blog post"
+        self.seed = next(
+            path for path in sorted(folder.glob("*.md")) if b"\nrelevance: " in path.read_bytes()
+        )
+        self.original = self.seed.read_bytes()
+        self.count = 0
+
+    def next(self) -> None:
+        self.count += 1
+        text = self.original.decode("utf-8")
+        value = f"relevance: {100 + self.count}"
+        self.seed.write_bytes(re.sub(r"(?m)^relevance: .*$", value, text, count=1).encode())
+
+    def restore(self) -> None:
+        self.seed.write_bytes(self.original)
+
+
+STATES = ("cold", "warm", "one changed")
+
+
+def bench_sizes(work: Path, sizes: list[int], repeat: int, states: Sequence[str] = STATES) -> None:
+    """Every state's commands interleaved, run after run. The report keeps its charts in
+    a folder of its own here (`SEEDLINT_CHART_CACHE`), emptied with the result cache for
+    the cold runs."""
+    memo = work / "chart-memo"
+    ENVIRONMENT["SEEDLINT_CHART_CACHE"] = str(memo)
+    print(
+        "| files | cache | command | wall, median (s) | CPU (s) | wall / check's | CPU / check's |"
+    )
+    print("|---:|---|---|---:|---:|---:|---:|")
     for size in sizes:
         root = vault(work, size)
         page = work / f"report-{size}.html"
         commands = _commands(root, page)
-        for state in ("cold", "warm"):
-            measured: dict[str, list[Measure]] = {name: [] for name in SCENARIOS}
-            for _ in range(repeat):
-                for name in SCENARIOS:  # interleaved: the machine's load hits all alike
-                    if state == "cold":
-                        clear_cache(root)
-                    else:
-                        run(commands["check"], root)  # the cache holds every file
-                    measured[name].append(run(commands[name], root))
-            check_wall, _ = _median(measured["check"])
-            for name in SCENARIOS:
-                wall, cpu = _median(measured[name])
-                ratio = wall / check_wall
-                print(f"| {size:,} | {state} | {name} | {wall:.2f} | {cpu:.2f} | {ratio:.2f} |")
+        edits = _Edits(root)
+        try:
+            for state in states:
+                measured: dict[str, list[Measure]] = {name: [] for name in SCENARIOS}
+                for _ in range(repeat):
+                    for name in SCENARIOS:  # interleaved: the machine's load hits all alike
+                        if state == "cold":
+                            clear_cache(root)
+                            shutil.rmtree(memo, ignore_errors=True)
+                        else:
+                            # The cache holds every file's results (and a page's charts).
+                            run(commands["report html"], root)
+                            if state == "one changed":
+                                edits.next()
+                        measured[name].append(run(commands[name], root))
+                check_wall, check_cpu = _median(measured["check"])
+                for name in SCENARIOS:
+                    wall, cpu = _median(measured[name])
+                    print(
+                        f"| {size:,} | {state} | {name} | {wall:.2f} | {cpu:.2f} "
+                        f"| {wall / check_wall:.2f} | {cpu / check_cpu:.2f} |"
+                    )
+        finally:
+            edits.restore()
         print(f"\npage of {size:,} seeds: {page.stat().st_size / 1e6:.2f} MB\n")
 
 
@@ -140,17 +189,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command")
     parser.add_argument("--work", type=Path, help="folder for the vaults (kept between runs)")
     parser.add_argument("--libraries", action="store_true", help="time the chart libraries")
+    parser.add_argument(
+        "--states", default=",".join(STATES), help=f"comma-separated, of: {', '.join(STATES)}"
+    )
     args = parser.parse_args(argv)
     if args.libraries:
         bench_libraries(args.repeat)
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
+    states = [state.strip() for state in args.states.split(",")]
+    unknown = set(states) - set(STATES)
+    if unknown:
+        parser.error(f"unknown states: {', '.join(sorted(unknown))}")
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
-        bench_sizes(args.work, sizes, args.repeat)
+        bench_sizes(args.work, sizes, args.repeat, states)
     else:
         with tempfile.TemporaryDirectory() as work:
-            bench_sizes(Path(work), sizes, args.repeat)
+            bench_sizes(Path(work), sizes, args.repeat, states)
     return 0
 
 

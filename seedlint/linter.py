@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -134,6 +134,14 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     # Stand-in for `document` in `finish` when the document was released early.
     anchors: Anchors | None = None
+    # What `Linter.collect` made of the document (opaque bytes, cached with the findings).
+    extra: bytes | None = None
+
+
+#: Made of each parsed document while it is alive, beside its findings: what a command
+#: needs of a file besides them (`seedlint report`'s facts), as bytes the result cache
+#: keeps in the file's row. None: nothing to keep for this file.
+Collector = Callable[[Document], bytes | None]
 
 
 def _display(path: str) -> str:
@@ -161,6 +169,9 @@ class Linter:
         # its size: gathered only when a cross-file rule may read them (the network rules,
         # any plugin), not for the built-in offline ones.
         self.summary_links = any(rule.code not in _LINKLESS for rule in self.corpus_rules)
+        # Set by a command that needs more of each document than findings (the report):
+        # gathered in the same parse, in whichever process lints the file.
+        self.collect: Collector | None = None
 
     # -- one file -------------------------------------------------------------------------
 
@@ -243,6 +254,14 @@ class Linter:
             if not is_suppressed(suppressions, finding.code, finding.line)
         ]
         anchors = _anchors(document, suppressions) if suppressions else None
+        extra = None
+        if self.collect is not None:
+            try:
+                extra = self.collect(document)
+            except Exception as error:  # reported as a crash, like a rule's
+                errors.append(
+                    f"collecting facts crashed on {document.path}: {type(error).__name__}: {error}"
+                )
         return FileResult(
             document.path,
             kept,
@@ -251,6 +270,7 @@ class Linter:
             document,
             errors,
             anchors,
+            extra,
         )
 
     def _finding(self, document: Document | Anchors, problem: Problem) -> Finding:

@@ -110,6 +110,7 @@ class Linted(NamedTuple):
         result, notes = result_of(display, self.entry.result)
         if self.entry.summary is not None:
             result.summary = summary_of(display, self.entry.summary)
+        result.extra = self.entry.extra
         return result, notes
 
 
@@ -173,9 +174,10 @@ def _init_spawned(state: tuple[Any, ...]) -> None:
     from seedlint.linter import Selection
     from seedlint.registry import load_rules
 
-    configuration, enabled, severities, options, today = state
+    configuration, enabled, severities, options, collect, today = state
     context = RunContext(configuration, today=today)
     linter = Linter(Selection(load_rules(), enabled, severities, options), context)
+    linter.collect = collect
     _worker = (linter, Recorder(context))
 
 
@@ -222,6 +224,7 @@ def _in_pool(
             selection.enabled,
             selection.severities,
             selection.options,
+            linter.collect,  # a module's function: pickled by name
         )
         pool = ProcessPoolExecutor(
             workers,
@@ -440,8 +443,27 @@ class _Run:
                 else:
                     misses.append((index, self.paths[index]))
             misses.sort()
+        if self.linter.collect is not None and self.hits:
+            misses.extend(self._cached_extras())
+            misses.sort()
         cache.rows = {}  # what is still needed of them is in the results and self.hits
         return misses
+
+    def _cached_extras(self) -> list[tuple[int, str]]:
+        """A collecting run's (the report's) cached files' extras, read now; the files
+        to lint again because their row has none (a run that collected nothing wrote it,
+        `check`) or was rewritten meanwhile by another process."""
+        assert self.cache is not None
+        blobs = self.cache.column("extra", dict(self.hits.values()))
+        again: list[tuple[int, str]] = []
+        for index, (key, _) in self.hits.items():
+            blob = blobs.get(key)
+            result = self.results[index]
+            if blob is None or result is None:
+                again.append((index, self.paths[index]))
+            else:
+                result.extra = blob
+        return again
 
     def _replayed(self, row: Row, blobs: dict[str, bytes | None]) -> bool:
         if row.path not in blobs:

@@ -12,6 +12,11 @@ What a file's results depend on, and how each dependency is checked:
   recorded, and asked again when the notes or the day moved (`recording`, `validity`);
 - the notes a run prints (``no topics folder``) are stored and said again.
 
+A run that collects something of each document besides its findings (`Linter.collect`:
+the report's facts) stores it in the row's ``extra`` column, opaque here, checked by its
+reader; rows of runs that collect nothing leave it empty, and a collecting run lints
+those files again.
+
 Cross-file rules (C001-C003) are rebuilt from the small per-file summaries the cache
 keeps; when no file changed at all, their last answer for exactly this set of files is
 reused without reading a summary. The network rules are always run again (their own

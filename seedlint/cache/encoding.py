@@ -91,6 +91,9 @@ class Entry:
     result: bytes | None  # findings, suppressions, anchors, notes; None when all empty
     summary: bytes | None  # SeedSummary, compressed when long
     dependencies: bytes | None  # topic questions and date comparisons; None when none
+    # `FileResult.extra` as the run's collector made it (the report's facts); None when
+    # the run collected nothing. Opaque here: its reader checks it.
+    extra: bytes | None = None
 
     @classmethod
     def of(cls, result: FileResult, dependencies: Dependencies) -> Entry:
@@ -109,7 +112,7 @@ class Entry:
                 summary = _squeeze(_encoder.encode(result.summary))
             except _UNENCODABLE:
                 summary = _squeeze(_encoder.encode(replace(result.summary, path="")))
-        return cls(packed, summary, encode_dependencies(dependencies))
+        return cls(packed, summary, encode_dependencies(dependencies), result.extra)
 
 
 #: What encoding a string that is not UTF-8 (a file name's undecodable byte, kept by

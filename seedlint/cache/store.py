@@ -68,6 +68,7 @@ _SCHEMA = (
         result BLOB,
         summary BLOB,
         dependencies BLOB,
+        extra BLOB,
         PRIMARY KEY (run, path)
     )""",
     """CREATE TABLE corpus (
@@ -81,6 +82,8 @@ _SCHEMA = (
         PRIMARY KEY (run, inputs)
     )""",
 )
+#: The columns read only when a run needs them (`ResultCache.column`).
+_ON_DEMAND = ("summary", "dependencies", "extra")
 #: Rows written per transaction while a run goes on.
 _BATCH = 2_000
 #: Up to this many files, their rows are read one by one rather than all at once.
@@ -425,10 +428,10 @@ class ResultCache:
         return self.rows.get(path)
 
     def column(self, name: str, wanted: dict[str, bytes]) -> dict[str, bytes | None]:
-        """``summary`` or ``dependencies`` of the rows ``wanted`` (path -> digest), read
-        now; a row another process rewrote meanwhile (another digest), or whose value is
-        not bytes, is left out, so the caller lints that file again."""
-        if self.connection is None or not wanted or name not in ("summary", "dependencies"):
+        """``summary``, ``dependencies`` or ``extra`` of the rows ``wanted`` (path ->
+        digest), read now; a row another process rewrote meanwhile (another digest), or
+        whose value is not bytes, is left out, so the caller lints that file again."""
+        if self.connection is None or not wanted or name not in _ON_DEMAND:
             return {}
         found: dict[str, bytes | None] = {}
         query = f"SELECT path, digest, {name} FROM results WHERE run = ?"
@@ -488,7 +491,7 @@ class ResultCache:
         today: str,
         entry: Entry,
     ) -> None:
-        parts = (entry.result, entry.summary, entry.dependencies)
+        parts = (entry.result, entry.summary, entry.dependencies, entry.extra)
         if any(part is not None and len(part) > MAX_VALUE for part in parts):
             return  # it could not be read back: lint that file each time
         if not _storable(path):  # it would fail the whole batch
@@ -506,6 +509,7 @@ class ResultCache:
                 entry.result,
                 entry.summary,
                 entry.dependencies,
+                entry.extra,
             )
         )
         if len(self.inserts) >= _BATCH:  # a 100,000-file cold run holds a batch, not all
@@ -555,7 +559,7 @@ class ResultCache:
         try:
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self.inserts,
             )
             if final:

@@ -53,6 +53,33 @@ def find_links(doc: Document) -> tuple[LinkOccurrence, ...]:
     return tuple(found)
 
 
+def link_urls(doc: Document) -> list[str]:
+    """The URLs `find_links` finds, in its order, without locating them (the report
+    counts URLs; only the network rules need their spans and lines)."""
+    urls: list[str] = []
+    front = _front_matter_link(doc)
+    if front is not None:
+        urls.append(front[0])
+    source = _source_line(doc)
+    if source is not None:
+        urls.append(source[0])
+    urls.extend(node.dest for node in _section_link_nodes(doc))
+    # Of the spans `find_links` leaves out of the body, only the source line's can fall in the
+    # body; a destination's span lies inside its link, so only a link over the source line
+    # needs locating.
+    taken = (source[1], source[2]) if source is not None else None
+    for node in _body_link_nodes(doc):
+        if (
+            taken is not None
+            and node.start <= taken[1]
+            and node.end >= taken[0]
+            and dest_span(doc, node) == taken
+        ):
+            continue
+        urls.append(node.dest)
+    return urls
+
+
 def _upload_day(doc: Document) -> str:
     front = doc.front_matter
     entry = front.entry("upload_date") if front is not None else None
@@ -70,6 +97,10 @@ def day_of(upload_date: object) -> str:
 
 
 def _body_links(doc: Document) -> Iterator[tuple[str, int, int, bool]]:
+    return (_dest_span(doc, node) for node in _body_link_nodes(doc))
+
+
+def _body_link_nodes(doc: Document) -> Iterator[Node]:
     """Inline links, autolinks and reference links outside `## Links`, in file order.
 
     Code spans and code blocks hold no link nodes (CommonMark reads no links there), so
@@ -86,7 +117,7 @@ def _body_links(doc: Document) -> Iterator[tuple[str, int, int, bool]]:
             continue
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                yield _dest_span(doc, node)
+                yield node
 
 
 def _is_url(text: str) -> bool:
@@ -142,13 +173,17 @@ def _source_line(doc: Document) -> tuple[str, int, int, bool] | None:
 
 
 def _links_section(doc: Document) -> Iterator[tuple[str, int, int, bool]]:
+    return (_dest_span(doc, node) for node in _section_link_nodes(doc))
+
+
+def _section_link_nodes(doc: Document) -> Iterator[Node]:
     section = doc.section("Links")
     if section is None:
         return
     for block in section.blocks:
         for node in block.walk():
             if node.kind == "link" and node.link_type != "wikilink" and _is_url(node.dest):
-                yield _dest_span(doc, node)
+                yield node
 
 
 def _dest_span(doc: Document, node: Node) -> tuple[str, int, int, bool]:

@@ -27,16 +27,21 @@ if TYPE_CHECKING:
     from seedlint.report.aggregate import Aggregates
 
 INSTALL_HINT = "pip install 'seedlint[report]'"
+EXTRA = ("jinja2", "matplotlib")
 DEFAULT_PAGE = Path("seedlint-report.html")
 STDIN = "-"
 
 
 def missing_extra() -> str | None:
-    """The name of the first library of the `report` extra that cannot be imported."""
-    for name in ("jinja2", "matplotlib"):
+    """The name of the first library of the `report` extra that is not installed. Found,
+    not imported: a page whose charts are all in the memo never loads matplotlib."""
+    from importlib.util import find_spec
+
+    for name in EXTRA:
         try:
-            __import__(name)
-        except ImportError:
+            if find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):
             return name
     return None
 
@@ -69,14 +74,12 @@ class Built:
 
 def build(args: argparse.Namespace) -> Built:
     """One `check` run and everything the report makes of it."""
-    from seedlint.cache import cache_dir
     from seedlint.commands.check import lint, prepare
     from seedlint.links import offline_requested
     from seedlint.links.options import parse_duration
     from seedlint.linter import iter_findings
+    from seedlint.report import facts as seed_facts
     from seedlint.report.aggregate import aggregate
-    from seedlint.report.factcache import FactCache
-    from seedlint.report.facts import gather
     from seedlint.report.linkcache import (
         link_states,
         read_cached_answers,
@@ -89,6 +92,8 @@ def build(args: argparse.Namespace) -> Built:
         raise UsageError("report reads files and folders, not standard input ('-')")
     check_args = _check_options(args)
     run = prepare(check_args)
+    # The facts are gathered in check's own parse of each file and cached with its results.
+    run.linter.collect = seed_facts.collect
     results = lint(run, check_args)
     findings = list(iter_findings(results))
     paths = [result.path for result in results]
@@ -103,12 +108,8 @@ def build(args: argparse.Namespace) -> Built:
 
     settings = run.configuration.settings
     use_cache = not args.no_cache
-    # Beside check's result cache (and where $SEEDLINT_CACHE_DIR moves it).
-    folder = cache_dir(run.configuration.root, create=False) if use_cache else None
-    facts_cache = FactCache.load(folder) if folder is not None else None
-    facts = gather(run.paths, settings.max_file_size, args.jobs, facts_cache)
-    if facts_cache is not None:
-        facts_cache.save()
+    limit = settings.max_file_size
+    facts = [seed_facts.of_result(result, limit) for result in results]
     urls = dict.fromkeys(url for seed in facts for url in seed.urls)
     offline = args.offline or offline_requested()
     answers = {} if offline else run_answers(run.context)
@@ -175,17 +176,24 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
 
         text = json_text(document, indent=2) + "\n"
     else:
+        from seedlint.report.chartmemo import ChartMemo, default_folder
         from seedlint.report.page import render
 
         base = (destination.parent if destination is not None else Path.cwd()).resolve()
-        text = render(
-            aggregates,
-            findings,
-            title=_title(args),
-            generated=document["generated"],
-            version=__version__,
-            base=base,
-        )
+        try:
+            text = render(
+                aggregates,
+                findings,
+                title=_title(args),
+                generated=document["generated"],
+                version=__version__,
+                base=base,
+                memo=ChartMemo(None if args.no_cache else default_folder()),
+            )
+        except ImportError as error:  # installed, but broken: still one line
+            name = (error.name or "").partition(".")[0] or "a library"
+            print(f"seedlint: error: the HTML report needs {name}: {INSTALL_HINT}", file=err)
+            return EXIT_ERROR
     _write(text, destination)
     if destination is not None and not args.quiet:
         print(visible(f"seedlint: report written to {destination}"), file=err)

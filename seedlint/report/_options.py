@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--offline", action="store_true", help="no network rules")
     parser.add_argument(
-        "--no-cache", action="store_true", help="ignore and do not write caches (links too)"
+        "--no-cache", action="store_true", help="ignore and do not write caches (links, charts too)"
     )
     parser.add_argument("--topics-root", help="folder holding the topics/ notes")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: auto)")

@@ -1,33 +1,37 @@
 """What the report needs of each seed beyond its findings: a few front matter values, the
 topics it embeds and the URLs it holds.
 
-`check` drops every document as soon as its findings exist (and a warm run never parses
-a file at all), so these facts are read in a pass of their own, with the same parsers the
-rules use (`seedlint.document.parse`, the Topics view of the T rules, the URL finder of the
-network rules): nothing here reads structure with patterns. The pass runs in worker
-processes for a large vault, as `check` does, and keeps a few small tuples a seed.
+They are gathered during `check`'s own parse of each file: the report sets `collect`
+below as the linter's collector (`Linter.collect`), so whichever process lints a file
+(a worker for a large vault) makes its facts while the document is alive, with the
+parsers the rules use (the YAML of `seedlint.document`, the Topics view of the T rules,
+the URL finder of the network rules: no patterns). They travel with the findings as a
+few hundred bytes of MessagePack and are kept in the file's row of the result cache, so a
+warm report reads no seed at all.
+
+The bytes come back from a cache that is untrusted: `of_result` decodes them against the
+exact types written here, and anything else (a damaged row, a value that could not be
+encoded) costs a read of that one file (`facts_of`), never a wrong figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
-import sys
-import time
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import msgspec
 
 from seedlint.document import UnreadableFile, parse
 
 if TYPE_CHECKING:
-    from seedlint.report.factcache import FactCache
+    from seedlint.document import Document
+    from seedlint.linter import FileResult
 
 
 class SeedFacts(NamedTuple):
-    """One seed, as the report sees it. A named tuple: one crosses the process boundary
-    for every seed, and tuples pickle cheaply. ``None`` where the value is absent or not
-    of the type the format says (a finding elsewhere tells which)."""
+    """One seed, as the report sees it. ``None`` where the value is absent or not of the
+    type the format says (a finding elsewhere tells which)."""
 
     path: str
     readable: bool
@@ -37,6 +41,13 @@ class SeedFacts(NamedTuple):
     upload_month: str | None  # "YYYY-MM"
     topics: tuple[str, ...]  # `Category/Name` keys, each once, in file order
     urls: tuple[str, ...]  # normalised, each once, in file order
+
+
+#: What `collect` stores: the facts after ``path`` and ``readable`` (the run knows both).
+_Stored = tuple[bool | None, int | None, int | None, str | None, tuple[str, ...], tuple[str, ...]]
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(_Stored)
+_MONTH_LENGTH = len("YYYY-MM")
 
 
 def _int(value: Any) -> int | None:
@@ -62,65 +73,23 @@ def _display(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-#: A file changed this recently before it was read is not remembered between runs: a
-#: change within the same timestamp tick would leave its signature as it was.
-RACY_NS = 2_000_000_000
-
-
-def signature(status: os.stat_result) -> str:
-    """What identifies a file's bytes without reading them, for the fact cache."""
-    return f"{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_size}:{status.st_ino}"
-
-
-def _read(path: str, limit: int) -> tuple[bytes, os.stat_result]:
-    """The file's bytes, at most ``limit``, and its status taken before they were read.
-    Read to its size (plus one byte, to see it grew): a buffer of ``limit`` bytes for a
-    2 KB seed costs more than parsing it."""
-    try:
-        with open(path, "rb", buffering=0) as handle:
-            status = os.fstat(handle.fileno())
-            size = status.st_size
-            if size > limit:
-                raise UnreadableFile("file too large")
-            data = handle.readall() if size == 0 else handle.read(size + 1) or b""
-            if len(data) > size:  # it grew since the stat: read on, up to the limit
-                data += handle.read(limit + 1 - len(data)) or b""
-    except OSError as error:
-        raise UnreadableFile(error.strerror or type(error).__name__) from None
-    if len(data) > limit:
-        raise UnreadableFile("file too large")
-    return data, status
-
-
-def facts_of(path: str, limit: int) -> SeedFacts:
-    """The facts of the seed at ``path`` (at most ``limit`` bytes read)."""
-    return read_facts(path, limit)[0]
-
-
-def read_facts(path: str, limit: int) -> tuple[SeedFacts, str | None]:
-    """The facts of the seed at ``path``, and the file's signature when they may be
-    remembered (read, and not changed just before)."""
-    from seedlint.links.extract import find_links
+def document_facts(document: Document) -> SeedFacts:
+    """The facts of a parsed seed."""
+    from seedlint.links.extract import link_urls
     from seedlint.links.urls import normalise
     from seedlint.rules.topics import topic_refs
 
-    shown = _display(path)
-    read_ns = time.time_ns()
-    try:
-        data, status = _read(path, limit)
-        document = parse(shown, data)
-    except (UnreadableFile, RecursionError):
-        return SeedFacts(shown, False, None, None, None, None, (), ()), None
     values = document.front_values if document.front_matter is not None else {}
     if not isinstance(values, dict):
         values = {}
     already_read = values.get("already_read")
+    # topic_refs is kept on the document: the T rules have made it already.
     topics = dict.fromkeys(ref.key for ref in topic_refs(document) if ref.key is not None)
     urls = dict.fromkeys(
-        url for link in find_links(document) if (url := normalise(link.url)) is not None
+        url for link in link_urls(document) if (url := normalise(link)) is not None
     )
-    facts = SeedFacts(
-        shown,
+    return SeedFacts(
+        document.path,
         True,
         already_read if isinstance(already_read, bool) else None,
         _int(values.get("read_priority")),
@@ -129,69 +98,49 @@ def read_facts(path: str, limit: int) -> tuple[SeedFacts, str | None]:
         tuple(topics),
         tuple(urls),
     )
-    settled = max(status.st_mtime_ns, status.st_ctime_ns) < read_ns - RACY_NS
-    return facts, signature(status) if settled else None
 
 
-def _facts_of_chunk(chunk: Sequence[str], limit: int) -> list[tuple[SeedFacts, str | None]]:
-    return [read_facts(path, limit) for path in chunk]
+def collect(document: Document) -> bytes:
+    """The linter's collector: ``document``'s facts as bytes for the result cache; ``b""``
+    when they cannot be stored (an integer past 64 bits, a name that is not UTF-8), so
+    that `of_result` reads that file again."""
+    facts = document_facts(document)
+    try:
+        return _encoder.encode(facts[2:])
+    except (msgspec.EncodeError, OverflowError, UnicodeEncodeError):
+        return b""
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the main process stops the pool and exits
-    130; a worker dying of it mid-task would only print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _decoded(path: str, blob: bytes) -> SeedFacts | None:
+    try:
+        stored = _decoder.decode(blob)
+    except (msgspec.DecodeError, ValueError, TypeError):  # ValidationError included
+        return None
+    month = stored[3]
+    if month is not None and len(month) != _MONTH_LENGTH:
+        return None
+    return SeedFacts(path, True, *stored)
 
 
-def _chunks(paths: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(paths), size):
-        yield paths[start : start + size]
+def of_result(result: FileResult, limit: int) -> SeedFacts:
+    """The facts of one linted file: from the bytes its lint collected (or its cached
+    row held), else read from the file (at most ``limit`` bytes)."""
+    if result.extra:
+        facts = _decoded(result.path, result.extra)
+        if facts is not None:
+            return facts
+    return facts_of(result.path, limit)
 
 
-def gather(
-    paths: Sequence[str], limit: int, jobs: int = 0, cache: FactCache | None = None
-) -> list[SeedFacts]:
-    """The facts of every path, in the paths' order: from ``cache`` where they still
-    hold, the others read (and remembered in ``cache``)."""
-    found: dict[int, SeedFacts] = {}
-    if cache is not None:
-        for index, path in enumerate(paths):
-            facts = cache.get(path, _display(path))
-            if facts is not None:
-                found[index] = facts
-    missing = [(index, path) for index, path in enumerate(paths) if index not in found]
-    read = _read_all([path for _, path in missing], limit, jobs)
-    for (index, path), (facts, sign) in zip(missing, read, strict=True):
-        found[index] = facts
-        if cache is not None and sign is not None:
-            cache.put(path, sign, facts)
-    return [found[index] for index in range(len(paths))]
-
-
-def _read_all(paths: Sequence[str], limit: int, jobs: int) -> list[tuple[SeedFacts, str | None]]:
-    """Read in worker processes when it pays (the same thresholds as `check`), in this
-    process otherwise or if a pool fails."""
-    from seedlint.parallel import workers_for
-
-    workers = workers_for(jobs, len(paths))
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
-
-        size = max(8, min(256, len(paths) // (workers * 4) or 1))
-        limits = [limit] * ((len(paths) + size - 1) // size)
-        try:
-            method = "fork" if sys.platform.startswith("linux") else "spawn"
-            context = multiprocessing.get_context(method)
-            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
-            try:
-                found: list[tuple[SeedFacts, str | None]] = []
-                for part in pool.map(_facts_of_chunk, _chunks(paths, size), limits):
-                    found.extend(part)
-            finally:
-                # On Ctrl-C, the chunks not started yet are dropped rather than waited for.
-                pool.shutdown(wait=True, cancel_futures=True)
-            return found
-        except (OSError, ImportError, BrokenExecutor):
-            pass  # no pool here, or a worker died: read them in this process
-    return _facts_of_chunk(paths, limit)
+def facts_of(path: str, limit: int) -> SeedFacts:
+    """The facts of the seed at ``path``, read and parsed now: for a file whose lint left
+    none (it could not be read, or a cached row's were damaged)."""
+    shown = _display(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise UnreadableFile("file too large")
+        return document_facts(parse(shown, data))
+    except (OSError, UnreadableFile, RecursionError):
+        return SeedFacts(shown, False, None, None, None, None, (), ())

@@ -156,10 +156,13 @@ def link_states(
 
     An answer the run took from the cache gets the cache's date, for the oldest-answer
     card."""
+    make = tuple.__new__  # LinkState's own __new__ is a Python call: tens of thousands
+    if not run and not cached:  # offline, no link cache: the usual warm report
+        return {url: make(LinkState, (url, "unchecked", "none", None)) for url in urls}
     states: dict[str, LinkState] = {}
     for url in urls:
-        answer = run.get(url)
-        stored = cached.get(url)
+        answer = run.get(url) if run else None
+        stored = cached.get(url) if cached else None
         if answer is not None:
             if answer.source == "cache" and stored is not None:
                 answer = answer._replace(checked_at=stored.checked_at)
@@ -167,5 +170,5 @@ def link_states(
         elif stored is not None:
             states[url] = stored
         else:
-            states[url] = LinkState(url, "unchecked", "none")
+            states[url] = make(LinkState, (url, "unchecked", "none", None))
     return states

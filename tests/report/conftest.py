@@ -107,6 +107,15 @@ def write_hand_counted(root: Path) -> HandCounted:
     return HandCounted(root)
 
 
+@pytest.fixture(autouse=True)
+def _own_chart_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Charts a test draws are kept in its own folder, never in the user's cache (and
+    every test draws its charts: its memo starts empty)."""
+    folder = tmp_path / "chart-memo"
+    monkeypatch.setenv("SEEDLINT_CHART_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def hand_counted(tmp_path: Path) -> HandCounted:
     return write_hand_counted(tmp_path / "vault")
