@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from seedlint import baseline, project
+from seedlint import project
 from seedlint.commands.options import STDIN, LintOptions
 from seedlint.config import (
     COMMAND_LINE,
@@ -293,8 +293,12 @@ def run_check(options: LintOptions) -> int:
             print(visible(f"seedlint: note: {note}"), file=sys.stderr)
     findings = list(iter_findings(results))
     if options.write_baseline is not None:
+        from seedlint import baseline  # json and tempfile: imported for a baseline only
+
         return baseline.record(options.write_baseline, findings, options.quiet)
     if options.baseline is not None:
+        from seedlint import baseline
+
         findings = baseline.apply(options.baseline, findings, options.quiet)
     summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
     report(findings, summary, options, report_options(options))

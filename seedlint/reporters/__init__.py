@@ -1,17 +1,17 @@
-"""Output formats: a plain dict from name to reporter feeds the CLI's --format choices."""
+"""Output formats: a mapping from name to reporter feeds the CLI's --format choices.
+
+A run writes one format: each reporter's module is imported when its format is asked
+for (JUnit's brings xml.etree, SARIF's the rule documentation), not at start-up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from seedlint.findings import Finding
-from seedlint.reporters import github as _github
-from seedlint.reporters import junit as _junit
-from seedlint.reporters import sarif as _sarif
-from seedlint.reporters import structured as _structured
-from seedlint.reporters import text as _text
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,36 @@ class ReportOptions:
 
 Reporter = Callable[[Sequence[Finding], RunSummary, TextIO, ReportOptions], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": _text.report_text,
-    "concise": _text.report_concise,
-    "json": _structured.report_json,
-    "jsonl": _structured.report_jsonl,
-    "github": _github.report_github,
-    "sarif": _sarif.report_sarif,
-    "junit": _junit.report_junit,
+#: Format name -> (module under seedlint.reporters, function), in the CLI's order.
+_WHERE = {
+    "text": ("text", "report_text"),
+    "concise": ("text", "report_concise"),
+    "json": ("structured", "report_json"),
+    "jsonl": ("structured", "report_jsonl"),
+    "github": ("github", "report_github"),
+    "sarif": ("sarif", "report_sarif"),
+    "junit": ("junit", "report_junit"),
 }
+
+
+class _Reporters(Mapping[str, Reporter]):
+    """Read-only, like the plain dict it stands for; a reporter is imported when read."""
+
+    def __getitem__(self, name: str) -> Reporter:
+        module, function = _WHERE[name]
+        reporter: Reporter = getattr(
+            importlib.import_module(f"seedlint.reporters.{module}"), function
+        )
+        return reporter
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WHERE)
+
+    def __len__(self) -> int:
+        return len(_WHERE)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _WHERE
+
+
+REPORTERS: Mapping[str, Reporter] = _Reporters()
