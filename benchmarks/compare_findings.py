@@ -1,9 +1,10 @@
 """Prove a speed change changed no finding: `check --format json` byte for byte.
 
 Runs `seedlint check --offline --format json` on three corpora (the generated 10k vault,
-examples/, and a vault of tests/hostile's cases) in three ways each (`--no-cache`; a cold
-cache, written by the run; the warm cache that run left), once with this checkout and
-once with another revision (or outputs saved earlier), and compares the bytes.
+examples/, and a vault of tests/hostile's cases) in five ways each (`--no-cache`; a cold
+cache, written by the run; the warm cache that run left; warm with one seed's body edited;
+warm with one seed given another's link), once with this checkout and once with another
+revision (or outputs saved earlier), and compares the bytes. Edited seeds are restored.
 
     python benchmarks/compare_findings.py --revision main       # this checkout vs main
     python benchmarks/compare_findings.py --save /tmp/before    # keep this checkout's outputs
@@ -30,11 +31,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_check import vault  # noqa: E402 - after the path setup
 
 CACHE_FOLDER = ".seedlint_cache"
-#: (name, extra arguments): the same corpus read three ways.
+#: (name, extra arguments): the same corpus read four ways, in this order.
 MODES = (
     ("no-cache", ["--no-cache"]),
     ("cache-cold", []),  # the cache folder is deleted first: this run writes it
     ("cache-warm", []),  # reads what cache-cold wrote
+    ("cache-one-edited", []),  # warm, one seed's body edited (its summary stays)
+    ("cache-link-edited", []),  # warm, one seed given another's link (C001 moves)
 )
 
 
@@ -64,6 +67,38 @@ def corpora(work: Path, size: int) -> dict[str, tuple[Path, str]]:
     }
 
 
+def _seeds(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file() and "link:" in _text(path))
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _edit(folder: Path, mode: str) -> dict[Path, bytes]:
+    """Change the corpus for ``mode``; what to write back afterwards."""
+    seeds = [path for path in _seeds(folder) if CACHE_FOLDER not in path.parts]
+    if mode == "cache-one-edited" and seeds:
+        first = seeds[0]
+        kept = {first: first.read_bytes()}
+        first.write_bytes(kept[first] + b"\nOne more line.\n")
+        return kept
+    if mode == "cache-link-edited" and len(seeds) >= 2:
+        source, target = seeds[0], seeds[1]
+        link = next(line for line in _text(source).splitlines() if line.startswith("link:"))
+        kept = {target: target.read_bytes()}
+        lines = _text(target).splitlines(keepends=True)
+        target.write_text(
+            "".join(link + "\n" if line.startswith("link:") else line for line in lines),
+            encoding="utf-8",
+        )
+        return kept
+    return {}
+
+
 def outputs(code: Path, work: Path, size: int, out: Path) -> None:
     """Write each corpus's JSON, mode by mode, as seen by the seedlint under ``code``."""
     environment = {**os.environ, "PYTHONPATH": str(code)}
@@ -74,7 +109,14 @@ def outputs(code: Path, work: Path, size: int, out: Path) -> None:
                 shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
             command = [sys.executable, "-m", "seedlint", "check", "--offline"]
             command += ["--format", "json", *extra, target]
-            ran = subprocess.run(command, cwd=folder, env=environment, capture_output=True)
+            kept = _edit(folder, mode)
+            try:
+                ran = subprocess.run(command, cwd=folder, env=environment, capture_output=True)
+            finally:
+                for path, data in kept.items():
+                    path.write_bytes(data)
+            if kept:  # the next mode starts from the warm cache of the unedited corpus
+                subprocess.run(command, cwd=folder, env=environment, capture_output=True)
             if ran.returncode not in (0, 1):
                 raise SystemExit(f"{name} {mode}: exit {ran.returncode}: {ran.stderr[-500:]!r}")
             (out / f"{name}.{mode}.json").write_bytes(ran.stdout)
@@ -93,7 +135,7 @@ def export(revision: str, into: Path) -> Path:
 
 
 def compare(before: Path, after: Path) -> int:
-    names = sorted({path.name for path in before.iterdir()} | {path.name for path in after.iterdir()})
+    names = sorted({path.name for folder in (before, after) for path in folder.iterdir()})
     differing = 0
     for name in names:
         old, new = before / name, after / name
