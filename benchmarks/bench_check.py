@@ -19,9 +19,12 @@ machine. Vaults are generated once under --work and reused.
     python benchmarks/bench_check.py                # 10k, 5 interleaved rounds
     python benchmarks/bench_check.py --large        # and 100k (3 rounds)
     python benchmarks/bench_check.py --sizes 1000,10000 --no-cache-too --startup
+    git archive main seedlint | tar -x -C /tmp/before      # and main's seedlint beside:
+    python benchmarks/bench_check.py --before /tmp/before
 
 Each round of a vault runs, in turn: seedlint cold, rumdl cold, seedlint warm, seedlint
-warm with one seed changed. The ratio seedlint/rumdl is taken round by round (the two
+warm with one seed changed (and, with --before, the other seedlint's cold, warm and one
+changed). The ratio seedlint/rumdl is taken round by round (the two
 ran seconds apart) and its median printed.
 """
 
@@ -208,16 +211,22 @@ Scenario = tuple[str, int, Path, list[str], Callable[[], None] | None]
 
 
 class Bench:
-    def __init__(self, repeat: int, jobs: int | None) -> None:
+    def __init__(self, repeat: int, jobs: int | None, before: Path | None = None) -> None:
         self.repeat = repeat
         self.jobs = jobs
         self.rows: list[Row] = []
         self.seedlint = seedlint_command()
         self.rumdl = rumdl_command()
+        self.before = before  # another seedlint's source tree, run beside this one
 
-    def check(self, *extra: str) -> list[str]:
+    def check(self, *extra: str, before: bool = False) -> list[str]:
         jobs = ["--jobs", str(self.jobs)] if self.jobs is not None else []
-        return [*self.seedlint, "check", "--offline", *jobs, *extra]
+        command = [*self.seedlint, "check", "--offline", *jobs, *extra]
+        if before:
+            assert self.before is not None
+            # `env` execs the command: the timed process is still seedlint itself.
+            return ["env", f"PYTHONPATH={self.before}", *command]
+        return command
 
     def measure(
         self,
@@ -268,12 +277,20 @@ class Bench:
         if rumdl and self.rumdl is not None:
             rumdl_cold = [*self.rumdl, "check", "--no-cache", "contents"]
             scenarios.append((f"rumdl cold {label} --no-cache", n, root, rumdl_cold, None))
-        if warm:
-            # Right after the cold run (which wrote the cache) and the rumdl one.
+        if warm:  # right after the cold run, which wrote the cache
             scenarios.append((f"seedlint warm {label}", n, root, self.check("contents"), None))
-            scenarios.append(
-                (f"seedlint warm {label}, one file changed", n, root, self.check("contents"), edit)
-            )
+            changed = f"seedlint warm {label}, one file changed"
+            scenarios.append((changed, n, root, self.check("contents"), edit))
+        if self.before is not None:
+            # Its own block: the two versions' cache rows differ (the run key names the
+            # code), and each cold run starts from an empty cache.
+            name = "seedlint (before)"
+            command = self.check("contents", before=True)
+            scenarios.append((f"{name} cold {label}", n, root, command, lambda: clear_cache(root)))
+            if warm:
+                scenarios.append((f"{name} warm {label}", n, root, command, None))
+                changed = f"{name} warm {label}, one file changed"
+                scenarios.append((changed, n, root, command, edit))
         try:
             self.measure(scenarios)
         finally:
@@ -297,9 +314,10 @@ def ratios(rows: list[Row]) -> list[str]:
     lines = []
     by_name = {row.scenario: row for row in rows}
     for row in rows:
-        if not row.scenario.startswith("seedlint cold") or "--no-cache" in row.scenario:
+        cold = row.scenario.startswith(("seedlint cold", "seedlint (before) cold"))
+        if not cold or "--no-cache" in row.scenario:
             continue
-        label = row.scenario.split()[2]
+        label = row.scenario.split()[-1]
         rumdl = by_name.get(f"rumdl cold {label} --no-cache")
         if rumdl is None:
             continue
@@ -309,8 +327,9 @@ def ratios(rows: list[Row]) -> list[str]:
         ]
         wall = statistics.median(pair[0] for pair in pairs)
         cpu = statistics.median(pair[1] for pair in pairs)
+        name = row.scenario.removesuffix(f" cold {label}")
         lines.append(
-            f"seedlint/rumdl cold {label}: wall {wall:.2f} (paired, median of {len(pairs)}), "
+            f"{name}/rumdl cold {label}: wall {wall:.2f} (paired, median of {len(pairs)}), "
             f"CPU {cpu:.2f}; per round: " + ", ".join(f"{pair[0]:.2f}" for pair in pairs)
         )
     return lines
@@ -348,12 +367,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache-too", action="store_true", help="add a --no-cache cold run")
     parser.add_argument("--only-cold", action="store_true", help="cold runs only")
     parser.add_argument("--startup", action="store_true", help="also time start-up alone")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another seedlint source tree (e.g. `git archive` of a revision) to time beside",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     if args.large and 100_000 not in sizes:
         sizes.append(100_000)
-    bench = Bench(args.repeat, args.jobs)
+    bench = Bench(args.repeat, args.jobs, args.before)
     warm_up = vault(args.work, min(sizes))
     run(bench.check("--no-cache", str(one_seed(warm_up).relative_to(warm_up))), warm_up)
     loads = [load_average()]
