@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -283,6 +284,9 @@ def report_options(options: LintOptions) -> ReportOptions:
 
 def run_check(options: LintOptions) -> int:
     run = prepare(options)
+    # A one-shot command: what start-up built (modules, models, rules) lives until exit,
+    # so the collector need not walk it again each time a run's results fill the heap.
+    gc.freeze()
     if options.show_files or options.show_settings:
         from seedlint.commands.show import show
 
