@@ -11,13 +11,21 @@ once before timing); "cold" and "warm" are about seedlint's own result cache:
 - cold, no cache: `--no-cache` (reads nothing, writes nothing);
 - warm: the cache holds every file's results;
 - one changed: warm, then one seed edited;
-- rumdl cold: `rumdl check --no-cache`; rumdl warm: its own cache filled by a first run.
+- rumdl cold: `rumdl check --no-cache` (its own cache neither read nor written).
 
 seedlint and rumdl runs are interleaved, so that the ratio between them holds on a noisy
 machine. Vaults are generated once under --work and reused.
 
-    python benchmarks/bench_check.py                # 1k and 10k
-    python benchmarks/bench_check.py --sizes 1000,10000,100000 --repeat 3
+    python benchmarks/bench_check.py                # 10k, 5 interleaved rounds
+    python benchmarks/bench_check.py --large        # and 100k (3 rounds)
+    python benchmarks/bench_check.py --sizes 1000,10000 --no-cache-too --startup
+    git archive main seedlint | tar -x -C /tmp/before      # and main's seedlint beside:
+    python benchmarks/bench_check.py --before /tmp/before
+
+Each round of a vault runs, in turn: seedlint cold, rumdl cold, seedlint warm, seedlint
+warm with one seed changed (and, with --before, the other seedlint's cold, warm and one
+changed). The ratio seedlint/rumdl is taken round by round (the two
+ran seconds apart) and its median printed.
 """
 
 from __future__ import annotations
@@ -198,21 +206,31 @@ def one_seed(root: Path) -> Path:
     return min((root / "contents" / "Blog post").glob("*.md"))
 
 
+#: (name, files, folder, command, untimed step before each run)
+Scenario = tuple[str, int, Path, list[str], Callable[[], None] | None]
+
+
 class Bench:
-    def __init__(self, repeat: int, jobs: int | None) -> None:
+    def __init__(self, repeat: int, jobs: int | None, before: Path | None = None) -> None:
         self.repeat = repeat
         self.jobs = jobs
         self.rows: list[Row] = []
         self.seedlint = seedlint_command()
         self.rumdl = rumdl_command()
+        self.before = before  # another seedlint's source tree, run beside this one
 
-    def check(self, *extra: str) -> list[str]:
+    def check(self, *extra: str, before: bool = False) -> list[str]:
         jobs = ["--jobs", str(self.jobs)] if self.jobs is not None else []
-        return [*self.seedlint, "check", "--offline", *jobs, *extra]
+        command = [*self.seedlint, "check", "--offline", *jobs, *extra]
+        if before:
+            assert self.before is not None
+            # `env` execs the command: the timed process is still seedlint itself.
+            return ["env", f"PYTHONPATH={self.before}", *command]
+        return command
 
     def measure(
         self,
-        scenarios: list[tuple[str, int, Path, list[str], Callable[[], None] | None]],
+        scenarios: list[Scenario],
     ) -> None:
         """Run each scenario ``repeat`` times, interleaved; ``before`` runs untimed first."""
         rows = [Row(name, files) for name, files, _, _, _ in scenarios]
@@ -229,71 +247,55 @@ class Bench:
                 )
         self.rows.extend(rows)
 
-    def size(self, root: Path, n: int, *, rumdl: bool, warm: bool) -> None:
-        label = f"{n // 1000}k" if n >= 1000 else str(n)
-        cold: list[tuple[str, int, Path, list[str], Callable[[], None] | None]] = [
-            (f"seedlint cold {label}", n, root, self.check("contents"), lambda: clear_cache(root)),
-            (
-                f"seedlint cold {label} --no-cache",
-                n,
-                root,
-                self.check("--no-cache", "contents"),
-                None,
-            ),
-        ]
-        if n <= 10_000 and self.jobs is None:  # issue 2's bar: one process, no cache
-            serial = [*self.seedlint, "check", "--offline", "--no-cache", "--jobs", "1"]
-            cold.append(
-                (f"seedlint cold {label} --no-cache --jobs 1", n, root, [*serial, "contents"], None)
-            )
-        if rumdl and self.rumdl is not None:
-            cold.append(
-                (
-                    f"rumdl cold {label} --no-cache",
-                    n,
-                    root,
-                    [*self.rumdl, "check", "--no-cache", "contents"],
-                    None,
-                )
-            )
-        self.measure(cold)
-        if not warm:
-            return
-        # Fill both caches, then time warm runs.
-        run(self.check("contents"), root)
-        warm: list[tuple[str, int, Path, list[str], Callable[[], None] | None]] = [
-            (f"seedlint warm {label}", n, root, self.check("contents"), None)
-        ]
-        if rumdl and self.rumdl is not None:
-            run([*self.rumdl, "check", "contents"], root)
-            warm.append((f"rumdl warm {label}", n, root, [*self.rumdl, "check", "contents"], None))
-        self.measure(warm)
-
-    def one_changed(self, root: Path, n: int) -> None:
+    def size(self, root: Path, n: int, *, rumdl: bool, warm: bool, no_cache: bool) -> None:
+        """All of one vault's scenarios in one interleaved loop: each round runs seedlint
+        cold, rumdl cold, seedlint warm and seedlint warm with one file changed, in turn,
+        so that a drift of the machine's speed moves all of them alike."""
         label = f"{n // 1000}k" if n >= 1000 else str(n)
         seed = one_seed(root)
         original = seed.read_bytes()
-        counter = [0]
+        edits = [0]
 
         def edit() -> None:
-            run(self.check("contents"), root)  # warm again after the previous edit
-            counter[0] += 1
-            seed.write_bytes(original + f"\n\nEdited {counter[0]}.\n".encode())
+            # The warm run before this one left the cache whole: one seed now changes.
+            edits[0] += 1
+            seed.write_bytes(original + f"\n\nEdited {edits[0]}.\n".encode())
 
-        try:
-            self.measure(
-                [
-                    (
-                        f"seedlint warm {label}, one file changed",
-                        n,
-                        root,
-                        self.check("contents"),
-                        edit,
-                    )
-                ]
+        scenarios: list[Scenario] = [
+            (f"seedlint cold {label}", n, root, self.check("contents"), lambda: clear_cache(root)),
+        ]
+        if no_cache:
+            scenarios.append(
+                (
+                    f"seedlint cold {label} --no-cache",
+                    n,
+                    root,
+                    self.check("--no-cache", "contents"),
+                    None,
+                )
             )
+        if rumdl and self.rumdl is not None:
+            rumdl_cold = [*self.rumdl, "check", "--no-cache", "contents"]
+            scenarios.append((f"rumdl cold {label} --no-cache", n, root, rumdl_cold, None))
+        if warm:  # right after the cold run, which wrote the cache
+            scenarios.append((f"seedlint warm {label}", n, root, self.check("contents"), None))
+            changed = f"seedlint warm {label}, one file changed"
+            scenarios.append((changed, n, root, self.check("contents"), edit))
+        if self.before is not None:
+            # Its own block: the two versions' cache rows differ (the run key names the
+            # code), and each cold run starts from an empty cache.
+            name = "seedlint (before)"
+            command = self.check("contents", before=True)
+            scenarios.append((f"{name} cold {label}", n, root, command, lambda: clear_cache(root)))
+            if warm:
+                scenarios.append((f"{name} warm {label}", n, root, command, None))
+                changed = f"{name} warm {label}, one file changed"
+                scenarios.append((changed, n, root, command, edit))
+        try:
+            self.measure(scenarios)
         finally:
             seed.write_bytes(original)
+            clear_cache(root)
 
     def startup(self, root: Path) -> None:
         seed = one_seed(root)
@@ -304,6 +306,33 @@ class Bench:
                 ("seedlint check one file", 1, root, self.check("--no-cache", relative), None),
             ]
         )
+
+
+def ratios(rows: list[Row]) -> list[str]:
+    """seedlint cold / rumdl cold, round by round (the two ran next to each other), and
+    the median of those paired ratios."""
+    lines = []
+    by_name = {row.scenario: row for row in rows}
+    for row in rows:
+        cold = row.scenario.startswith(("seedlint cold", "seedlint (before) cold"))
+        if not cold or "--no-cache" in row.scenario:
+            continue
+        label = row.scenario.split()[-1]
+        rumdl = by_name.get(f"rumdl cold {label} --no-cache")
+        if rumdl is None:
+            continue
+        pairs = [
+            (ours.wall / theirs.wall, ours.cpu / theirs.cpu)
+            for ours, theirs in zip(row.measures, rumdl.measures, strict=True)
+        ]
+        wall = statistics.median(pair[0] for pair in pairs)
+        cpu = statistics.median(pair[1] for pair in pairs)
+        name = row.scenario.removesuffix(f" cold {label}")
+        lines.append(
+            f"{name}/rumdl cold {label}: wall {wall:.2f} (paired, median of {len(pairs)}), "
+            f"CPU {cpu:.2f}; per round: " + ", ".join(f"{pair[0]:.2f}" for pair in pairs)
+        )
+    return lines
 
 
 def table(rows: list[Row]) -> str:
@@ -320,29 +349,57 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def load_average() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated vault sizes")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario")
+    parser.add_argument("--sizes", default="10000", help="comma-separated vault sizes")
+    parser.add_argument("--large", action="store_true", help="add the 100k vault to --sizes")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds per vault")
     parser.add_argument("--work", type=Path, default=Path("/tmp/seedlint-bench"))
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs N to seedlint")
     parser.add_argument("--no-rumdl", action="store_true", help="skip the rumdl runs")
+    parser.add_argument("--no-cache-too", action="store_true", help="add a --no-cache cold run")
     parser.add_argument("--only-cold", action="store_true", help="cold runs only")
+    parser.add_argument("--startup", action="store_true", help="also time start-up alone")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another seedlint source tree (e.g. `git archive` of a revision) to time beside",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size]
-    bench = Bench(args.repeat, args.jobs)
+    if args.large and 100_000 not in sizes:
+        sizes.append(100_000)
+    bench = Bench(args.repeat, args.jobs, args.before)
     warm_up = vault(args.work, min(sizes))
     run(bench.check("--no-cache", str(one_seed(warm_up).relative_to(warm_up))), warm_up)
+    loads = [load_average()]
     for n in sizes:
         print(f"vault of {n} seeds", file=sys.stderr, flush=True)
         root = vault(args.work, n)
-        bench.size(root, n, rumdl=not args.no_rumdl, warm=not args.only_cold)
-        if n == 10_000 and not args.only_cold:
-            bench.one_changed(root, n)
-    root = vault(args.work, min(sizes))
-    bench.startup(root)
+        # The big vault once a round is enough to say where it stands (each run ~25 s).
+        bench.repeat = args.repeat if n < 100_000 else min(args.repeat, 3)
+        bench.size(
+            root,
+            n,
+            rumdl=not args.no_rumdl,
+            warm=not args.only_cold,
+            no_cache=args.no_cache_too,
+        )
+    if args.startup:
+        bench.startup(vault(args.work, min(sizes)))
+    loads.append(load_average())
+    print(f"load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}")
     print(table(bench.rows))
+    for line in ratios(bench.rows):
+        print(line)
     if args.json is not None:
         payload = [
             {

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,6 +55,9 @@ MIN_PARALLEL_FILES = 200
 #: Files per task sent to a worker: enough to amortise the round trip.
 MAX_CHUNK = 128
 _DAY_NS = 24 * 3600 * 1_000_000_000
+#: Starts a corpus row's key made from the files' summaries (17 bytes), never equal to one
+#: made from their bytes (a 16-byte digest).
+_BY_SUMMARIES = b"S"
 
 
 def available_cores() -> int:
@@ -352,6 +356,8 @@ class _Run:
         self.notes: list[list[str]] = [[] for _ in range(count)]
         self.identities: list[bytes] = [b""] * count
         self.hits: dict[int, tuple[str, bytes]] = {}  # index -> row path and digest
+        # index -> the stored form of a linted file's summary (None: it has none)
+        self.fresh_summaries: dict[int, bytes | None] = {}
         self.limit = linter.context.settings.max_file_size
         self.now = time.time_ns()
         self.folders: dict[str, str] = {}
@@ -492,6 +498,8 @@ class _Run:
                 cache.stats.hits -= 1  # it came from the cache, but its summary did not
             if cache is not None:
                 cache.stats.linted += 1
+            if linted.entry is not None:
+                self.fresh_summaries[index] = linted.entry.summary
             if cache is not None and linted.signature is not None and linted.entry is not None:
                 topics = self.validator.topics if linted.has_topics else ""
                 cache.put(
@@ -506,11 +514,12 @@ class _Run:
 
     # Cross-file rules ----------------------------------------------------------------------
 
-    def _summaries(self) -> list[SeedSummary]:
-        """Every file's summary: cached files' read now, files whose row vanished or is
-        damaged linted again."""
+    def _summaries(self, blobs: dict[str, bytes | None] | None = None) -> list[SeedSummary]:
+        """Every file's summary: cached files' read now (unless ``blobs`` holds them
+        already), files whose row vanished or is damaged linted again."""
         if self.hits and self.cache is not None:
-            blobs = self.cache.column("summary", dict(self.hits.values()))
+            if blobs is None:
+                blobs = self.cache.column("summary", dict(self.hits.values()))
             again: list[tuple[int, str]] = []
             for index, (key, _) in self.hits.items():
                 blob = blobs.get(key, b"")
@@ -528,6 +537,27 @@ class _Run:
             self.hits = {}
         return [result.summary for result in self.results if result and result.summary]
 
+    def _summaries_key(self) -> tuple[bytes | None, dict[str, bytes | None] | None]:
+        """A digest of what the cross-file rules read, every file's path and summary in
+        its stored form (nothing decoded), and the cached files' summaries as read. None
+        when a summary is missing (a row rewritten meanwhile, a name with no UTF-8 form)."""
+        if self.cache is None:
+            return None, None
+        blobs = self.cache.column("summary", dict(self.hits.values())) if self.hits else {}
+        hashed = hasher()
+        for index, path in enumerate(self.paths):
+            hit = self.hits.get(index)
+            if hit is not None:
+                blob = blobs.get(hit[0], b"")
+            else:
+                blob = self.fresh_summaries.get(index, b"")
+            if blob == b"":
+                return None, blobs
+            stored = b"-" if blob is None else b"%d:" % len(blob) + blob
+            hashed.update(_display(path).encode("utf-8", "surrogateescape") + b"\0" + stored)
+        key: bytes = _BY_SUMMARIES + hashed.digest()
+        return key, blobs
+
     def _inputs(self) -> bytes:
         hashed = hasher()
         for path, identity in zip(self.paths, self.identities, strict=True):
@@ -535,7 +565,11 @@ class _Run:
         value: bytes = hashed.digest()
         return value
 
-    def _cached_corpus(self, inputs: bytes) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
+    def _cached_corpus(
+        self, inputs: bytes, also: bytes | None = None
+    ) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
+        """The cross-file results stored under ``inputs``, if they still hold; stored
+        under ``also`` too (the files' key, when they were found by the summaries')."""
         if self.cache is None:
             raise CacheMiss("no cache")
         row = self.cache.corpus(inputs)
@@ -550,6 +584,8 @@ class _Run:
         problems, notes = decode_corpus(row.problems)
         if replayed or row.used_ns < self.now - _DAY_NS:
             self.cache.put_corpus(row)  # new stamps, and still in use
+        if also is not None:
+            self.cache.put_corpus(replace(row, inputs=also))
         return problems, notes
 
     def corpus(self, volatile: frozenset[str]) -> list[CorpusProblem]:
@@ -582,7 +618,23 @@ class _Run:
     def _run_stable(
         self, rules: list[CorpusRule], inputs: bytes
     ) -> tuple[dict[str, list[CorpusProblem]], list[str]]:
-        summaries = self._summaries()
+        # Files changed, but maybe not what the rules read (an edit below the front
+        # matter): results stored under the same summaries are the rules' answer, found
+        # without decoding a summary.
+        seen, blobs = self._summaries_key()
+        if seen is not None:
+            try:
+                reused = self._cached_corpus(seen, also=inputs)
+            except (CacheMiss, ValueError, TypeError):
+                pass
+            else:
+                assert self.cache is not None
+                self.cache.stats.corpus_same_summaries = True
+                return reused
+        linted = self.cache.stats.linted if self.cache is not None else 0
+        summaries = self._summaries(blobs)
+        if self.cache is not None and self.cache.stats.linted != linted:
+            seen = None  # a damaged summary, linted again: the key was made from the damage
         inputs = self._inputs()  # a file linted again for its summary has a new identity
         crashes = len(self.linter.errors)
         found: dict[str, list[CorpusProblem]] = {}
@@ -591,15 +643,11 @@ class _Run:
                 found[rule.code] = self.linter.corpus_problems(rule, summaries)
         if self.cache is not None and len(self.linter.errors) == crashes:
             topics, today = self.validator.stamps(dependencies)
-            self.cache.put_corpus(
-                CorpusRow(
-                    inputs,
-                    topics,
-                    today,
-                    encode_corpus(found, dependencies.notes),
-                    encode_dependencies(dependencies),
-                )
-            )
+            problems = encode_corpus(found, dependencies.notes)
+            recorded = encode_dependencies(dependencies)
+            for key in (inputs, seen):
+                if key is not None:
+                    self.cache.put_corpus(CorpusRow(key, topics, today, problems, recorded))
         return found, dependencies.notes
 
     def finish(self, volatile: frozenset[str]) -> list[FileResult]:

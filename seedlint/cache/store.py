@@ -89,8 +89,9 @@ _BATCH = 2_000
 #: Up to this many files, their rows are read one by one rather than all at once.
 _FEW = 256
 _CHUNK = 500  # host parameters per query, well under SQLite's limit
-#: Cross-file results kept per run key: the vault, and a few batches of files.
-_CORPUS_ROWS = 8
+#: Cross-file results kept per run key: the vault, and a few batches of files (each
+#: under two keys: its files' bytes, and its summaries).
+_CORPUS_ROWS = 16
 #: One save in this many also deletes stale rows (it reads the whole table).
 _PRUNE_CHANCE = 1 / 32
 #: Rows not used for this long go (another configuration, an older seedlint, a deleted
@@ -148,6 +149,8 @@ class CacheStats:
     linted: int = 0  # files parsed and checked
     replayed: int = 0  # rows whose recorded topic or date answers were asked again
     corpus_reused: bool = False  # cross-file results reused without reading summaries
+    # ... or, files having changed, reused because their summaries had not
+    corpus_same_summaries: bool = False
     rebuilt: bool = False  # the database found was set aside and a fresh one built
 
 
@@ -237,7 +240,7 @@ class ResultCache:
         self.rows: dict[str, Row] = {}
         self.inserts: list[tuple[Any, ...]] = []
         self.stamps: list[tuple[Any, ...]] = []
-        self.corpus_row: tuple[Any, ...] | None = None
+        self.corpus_rows: list[tuple[Any, ...]] = []  # to write, at most one a key
         self.problem = ""  # why the cache was given up or rebuilt, for tests and debugging
         self.stats = CacheStats()
         self._distrusted = False  # the file on disk must be replaced, not opened
@@ -522,17 +525,22 @@ class ResultCache:
         )
 
     def put_corpus(self, row: CorpusRow) -> None:
+        """Keep ``row`` to write when the run saves (the last one given for its key)."""
         if len(row.problems) > MAX_VALUE or len(row.dependencies or b"") > MAX_VALUE:
             return
-        self.corpus_row = (
-            self.key,
-            row.inputs,
-            row.topics,
-            row.today,
-            time.time_ns(),
-            row.problems,
-            row.dependencies,
+        kept = [kept for kept in self.corpus_rows if kept[1] != row.inputs]
+        kept.append(
+            (
+                self.key,
+                row.inputs,
+                row.topics,
+                row.today,
+                time.time_ns(),
+                row.problems,
+                row.dependencies,
+            )
         )
+        self.corpus_rows = kept
 
     def save(self) -> None:
         """Write what this run learnt, then close. A busy lock (another process writing
@@ -554,7 +562,8 @@ class ResultCache:
 
     def _write(self, *, final: bool) -> None:
         connection = self.connection
-        if connection is None or not (self.inserts or (final and (self.stamps or self.corpus_row))):
+        pending = self.inserts or (final and (self.stamps or self.corpus_rows))
+        if connection is None or not pending:
             return
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -568,10 +577,10 @@ class ResultCache:
                     "used_ns = ? WHERE run = ? AND path = ?",
                     self.stamps,
                 )
-                if self.corpus_row is not None:
-                    connection.execute(
+                if self.corpus_rows:
+                    connection.executemany(
                         "INSERT OR REPLACE INTO corpus VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        self.corpus_row,
+                        self.corpus_rows,
                     )
                     connection.execute(  # the few sets of files last checked are enough
                         "DELETE FROM corpus WHERE run = ? AND inputs NOT IN (SELECT inputs "
@@ -590,7 +599,7 @@ class ResultCache:
         finally:
             self.inserts = []
             if final:
-                self.stamps, self.corpus_row = [], None
+                self.stamps, self.corpus_rows = [], []
 
 
 def _storable(path: str) -> bool:

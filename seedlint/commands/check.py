@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from seedlint import baseline, project
+from seedlint import project
 from seedlint.commands.options import STDIN, LintOptions
 from seedlint.config import (
     COMMAND_LINE,
@@ -324,6 +325,9 @@ def report_options(options: LintOptions) -> ReportOptions:
 
 def run_check(options: LintOptions) -> int:
     run = prepare(options)
+    # A one-shot command: what start-up built (modules, models, rules) lives until exit,
+    # so the collector need not walk it again each time a run's results fill the heap.
+    gc.freeze()
     if options.show_files or options.show_settings:
         from seedlint.commands.show import show
 
@@ -334,8 +338,12 @@ def run_check(options: LintOptions) -> int:
             print(visible(f"seedlint: note: {note}"), file=sys.stderr)
     findings = list(iter_findings(results))
     if options.write_baseline is not None:
+        from seedlint import baseline  # json and tempfile: imported for a baseline only
+
         return baseline.record(options.write_baseline, findings, options.quiet)
     if options.baseline is not None:
+        from seedlint import baseline
+
         findings = baseline.apply(options.baseline, findings, options.quiet)
     summary = RunSummary.of(
         len(results),

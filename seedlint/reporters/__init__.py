@@ -1,26 +1,23 @@
 """Output formats: the built-in reporters by name, and what every reporter is given.
 
 A reporter is a function ``(findings, summary, out, options) -> None`` writing one report
-to ``out``. The built-in ones are listed in :data:`REPORTERS`; third-party ones come
-from the `seedlint.formatters` entry point group (:mod:`seedlint.reporters.plugins`).
-Both receive the same :class:`RunSummary`, whose ``rules`` carry the rule metadata
-(:class:`~seedlint.reporters.catalogue.RuleInfo`), and count "fixable" with
-:func:`seedlint.findings.fixability`.
+to ``out``. The built-in ones are listed in :data:`REPORTERS`, each module imported when
+its format is asked for (JUnit's brings xml.etree, SARIF's the rule documentation), not at
+start-up; third-party ones come from the `seedlint.formatters` entry point group
+(:mod:`seedlint.reporters.plugins`). Both receive the same :class:`RunSummary`, whose
+``rules`` carry the rule metadata (:class:`~seedlint.reporters.catalogue.RuleInfo`), and
+count "fixable" with :func:`seedlint.findings.fixability`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.findings import Finding, fixability
-from seedlint.reporters import github as _github
-from seedlint.reporters import junit as _junit
-from seedlint.reporters import sarif as _sarif
-from seedlint.reporters import structured as _structured
-from seedlint.reporters import text as _text
 from seedlint.reporters.catalogue import RuleInfo, catalogue, installed
 
 if TYPE_CHECKING:
@@ -78,12 +75,36 @@ class ReportOptions:
 
 Reporter = Callable[[Sequence[Finding], RunSummary, TextIO, ReportOptions], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": _text.report_text,
-    "concise": _text.report_concise,
-    "json": _structured.report_json,
-    "jsonl": _structured.report_jsonl,
-    "github": _github.report_github,
-    "sarif": _sarif.report_sarif,
-    "junit": _junit.report_junit,
+#: Format name -> (module under seedlint.reporters, function), in the CLI's order.
+_WHERE = {
+    "text": ("text", "report_text"),
+    "concise": ("text", "report_concise"),
+    "json": ("structured", "report_json"),
+    "jsonl": ("structured", "report_jsonl"),
+    "github": ("github", "report_github"),
+    "sarif": ("sarif", "report_sarif"),
+    "junit": ("junit", "report_junit"),
 }
+
+
+class _Reporters(Mapping[str, Reporter]):
+    """Read-only, like the plain dict it stands for; a reporter is imported when read."""
+
+    def __getitem__(self, name: str) -> Reporter:
+        module, function = _WHERE[name]
+        reporter: Reporter = getattr(
+            importlib.import_module(f"seedlint.reporters.{module}"), function
+        )
+        return reporter
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WHERE)
+
+    def __len__(self) -> int:
+        return len(_WHERE)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _WHERE
+
+
+REPORTERS: Mapping[str, Reporter] = _Reporters()

@@ -28,7 +28,6 @@ Every path, message and quoted line goes through `seedlint.terminal.visible` fir
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -245,6 +244,8 @@ def fix_diff(finding: Finding, lines: list[str] | None, colour: bool = False) ->
     rows: list[tuple[str, int | None, str]] = []
     if first - 1 in lines_at:
         rows.append((" ", first - 1, lines_at[first - 1]))
+    import difflib  # only --show-fixes needs it: not imported at start-up
+
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, old_from, old_to, new_from, new_to in matcher.get_opcodes():
         if tag == "equal":

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from seedlint.context import RunContext, per_run
 from seedlint.findings import Fix, Severity, TextEdit
-from seedlint.links.fragments import fragment_found
 from seedlint.links.result import LinkResult, Verdict
 from seedlint.links.run import LinkReport
 from seedlint.links.urls import normalise
@@ -35,6 +34,15 @@ NETWORK = Inputs(network=True)
 
 if TYPE_CHECKING:
     from seedlint.links.archive import Snapshot
+
+
+def fragment_found(fragment: str, anchors: tuple[str, ...]) -> bool | None:
+    """`seedlint.links.fragments.fragment_found`, imported when first needed: it brings
+    html.parser, which an offline run (every rule module is loaded) never uses."""
+    from seedlint.links.fragments import fragment_found as found
+
+    return found(fragment, anchors)
+
 
 #: Characters that would need escaping in YAML or Markdown: no automatic fix then.
 _UNSAFE_IN_FIX = frozenset(" \t\r\n'\"\\<>()`")

@@ -84,6 +84,41 @@ def test_one_changed_file_is_the_only_one_linted(corpus: Corpus) -> None:
     assert warm.findings == uncached(corpus).findings
 
 
+def test_an_edit_that_keeps_the_summary_reuses_the_cross_file_results(corpus: Corpus) -> None:
+    run_once(corpus.root, corpus.seeds)
+    changed = corpus.seeds[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n")
+
+    warm = run_once(corpus.root, corpus.seeds)
+    again = run_once(corpus.root, corpus.seeds)
+
+    assert warm.stats.linted == 1 and warm.stats.corpus_same_summaries
+    assert not warm.stats.corpus_reused  # the files changed: their summaries were read
+    assert warm.findings == uncached(corpus).findings
+    assert {finding["code"] for finding in warm.findings} >= {"C001"}
+    # The results were stored under the new files too: no summary read the next time.
+    assert again.stats.corpus_reused and again.findings == warm.findings
+
+
+def test_an_edited_link_runs_the_cross_file_rules_again(corpus: Corpus) -> None:
+    run_once(corpus.root, corpus.seeds)
+    before = uncached(corpus).findings
+    source, target = corpus.seeds[3], corpus.seeds[4]
+    link = next(
+        line for line in source.read_text(encoding="utf-8").splitlines() if line.startswith("link:")
+    )
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    target.write_text("".join(link + "\n" if line.startswith("link:") else line for line in lines))
+
+    warm = run_once(corpus.root, corpus.seeds)
+
+    assert warm.stats.linted == 1
+    assert not warm.stats.corpus_same_summaries and not warm.stats.corpus_reused
+    assert warm.findings == uncached(corpus).findings != before
+    duplicates = {finding["path"] for finding in warm.findings if finding["code"] == "C001"}
+    assert {str(source), str(target)} <= duplicates
+
+
 def test_a_touched_but_unchanged_file_is_hashed_not_linted(corpus: Corpus) -> None:
     run_once(corpus.root, corpus.seeds)
     touched = corpus.seeds[0]
