@@ -32,6 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,32 +176,39 @@ class Outcome:
         return (self.killed + self.timeout) / self.checked if self.checked else 0.0
 
 
-def _copy_checkout(destination: Path) -> None:
-    """The tracked and new (unignored) files of the checkout, without benchmarks' data."""
+def _copy_checkout(destination: Path) -> list[str]:
+    """The tracked and new (unignored) files of the checkout; the top-level entries
+    besides the package, for mutmut to copy beside the mutants (tests read examples/,
+    docs/, schemas/ by their path from the tests folder)."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
         check=True,
         capture_output=True,
     ).stdout.split(b"\0")
+    tops: set[str] = set()
     for raw in listed:
         name = raw.decode()
-        if not name or not (name.startswith(("seedlint/", "tests/")) or "/" not in name):
-            continue
         source = ROOT / name
-        if not source.is_file() or source.is_symlink():
+        if not name or not source.is_file() or source.is_symlink():
             continue
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
-    examples = ROOT / "examples"
-    if examples.is_dir():  # tests read the real seeds there
-        shutil.copytree(examples, destination / "examples", symlinks=True)
+        top = name.split("/", 1)[0]
+        tops.add(top + "/" if "/" in name else top)
+    return sorted(tops - {"seedlint/", "tests/", "pyproject.toml"})
 
 
-def _configure(workdir: Path, target: Target) -> None:
+def _configure(
+    workdir: Path, target: Target, also_copy: list[str], excluded: Sequence[str]
+) -> None:
     """mutmut's section in the copy's pyproject.toml: what to mutate, which tests run."""
-    tests = [test for test in target.tests if (workdir / test).exists()]
+    tests = [
+        test
+        for test in target.tests
+        if (workdir / test).exists() and not test.startswith(tuple(excluded))
+    ]
     section = textwrap.dedent(
         f"""
         [tool.mutmut]
@@ -209,6 +217,7 @@ def _configure(workdir: Path, target: Target) -> None:
         pytest_add_cli_args_test_selection = {json.dumps(tests)}
         pytest_add_cli_args = ["-p", "no:cacheprovider"]
         use_git_change_detection = false
+        also_copy = {json.dumps(also_copy)}
         """
     )
     pyproject = workdir / "pyproject.toml"
@@ -295,8 +304,7 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    _copy_checkout(workdir)
-    _configure(workdir, target)
+    _configure(workdir, target, _copy_checkout(workdir), args.exclude)
     environment = dict(os.environ)
     # Subprocess tests (the CLI run as a program) must import the mutated copy too.
     environment["PYTHONPATH"] = str(workdir / "mutants")
@@ -371,6 +379,13 @@ def main() -> int:
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "seedlint-mut"))
     parser.add_argument("--keep", action="store_true", help="keep each module's copy")
     parser.add_argument("--json", help="also write the outcomes to this file")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="leave out the test files under PREFIX (tests/mutation/: the figures before them)",
+    )
     args = parser.parse_args()
     modules = args.modules or list(TARGETS)
     unknown = [module for module in modules if module not in TARGETS]
