@@ -225,6 +225,16 @@ def _configure(
     # mutmut copies tests/ into mutants/ after the interpreter has listed that folder;
     # a listing cached from before the copy hides the `tests` package from the run.
     shutil.copytree(workdir / "tests", workdir / "mutants" / "tests")
+    # A test that runs seedlint as a program starts a Python that imports the mutants.
+    # In mutmut's first pass ("stats") their trampolines would look for mutmut's settings
+    # in the test's folder and crash: there, the program runs the original code instead.
+    # With a mutant active, the program runs the mutant, as the test process does.
+    (workdir / "mutants" / "sitecustomize.py").write_text(
+        "import os\n"
+        "if os.environ.get('MUTANT_UNDER_TEST') == 'stats':\n"
+        "    os.environ['MUTANT_UNDER_TEST'] = ''\n",
+        encoding="utf-8",
+    )
 
 
 def _in_scope(name: str, target: Target) -> bool:
@@ -335,9 +345,12 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
     finally:
         log.close()
     outcome.seconds = time.monotonic() - started
-    if process.returncode not in (0, None) and not outcome.stopped_by_budget:
-        tail = (workdir / "mutmut.log").read_bytes()[-400:].decode(errors="replace")
-        outcome.error = f"mutmut exited {process.returncode}: {tail.strip().splitlines()[-1:]}"
+    log_text = (workdir / "mutmut.log").read_bytes().decode(errors="replace")
+    # mutmut stops when no test entered any mutated function (tests that only run
+    # seedlint as a program, which it cannot follow): every mutant is then untested.
+    untested = "could not find any test case for any mutant" in log_text
+    if process.returncode not in (0, None) and not outcome.stopped_by_budget and not untested:
+        outcome.error = f"mutmut exited {process.returncode}: {log_text.strip().splitlines()[-1:]}"
     pending: list[tuple[str, str, int | None]] = []
     for file in target.files:
         meta = workdir / "mutants" / (file + ".meta")
@@ -349,6 +362,8 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
             if not _in_scope(name, target):
                 continue
             outcome.total += 1
+            if code is None and untested:
+                code = 33
             if code is None:
                 outcome.unchecked += 1
             elif code in KILLED:
