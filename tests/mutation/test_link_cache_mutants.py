@@ -190,6 +190,16 @@ def test_a_permanent_redirect_row(
         assert found[URL].redirected
 
 
+@pytest.mark.parametrize(
+    ("column", "value"), [("lasting", "forever"), ("verdict", "skipped"), ("page", "pdf")]
+)
+def test_each_field_of_a_failure_row(folder: Path, column: str, value: str) -> None:
+    _put(folder, dead(URL, "returned 404", 404))
+    assert _get(folder)[URL].status == 404
+    _forge(folder, **{column: value})
+    assert _get(folder) == {}
+
+
 def test_a_dead_row_cannot_carry_a_redirect(folder: Path) -> None:
     _put(folder, dead(URL, "returned 404", 404))
     _forge(folder, moved_to="https://example.com/new", moved_status=301)
