@@ -134,7 +134,7 @@ TARGETS: dict[str, Target] = {
         files=("seedlint/document.py",),
         tests=(
             "tests/test_offsets.py",
-            "tests/hostile/test_properties.py",
+            "tests/rules/test_whitespace.py",  # columns of real findings, CRLF and CJK
             "tests/mutation/test_positions_mutants.py",
         ),
         scope=(
