@@ -50,7 +50,10 @@ def test_every_offset_maps_to_its_line_and_column(text: str) -> None:
 
 
 def test_the_corner_texts() -> None:
-    for text in ["", "\n", "\r", "\r\n", "a", "a\n", "a\r", "\n\n", "\r\r\n", "a\vb\n", "x\x85"]:
+    corners = ["", "\n", "\r", "\r\n", "a", "a\n", "a\r", "\n\n", "\r\r\n", "x\x85"]
+    # splitlines breaks where seedlint does not, alone or beside real breaks.
+    corners += ["a\vb\n", "a\vb", "\v\n", "a\r\nb\vc\r\n", "x\x85y\r", "\u2028\r\n\x1c"]
+    for text in corners:
         check_positions(text)
     assert LineIndex("a\nb").starts == [0, 2]
     assert LineIndex("a\nb\n").starts == [0, 2, 4]
@@ -89,6 +92,7 @@ def test_every_character_boundary_maps_back(body: str, base: int) -> None:
     byte = 0
     for index, char in enumerate(body):
         assert offsets(byte) == base + index
+        assert type(offsets(byte)) is int  # an offset slices text
         byte += len(char.encode("utf-8"))
     assert offsets(byte) == base + len(body)
 
