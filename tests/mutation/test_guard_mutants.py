@@ -41,11 +41,39 @@ PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
 BOUND = 10.0
 
 
+#: The servers a test started in its loop: closed when the loop ends.
+_SERVERS: list[asyncio.Server] = []
+
+
 def run(coroutine: Awaitable[_T]) -> _T:
     async def bounded() -> _T:
-        return await asyncio.wait_for(coroutine, BOUND)
+        try:
+            return await asyncio.wait_for(coroutine, BOUND)
+        finally:
+            while _SERVERS:
+                server = _SERVERS.pop()
+                server.close()
+                await server.wait_closed()
 
     return asyncio.run(bounded())
+
+
+async def _serve(
+    handle: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+    host: str,
+    **options: Any,
+) -> asyncio.Server:
+    async def closing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await handle(reader, writer)
+        except (OSError, ssl.SSLError):
+            pass  # the client went away (a test that refused the handshake)
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(closing, host, 0, **options)
+    _SERVERS.append(server)
+    return server
 
 
 class FakeDns:
@@ -220,12 +248,10 @@ class Server:
                 writer.write(await reader.readline())
                 await writer.drain()
             else:
-                await asyncio.sleep(BOUND)
-            writer.close()
+                await asyncio.sleep(BOUND)  # reads nothing, answers nothing
 
-        self.server = await asyncio.start_server(handle, host, port)
-        port = self.server.sockets[0].getsockname()[1]
-        return int(port)
+        self.server = await _serve(handle, host)
+        return int(self.server.sockets[0].getsockname()[1])
 
 
 def _free_port(host: str) -> int:
@@ -389,12 +415,9 @@ def _tls_server(key: Path, cert: Path, handshake: bool) -> Callable[[], Awaitabl
                 writer.write(await reader.readline())
                 await writer.drain()
             else:
-                await asyncio.sleep(BOUND)
-            writer.close()
+                await reader.read()  # never answers the handshake
 
-        server = await asyncio.start_server(
-            handle, "127.0.0.2", 0, ssl=context if handshake else None
-        )
+        server = await _serve(handle, "127.0.0.2", ssl=context if handshake else None)
         return int(server.sockets[0].getsockname()[1])
 
     return start
