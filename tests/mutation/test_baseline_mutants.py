@@ -213,3 +213,56 @@ def test_a_path_that_is_not_utf8_is_kept_as_an_escape(tmp_path: Path) -> None:
     raw = (tmp_path / "b.json").read_bytes()
     assert b"caf\\udce9.md" in raw
     raw.decode("utf-8")  # the file itself is valid UTF-8
+
+
+def test_the_file_is_indented_json_in_utf8(tmp_path: Path) -> None:
+    text = FRONT + SHORT_BODY.replace("Prose.", "Café au lait.  ")
+    write(tmp_path / "b.json", lint_text(text, path=str(tmp_path / "seed.md")))
+    assert (tmp_path / "b.json").read_bytes().decode("utf-8") == (
+        "{\n"
+        '  "format": "seedlint-baseline",\n'
+        '  "version": 1,\n'
+        '  "entries": [\n'
+        "    {\n"
+        '      "path": "seed.md",\n'
+        '      "code": "W001",\n'
+        '      "line": "Café au lait.",\n'
+        '      "count": 1\n'
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+
+
+def test_the_temporary_file_is_hidden_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str | Path) -> None:
+        renames.append((str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    write(tmp_path / "b.json", lint_text(SEED, path="seed.md"))
+    [(source, target)] = renames
+    assert target == str(tmp_path / "b.json")
+    assert os.path.dirname(source) == str(tmp_path)
+    assert os.path.basename(source).startswith(".b.json.")
+
+
+def test_a_baseline_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "b.json"
+    with pytest.raises(BaselineError) as refused:
+        write(target, lint_text(SEED, path="seed.md"))
+    assert str(refused.value) == f"cannot write baseline {target}: No such file or directory"
+
+
+def test_write_baseline_over_a_folder_exits_2(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "b.json").mkdir()
+    code, out, err = _check(capsys, "--write-baseline", "b.json")
+    assert (code, out) == (2, [])
+    assert err == "seedlint: error: cannot write baseline b.json: Is a directory\n"
