@@ -73,7 +73,7 @@ TARGETS: dict[str, Target] = {
             # do not hold through mutmut's trampolines.
             "tests/mutation/test_fixer_mutants.py",
         ),
-        budget=420,
+        budget=600,
     ),
     "cache": Target(
         files=(
@@ -86,10 +86,11 @@ TARGETS: dict[str, Target] = {
         ),
         tests=(
             "tests/hostile/test_cache_attacks.py",
-            "tests/scale/test_cache.py",
+            # Not tests/scale/test_cache.py: it runs the program on large vaults (mutmut
+            # cannot follow a program's calls) and its first pass alone outlasts a budget.
             "tests/mutation/test_cache_mutants.py",
         ),
-        budget=480,
+        budget=600,
     ),
     "link-cache": Target(
         files=("seedlint/links/cache.py",),
@@ -98,7 +99,7 @@ TARGETS: dict[str, Target] = {
             "tests/links/test_hostile_cache.py",
             "tests/mutation/test_link_cache_mutants.py",
         ),
-        budget=300,
+        budget=600,
     ),
     "suppression": Target(
         files=("seedlint/suppression.py",),
