@@ -269,3 +269,20 @@ def test_the_cache_folder_is_the_users_when_set(
     assert cache_folder(tmp_path) == (tmp_path / ".seedlint_cache", False)
     monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_folder(tmp_path) == (tmp_path / "mine", True)
+
+
+def test_a_skipped_row_does_not_end_the_scan(folder: Path) -> None:
+    _put(folder, dead(f"{URL}/a", "returned 404", 404), ok(f"{URL}/b", 200))
+    cache = _open(folder)
+    found = cache.get([f"{URL}/a", f"{URL}/b"], TTLS, NOW, failures=False)
+    cache.close()
+    assert list(found) == [f"{URL}/b"]
+
+
+def test_more_urls_than_one_query_takes(folder: Path) -> None:
+    urls = [f"{URL}/{n}" for n in range(1200)]  # three chunks of host parameters
+    _put(folder, *(ok(url, 200) for url in urls))
+    cache = _open(folder)
+    found = cache.get(urls, TTLS, NOW)
+    cache.close()
+    assert sorted(found) == sorted(urls)
