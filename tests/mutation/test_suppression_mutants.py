@@ -268,3 +268,37 @@ def test_unused_without_the_run_judges_every_comment() -> None:
         "seedlint-enable without a seedlint-disable before it",
         "unused suppression of W002",
     ]
+
+
+def test_two_codes_kept_are_written_back_separated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F102 in the front matter and W001 in the body serve; T001 does not.
+    front = FRONT.replace("\n---\n", "\nzebra: 1\n---\n").replace(
+        "---\n", "---\n# seedlint: ignore[W001, F102, T001]\n", 1
+    )
+    assert fixed(tmp_path, capsys, seed("A  ", front=front)) == seed(
+        "A  ", front=front.replace("W001, F102, T001", "W001, F102")
+    )
+    body = seed("A  ", front=FRONT.replace("\n---\n", "\nzebra: 1\n---\n"))
+    head = body.replace("\n\n" + LINK, "\n<!-- seedlint-disable W001 F102 T001 -->\n\n" + LINK, 1)
+    assert fixed(tmp_path, capsys, head) == head.replace("W001 F102 T001", "W001 F102")
+
+
+def test_an_unused_line_comment_s_edit_starts_after_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    [finding] = check(tmp_path, capsys, seed("Prose. \t <!-- seedlint-disable-line T001 -->"))
+    [edit] = finding["fix"]["edits"]
+    assert (edit["line"], edit["column"], edit["end_column"], edit["content"]) == (
+        FIRST,
+        7,
+        45,
+        "",
+    )
+
+
+def test_unused_with_the_enabled_codes_only_judges_every_code() -> None:
+    doc = parse_text("p.md", seed("<!-- seedlint-disable-line W002 -->"))
+    problems = list(unused(find_suppressions(doc), set(load_rules())))
+    assert [p.message for p in problems] == ["unused suppression of W002"]
