@@ -38,7 +38,7 @@ from seedlint.commands.check import NETWORK_CODES
 from seedlint.config import CONFIG_FILES, ConfigError, Configuration, discover, load
 from seedlint.context import RunContext
 from seedlint.document import parse_text
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, NewFile, Severity
 from seedlint.fixer import Conventions, Fixer
 from seedlint.links.extract import find_links
 from seedlint.linter import FileResult, Linter, Selection
@@ -99,6 +99,10 @@ class FixResult:
     text: str
     fixed: Counter[str]  # code -> how many of its findings were fixed
     remaining: list[Finding]
+    #: Files the applied fixes create (T001's missing topic note, with ``unsafe``), not
+    #: written: paths relative to the topics root; `seedlint fix` creates them with
+    #: `seedlint.fixer.create_new_file`. Their findings stay in ``remaining`` until then.
+    creates: tuple[NewFile, ...] = ()
 
     @property
     def fixed_total(self) -> int:
@@ -570,7 +574,8 @@ class Workspace:
             outcome = fixer.fix(key, text.encode("utf-8", "surrogatepass"))
             fixed = outcome.text
             remaining = self._check(fixed, key, remember=False, network=False).findings
-            return FixResult(fixed, Counter(outcome.fixed), remaining)
+            creates = tuple(dict.fromkeys(new for _, new in outcome.creations))
+            return FixResult(fixed, Counter(outcome.fixed), remaining, creates)
 
     # -- what an editor asks about a text ----------------------------------------------------
 

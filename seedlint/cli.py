@@ -70,7 +70,7 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         # Listed, not argparse `choices`: an unknown one is then our one-line error, which
         # also names them.
         metavar="{" + ",".join(choices) + "}",
-        help="output format (default: text)",
+        help="output format (default: text), or an installed formatter plugin's name",
     )
     parser.add_argument("--output-file", "-o", type=Path, help="write the report here")
     parser.add_argument("--offline", action="store_true", help="no network rules")

@@ -7,6 +7,9 @@ from enum import Enum
 from typing import Any, Literal, NamedTuple
 
 Applicability = Literal["safe", "unsafe"]
+#: What `seedlint fix` can do about a finding: apply a safe fix, apply an unsafe one
+#: (with --unsafe-fixes), or nothing. See :func:`fixability`.
+Fixability = Literal["safe", "unsafe", "none"]
 
 
 class Severity(str, Enum):  # noqa: UP042 - str() and format() output kept as shipped
@@ -36,10 +39,25 @@ class TextEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class NewFile:
+    """A file a fix creates (T001's "create the missing topic note"), never one that exists.
+
+    ``path`` is relative to the topics root (the folder holding ``topics/``), with ``/``
+    separators; ``content`` is the file's whole text. Whoever applies the fix checks that
+    the path stays inside the topics root (see `seedlint.fixer.create_new_file`).
+    """
+
+    path: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     applicability: Applicability
     message: str
     edits: tuple[TextEdit, ...]
+    #: Files the fix creates beside its edits of the finding's own file.
+    creates: tuple[NewFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +120,16 @@ class Finding:
                     "content": edit.content,
                 }
             )
-        return {
+        shape: dict[str, Any] = {
             "applicability": self.fix.applicability,
             "message": self.fix.message,
             "edits": edits,
         }
+        if self.fix.creates:  # only then: every other fix keeps its shape
+            shape["creates"] = [
+                {"path": new.path, "content": new.content} for new in self.fix.creates
+            ]
+        return shape
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,3 +144,20 @@ class Finding:
             "message": self.message,
             "fix": self.fix_dict(),
         }
+
+
+def fixability(finding: Finding) -> Fixability:
+    """The one definition of "fixable" every report, count and table uses: a fix that
+    changes something (edits the file, or creates one), with its applicability; ``"none"``
+    without a fix, or with one that would change nothing (a plugin may offer an empty
+    fix)."""
+    fix = finding.fix
+    if fix is None or not (fix.edits or fix.creates):
+        return "none"
+    return fix.applicability
+
+
+def fix_applies(finding: Finding, unsafe_fixes: bool) -> bool:
+    """Whether `seedlint fix` applies the finding's fix, with or without --unsafe-fixes."""
+    kind = fixability(finding)
+    return kind == "safe" or (kind == "unsafe" and unsafe_fixes)

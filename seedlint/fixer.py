@@ -34,14 +34,13 @@ from dataclasses import dataclass, field
 
 from seedlint._yaml import UNREADABLE
 from seedlint.document import Document, LineIndex, decode, parse_text
-from seedlint.findings import Finding, Fix, TextEdit
+from seedlint.findings import Finding, Fix, NewFile, TextEdit, fix_applies
 from seedlint.linter import FileResult, Linter
+from seedlint.registry import is_structural
 from seedlint.suppression import Suppression
 
 #: ruff and sqlfluff stop after a bounded number of passes; a seed settles in two or three.
 MAX_PASSES = 10
-#: Codes meaning "the front matter no longer reads as a valid seed": a fix must never add one.
-_BREAKAGE_PREFIXES = ("E0", "F0", "F1")
 _LINE_BREAKS = ("\r\n", "\n", "\r")
 
 
@@ -219,6 +218,9 @@ class FixOutcome:
     # The fixed text's result before `Linter.finish`, for the whole run's report.
     result: FileResult | None = None
     error: str | None = None  # the write failed, or the fix crashed: the file is untouched
+    # Files the applicable fixes of the final text create (T001's missing topic note),
+    # with the finding each resolves: the caller creates them (`create_new_file`).
+    creations: list[tuple[Finding, NewFile]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -274,6 +276,11 @@ class Fixer:
         self.max_passes = max_passes
         self._file_codes = frozenset(rule.code for rule in linter.file_rules)
         self._known = tuple(linter.selection.rules)
+        # Codes meaning "the front matter no longer reads as a valid seed", as the rules
+        # declare them: a fix must never add a finding of one.
+        self._structural = frozenset(
+            code for code, rule in linter.selection.rules.items() if is_structural(rule)
+        )
 
     # What the linter says about one text -------------------------------------------------
 
@@ -323,8 +330,7 @@ class Fixer:
         return True
 
     def applicable(self, finding: Finding) -> bool:
-        fix = finding.fix
-        return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or self.unsafe)
+        return fix_applies(finding, self.unsafe)
 
     # The loop ----------------------------------------------------------------------------
 
@@ -364,6 +370,12 @@ class Fixer:
                 refused[code] = reason
         outcome.refused = refused
         outcome.findings = [self._explain(finding, refused) for finding in outcome.findings]
+        outcome.creations = [
+            (finding, new)
+            for finding in outcome.findings
+            if finding.fix is not None and self.applicable(finding)
+            for new in finding.fix.creates
+        ]
         return outcome
 
     def _candidates(
@@ -374,6 +386,8 @@ class Fixer:
             fix = finding.fix
             if fix is None or finding.code in refused or not self.applicable(finding):
                 continue
+            if not fix.edits:
+                continue  # it only creates files: see `FixOutcome.creations`
             candidates.append(_candidate(finding.code, fix, conventions))
         return candidates
 
@@ -469,7 +483,7 @@ class Fixer:
         # (W001 deleting a tab-only line) brings them out, and that is no breakage.
         for finding in last.findings if _readable(original) else ():
             code = finding.code
-            if code.startswith(_BREAKAGE_PREFIXES) and code not in fixed_codes:
+            if code in self._structural and code not in fixed_codes:
                 now = sum(1 for f in last.findings if f.code == code)
                 if now > before_counts[code]:
                     return fixed_codes, f"the fixed text would raise {code}: {finding.message}"
@@ -853,6 +867,85 @@ def sync_folders(folders: Iterable[str]) -> None:
             os.close(handle)
 
 
+# -- creating -----------------------------------------------------------------------------
+
+
+def _creatable(relative: str) -> list[str] | None:
+    """The parts of a relative POSIX path a fix may create, or None: no absolute path, no
+    empty, `.` or `..` part, no backslash or NUL."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative:
+        return None
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    return parts
+
+
+def create_new_file(root: str | os.PathLike[str], relative: str, data: bytes) -> str:
+    """Create ``root/relative`` holding ``data``, atomically, never over anything.
+
+    ``root`` (the topics root, trusted: it comes from the configuration, which
+    `seedlint.project` keeps inside the project) may itself be reached through a link.
+    Below it every folder is opened without following a symbolic link, so nothing is
+    written outside it; the folders must exist. The bytes go to a temporary file in the
+    target folder, are flushed, and are hard-linked to the name, which fails if any file
+    (or link) has it meanwhile: a reader sees no file or the whole one.
+
+    Raises :class:`UnsafeToWrite` for a path that would leave ``root``, FileExistsError
+    when the name is taken, OSError for the rest; nothing is left behind. Returns the
+    folder written to.
+    """
+    parts = _creatable(relative)
+    if parts is None:
+        raise UnsafeToWrite(relative, "the path would leave the topics root")
+    *folders, name = parts
+    real_root = os.path.realpath(root)
+    try:
+        handle = _open_folder(real_root, os.sep.join(folders))
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise UnsafeToWrite(
+                relative, "a folder on its way is a symbolic link (or not a folder)"
+            ) from None
+        raise
+    temporary = ""
+    try:
+        if _exists(name, handle):
+            raise FileExistsError(errno.EEXIST, "the file exists already", relative)
+        descriptor = -1
+        while descriptor < 0:
+            temporary = f".{name}.{_suffix()}"
+            try:
+                descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=handle)
+            except FileExistsError:
+                temporary = ""
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        # link(2) never replaces a name: a file that appeared meanwhile stays as it is.
+        os.link(temporary, name, src_dir_fd=handle, dst_dir_fd=handle, follow_symlinks=False)
+        with suppress(OSError):
+            os.fsync(handle)
+    finally:
+        if temporary:
+            with suppress(OSError):
+                os.unlink(temporary, dir_fd=handle)
+        os.close(handle)
+    return os.path.join(real_root, *folders)
+
+
+def _exists(name: str, folder: int) -> bool:
+    try:
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 # -- showing ------------------------------------------------------------------------------
 
 
@@ -863,11 +956,13 @@ def _lines(text: str) -> list[str]:
     return [text[start:end] for start, end in zip(starts, ends, strict=True) if start < end]
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
+def unified_diff(path: str, before: str, after: str, *, new_file: bool = False) -> str:
     """A unified diff that `patch -p0` applies; each line keeps its own line ending and a
-    missing final newline is marked as git marks it."""
+    missing final newline is marked as git marks it. ``new_file``: the file does not
+    exist yet (``--- /dev/null``, as git writes a creation)."""
     out: list[str] = []
-    for line in difflib.unified_diff(_lines(before), _lines(after), path, path, lineterm="\n"):
+    old = "/dev/null" if new_file else path
+    for line in difflib.unified_diff(_lines(before), _lines(after), old, path, lineterm="\n"):
         out.append(line)
         if not line.endswith(("\n", "\r")):
             out.append("\n\\ No newline at end of file\n")

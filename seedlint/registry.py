@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any, get_args
 
 from seedlint.findings import Severity
-from seedlint.rule import CorpusRule, FileRule, FixKind, Rule
+from seedlint.rule import STRUCTURAL, CorpusRule, FileRule, FixKind, Rule
 
 ENTRY_POINT_GROUP = "seedlint.rules"
 CODE_PATTERN = re.compile(r"[A-Z][0-9]{3}")
@@ -89,7 +89,14 @@ def _metadata_problem(rule: Rule) -> str:
         return f"rule {code}: fix {rule.fix!r} is not one of {choices}"
     if not isinstance(rule.summary, str) or not rule.summary.strip():
         return f"rule {code}: empty summary"
+    if not isinstance(getattr(rule, STRUCTURAL, False), bool):
+        return f"rule {code}: {STRUCTURAL} must be True or False"
     return ""
+
+
+def is_structural(rule: Rule) -> bool:
+    """Whether ``rule`` declares its findings structural (:data:`seedlint.rule.STRUCTURAL`)."""
+    return getattr(rule, STRUCTURAL, False) is True
 
 
 def _add(registry: dict[str, Rule], rules: Iterable[Rule], origin: str) -> None:

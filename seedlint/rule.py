@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 FixKind = Literal["safe", "unsafe", "safe/unsafe", "-"]
+#: The optional rule attribute ``structural = True`` says the rule's findings mean "the
+#: front matter no longer reads as a valid seed" (missing, unparsable, wrong keys or
+#: types): the fixer refuses any fix after which such a rule raises more findings than
+#: before. A rule without the attribute is not structural; read it through
+#: :func:`seedlint.registry.is_structural`.
+STRUCTURAL = "structural"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,8 @@ class FunctionRule:
     severity: Severity
     fix: FixKind
     check: Callable[[Document, RunContext], Iterable[Problem]] = field(repr=False)
+    #: See :data:`STRUCTURAL`.
+    structural: bool = False
 
     @property
     def explanation(self) -> str:
@@ -132,6 +140,7 @@ class FunctionCorpusRule:
     check_corpus: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]] = field(
         repr=False
     )
+    structural: bool = False
 
     @property
     def explanation(self) -> str:
@@ -139,24 +148,36 @@ class FunctionCorpusRule:
 
 
 def rule(
-    code: str, name: str, summary: str, severity: Severity = Severity.WARNING, fix: FixKind = "-"
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.WARNING,
+    fix: FixKind = "-",
+    *,
+    structural: bool = False,
 ) -> Callable[[Callable[[Document, RunContext], Iterable[Problem]]], FunctionRule]:
-    """Turn a check function into a rule."""
+    """Turn a check function into a rule (``structural``: see :data:`STRUCTURAL`)."""
 
     def wrap(check: Callable[[Document, RunContext], Iterable[Problem]]) -> FunctionRule:
-        return FunctionRule(code, name, summary, severity, fix, check)
+        return FunctionRule(code, name, summary, severity, fix, check, structural=structural)
 
     return wrap
 
 
 def corpus_rule(
-    code: str, name: str, summary: str, severity: Severity = Severity.ERROR, fix: FixKind = "-"
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    fix: FixKind = "-",
+    *,
+    structural: bool = False,
 ) -> Callable[
     [Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]]], FunctionCorpusRule
 ]:
     def wrap(
         check: Callable[[Sequence[SeedSummary], RunContext], Iterable[CorpusProblem]],
     ) -> FunctionCorpusRule:
-        return FunctionCorpusRule(code, name, summary, severity, fix, check)
+        return FunctionCorpusRule(code, name, summary, severity, fix, check, structural=structural)
 
     return wrap

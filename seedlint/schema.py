@@ -59,9 +59,7 @@ def _doc(title: str, description: str, *examples: Any) -> dict[str, Any]:
     return {"title": title, "description": description, "examples": list(examples)}
 
 
-@lru_cache(maxsize=8)
-def _model_for(settings_json: str) -> type[BaseModel]:
-    settings = Settings.model_validate_json(settings_json)
+def _build_model(settings: Settings) -> type[BaseModel]:
     tag = Annotated[str, Field(pattern=settings.tag_pattern)]
     fields: dict[str, Any] = {
         "already_read": (
@@ -185,23 +183,41 @@ def _model_for(settings_json: str) -> type[BaseModel]:
     return model
 
 
-def model_for(settings: Settings) -> type[BaseModel]:
-    # Asked for every seed (twice): the run's one Settings object is remembered, as
-    # dumping it to key the cache below cost 3% of a cold run.
-    global _last_model
-    last = _last_model
-    if last is not None and last[0] is settings:
-        return last[1]
-    relevant = settings.model_dump_json(
-        include={"allowed_types", "tag_pattern", "required_keys", "bounds", "unknown_keys"},
-        by_alias=True,
+#: What of the settings shapes the model: allowed types, tag pattern, required keys,
+#: bounds and the unknown-keys policy, as a hashable value (see `_schema_key`).
+_SchemaKey = tuple[tuple[str, ...], str, tuple[str, ...], tuple[tuple[str, int, int], ...], str]
+
+
+def _schema_key(settings: Settings) -> _SchemaKey:
+    """The settings the model depends on, by value: equal settings share one model, and a
+    changed copy (``model_copy``) never meets a model built for the original."""
+    return (
+        tuple(settings.allowed_types),
+        settings.tag_pattern,
+        tuple(settings.required_keys),
+        tuple((key, b.minimum, b.maximum) for key, b in settings.bounds.items()),
+        settings.unknown_keys,
     )
-    model = _model_for(relevant)
-    _last_model = (settings, model)
-    return model
 
 
-_last_model: tuple[Settings, type[BaseModel]] | None = None
+@lru_cache(maxsize=8)
+def _model_for_key(key: _SchemaKey) -> type[BaseModel]:
+    allowed, tag_pattern, required, bounds, unknown = key
+    settings = Settings.model_validate(
+        {
+            "allowed-types": list(allowed),
+            "tag-pattern": tag_pattern,
+            "required-keys": list(required),
+            "bounds": {name: {"min": low, "max": high} for name, low, high in bounds},
+            "unknown-keys": unknown,
+        }
+    )
+    return _build_model(settings)
+
+
+def model_for(settings: Settings) -> type[BaseModel]:
+    """The front matter model for ``settings``, built once for each distinct schema key."""
+    return _model_for_key(_schema_key(settings))
 
 
 def known_keys(settings: Settings) -> frozenset[str]:
@@ -349,9 +365,13 @@ _BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 _VALUE = {"literal_error", "too_short", "too_long", *_BOUNDS}
 
 
-def validate(values: dict[str, Any], settings: Settings) -> list[SchemaError]:
+def validate(
+    values: dict[str, Any], settings: Settings, model: type[BaseModel] | None = None
+) -> list[SchemaError]:
+    """The schema errors of ``values``; ``model``: `model_for(settings)`, when the caller
+    keeps it (a run does: `seedlint.context.front_matter_model`)."""
     try:
-        model_for(settings).model_validate(values)
+        (model_for(settings) if model is None else model).model_validate(values)
     except ValidationError as error:
         return [_classify(detail, settings) for detail in error.errors(include_url=False)]
     return []

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TextIO
 
-from seedlint.findings import Finding
+from seedlint.findings import Finding, fix_applies, fixability
 from seedlint.reporters.text import fix_summary
 
 
@@ -29,11 +29,9 @@ class CodeCount:
 
 
 def _fix_kind(finding: Finding, unsafe_fixes: bool) -> str:
-    if finding.fix is None:
-        return "none"
-    if finding.fix.applicability == "safe" or unsafe_fixes:
+    if fix_applies(finding, unsafe_fixes):
         return "fixable"
-    return "unsafe"
+    return "unsafe" if fixability(finding) == "unsafe" else "none"
 
 
 def count_codes(findings: Sequence[Finding], unsafe_fixes: bool = False) -> list[CodeCount]:

@@ -85,6 +85,8 @@ class TopicIndex:
     _suggested: dict[str, Suggestions] = field(default_factory=dict, repr=False)
     # The fuzzy index of the loose names, built on the first reference no look-up finds.
     _fuzzy: list[_FuzzyNames] = field(default_factory=list, repr=False)
+    # The categories (folders) holding at least one note, worked out on the first question.
+    _categories: list[frozenset[str]] = field(default_factory=list, repr=False)
 
     @property
     def folder(self) -> Path:
@@ -146,6 +148,12 @@ class TopicIndex:
         found = Suggestions(_ranked(key, same), ()) if same else self._close(key, words)
         self._suggested[key] = found
         return found
+
+    def has_category(self, category: str) -> bool:
+        """Whether a note of the index sits directly in ``topics/<category>/``."""
+        if not self._categories:
+            self._categories.append(frozenset(note.rpartition("/")[0] for note in self.notes))
+        return normalise(category) in self._categories[0]
 
     def with_name(self, name: str) -> tuple[str, ...]:
         """Notes whose name (last path part) is exactly ``name``."""

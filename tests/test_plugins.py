@@ -54,7 +54,14 @@ class Site:
 
     root: Path
 
-    def plugin(self, name: str, module: str, source: str, target: str | None = None) -> None:
+    def plugin(
+        self,
+        name: str,
+        module: str,
+        source: str,
+        target: str | None = None,
+        group: str = "seedlint.rules",
+    ) -> None:
         (self.root / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
         info = self.root / f"{name.replace('-', '_')}-0.1.dist-info"
         info.mkdir(parents=True)
@@ -62,11 +69,13 @@ class Site:
             f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8"
         )
         (info / "entry_points.txt").write_text(
-            f"[seedlint.rules]\n{name} = {target or module + ':RULES'}\n", encoding="utf-8"
+            f"[{group}]\n{name} = {target or module + ':RULES'}\n", encoding="utf-8"
         )
 
     def run(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHONPATH": str(self.root), "NO_COLOR": "1"}
+        # The seedlint under test stays importable (a worktree's, not the installed one).
+        paths = [str(self.root), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "NO_COLOR": "1"}
         return subprocess.run(
             [sys.executable, "-m", "seedlint", *map(str, args)],
             cwd=cwd,
@@ -330,3 +339,13 @@ def test_a_single_rule_or_a_list() -> None:
     assert _as_rules((single,), "x") == [single]
     with pytest.raises(PluginError, match="neither a rule nor a list of rules"):
         _as_rules(3, "x")
+
+
+def test_a_plugin_rule_with_a_non_boolean_structural_flag_is_refused() -> None:
+    import dataclasses
+
+    from seedlint.rules.topics import broken_topic_ref
+
+    odd = dataclasses.replace(broken_topic_ref, code="Z555", structural="yes")  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match="rule Z555: structural must be True or False"):
+        _as_rules([odd], "plugin 'odd'")

@@ -1,5 +1,11 @@
 """The cache folder, ``.seedlint_cache/``: one place decides where it is and opens it safely.
 
+Every cache seedlint keeps (the result cache, the link cache, the report's facts) goes
+through here: :func:`cache_location` says where (``$SEEDLINT_CACHE_DIR`` honoured alike
+by all), :func:`cache_dir` opens or creates the folder of a project with its markers,
+:func:`ready_folder` does the same for a folder named directly, and :func:`safe_file`
+vets each file before it is opened.
+
 The folder usually sits in a repository someone else controls, so a committed
 ``.seedlint_cache -> /somewhere`` (or a symlinked parent, or a symlinked database inside)
 must never lead a write out of it. Every folder from the project root down to the cache
@@ -18,6 +24,8 @@ from contextlib import suppress
 from pathlib import Path
 
 CACHE_FOLDER = ".seedlint_cache"
+#: The environment variable that moves every cache (CI restores it between jobs).
+CACHE_DIR_ENV = "SEEDLINT_CACHE_DIR"
 #: Written once into a folder seedlint creates: git and backup tools leave it alone.
 MARKERS = (
     (".gitignore", "*\n"),
@@ -34,7 +42,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 def cache_location(root: Path) -> Path:
     """Where the cache folder of the project at ``root`` is, without touching it:
     ``$SEEDLINT_CACHE_DIR`` when set (CI caches it), else ``<root>/.seedlint_cache``."""
-    override = os.environ.get("SEEDLINT_CACHE_DIR")
+    override = os.environ.get(CACHE_DIR_ENV)
     return Path(override) if override else Path(root) / CACHE_FOLDER
 
 
@@ -119,6 +127,41 @@ def _write_markers(folder: int) -> None:
         os.close(descriptor)
 
 
+def ready_folder(folder: Path, *, create: bool, trusted: bool = False) -> bool:
+    """Whether ``folder``, named directly rather than found from a project root, can hold
+    a cache; made (with its markers) when missing and ``create`` is set.
+
+    Untrusted (a folder that came with a repository): the folder itself must not be a
+    symlink, and is made without parents. ``trusted`` (named by the user, or vetted by
+    :func:`cache_dir`): symlinks followed, parents made.
+    """
+    folder = Path(folder)
+    try:
+        if trusted:
+            if create:
+                folder.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(folder, os.O_RDONLY | _DIRECTORY)
+        else:
+            parent = os.path.abspath(folder.parent)
+            opened = _open_below(Path(parent), (folder.name,), create=create)
+            if opened is None:
+                return False
+            descriptor = opened
+    except OSError:
+        return False
+    try:
+        if create:
+            _write_markers(descriptor)
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def own_regular_file(status: os.stat_result) -> bool:
+    """An ``lstat`` result a cache may open: a regular file with a single link."""
+    return stat.S_ISREG(status.st_mode) and status.st_nlink == 1
+
+
 def safe_file(path: Path | str) -> bool:
     """Whether ``path`` may be opened by a cache: absent, or a regular file with a single
     link. A symlink, a hard link, a FIFO or a folder in its place is never opened."""
@@ -128,4 +171,4 @@ def safe_file(path: Path | str) -> bool:
         return True
     except OSError:
         return False
-    return stat.S_ISREG(status.st_mode) and status.st_nlink == 1
+    return own_regular_file(status)

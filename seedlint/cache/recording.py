@@ -45,6 +45,8 @@ def ask_again(index: TopicIndex, question: str, argument: Any) -> Any:
         return tuple(index.suggestions(argument))
     if question == "with_name":
         return tuple(index.with_name(argument))
+    if question == "has_category":
+        return index.has_category(argument)
     if question == "exists":
         return index.exists
     if question == "whole":
@@ -107,6 +109,11 @@ class RecordingTopics:
     def with_name(self, name: str) -> tuple[str, ...]:
         found = tuple(self.index.with_name(name))
         self._record("with_name", name, found)
+        return found
+
+    def has_category(self, category: str) -> bool:
+        found = self.index.has_category(category)
+        self._record("has_category", category, found)
         return found
 
     @property

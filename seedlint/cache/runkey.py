@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from seedlint.linter import Linter
 
 #: Bumped whenever the row layout or the payload changes meaning.
-FORMAT = 6
+FORMAT = 7
 
 
 def _code_fingerprint(linter: Linter) -> str:

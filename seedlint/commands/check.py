@@ -24,7 +24,8 @@ from seedlint.findings import Finding, Severity
 from seedlint.links import offline_requested
 from seedlint.linter import FileResult, Linter, Selection, iter_findings
 from seedlint.registry import PluginError, UnknownSelector, load_rules, resolve_selector
-from seedlint.reporters import REPORTERS, ReportOptions, RunSummary
+from seedlint.reporters import REPORTERS, Reporter, ReportOptions, RunSummary
+from seedlint.reporters.plugins import UnknownFormat, reporter_for
 from seedlint.reporters.text import colour_wanted
 from seedlint.rule import Rule
 from seedlint.topics import TOPICS_FOLDER
@@ -122,9 +123,7 @@ def _with_found_vault(
 
 
 def prepare(options: LintOptions) -> Run:
-    if options.format not in REPORTERS:
-        choices = ", ".join(REPORTERS)
-        raise UsageError(f"unknown format {options.format!r} (choose from {choices})")
+    formatter(options.format)  # an unknown or broken format stops the run before it starts
     if options.jobs < 0:
         raise UsageError(f"--jobs must be 0 (one a core) or more, not {options.jobs}")
     overrides: dict[str, Any] = {}
@@ -258,7 +257,30 @@ def report(
 
             report_statistics(findings, out, run_options.format, run_options.unsafe_fixes)
             return
-        REPORTERS[run_options.format](findings, summary, out, options)
+        write_report(run_options.format, findings, summary, out, options)
+
+
+def formatter(name: str) -> Reporter:
+    """The reporter `--format name` means, or the one-line error saying why there is none."""
+    try:
+        return reporter_for(name)
+    except (UnknownFormat, PluginError) as error:
+        raise UsageError(str(error)) from None
+
+
+def write_report(
+    name: str, findings: list[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
+) -> None:
+    """Write the report in format ``name``; a plugin failing half way is one error."""
+    reporter = formatter(name)
+    if name in REPORTERS:
+        reporter(findings, summary, out, options)
+        return
+    try:
+        reporter(findings, summary, out, options)
+    except (Exception, SystemExit) as error:
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        raise UsageError(f"formatter plugin {name!r} failed: {detail}") from None
 
 
 def _open_output(path: Path) -> TextIO:
@@ -296,7 +318,12 @@ def run_check(options: LintOptions) -> int:
         return baseline.record(options.write_baseline, findings, options.quiet)
     if options.baseline is not None:
         findings = baseline.apply(options.baseline, findings, options.quiet)
-    summary = RunSummary.of(len(results), findings, paths=[result.path for result in results])
+    summary = RunSummary.of(
+        len(results),
+        findings,
+        paths=[result.path for result in results],
+        rules=run.linter.selection.rules.values(),
+    )
     report(findings, summary, options, report_options(options))
     crashes = [*(error for result in results for error in result.errors), *run.linter.errors]
     for crash in crashes:

@@ -27,17 +27,15 @@ import math
 import os
 import secrets
 import sqlite3
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from seedlint.cache.folder import cache_dir, own_regular_file, ready_folder
 from seedlint.links.result import LinkResult, Verdict
 from seedlint.links.urls import normalise
 
-CACHE_FOLDER = ".seedlint_cache"
 FILE_NAME = "links.sqlite3"
-CACHE_DIR_ENV = "SEEDLINT_CACHE_DIR"
 SCHEMA_VERSION = 2
 #: A cache larger than this is not read (a fresh one replaces it): 200,000 URLs take 60 MB.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -49,10 +47,6 @@ _MAX_DETAIL = 2000
 _MAX_ANCHORS = 1 << 20  # characters of a page's anchor list
 _CHUNK = 500  # host parameters per query, well under SQLite's limit
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-_CACHEDIR_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by seedlint.\n"
-)
 #: The whole schema, as sqlite_master holds it: anything else in the file means it is not
 #: ours (or was tampered with) and it is replaced.
 _SCHEMA = {
@@ -113,40 +107,29 @@ def lasting_of(result: LinkResult) -> str | None:
     return "failure"
 
 
-def cache_folder(root: Path) -> tuple[Path, bool]:
-    """Where the link cache lives, and whether that place is trusted as it is.
-
-    ``$SEEDLINT_CACHE_DIR`` comes from the user's environment (CI caches it): trusted,
-    created with its parents, symlinks in it followed. ``<root>/.seedlint_cache`` comes
-    with the repository: it is used only as a real folder.
-    """
-    override = os.environ.get(CACHE_DIR_ENV)
-    if override:
-        return Path(override), True
-    return root / CACHE_FOLDER, False
-
-
 def safe_cache_file(folder: Path, name: str, *, create: bool, trusted: bool = False) -> Path | None:
     """The path of cache file ``name`` in ``folder``, safe to hand to SQLite; or None.
 
     The one place the link cache meets the file system. ``folder`` must be a real folder
-    (not a symlink; unless ``trusted``, for a folder named by the user); it is made when
-    ``create`` is set, with the `.gitignore` (`*`) that keeps it out of commits and a
-    `CACHEDIR.TAG`. A cache file that is a symlink, a hard link, not a regular file or
-    larger than MAX_FILE_BYTES is replaced by a fresh empty one (a rename: whatever it
-    pointed to is never opened); SQLite's side files (`-wal`, `-shm`, `-journal`) that are
-    not plain files of ours are removed (only the links themselves). Missing and not
+    (not a symlink; unless ``trusted``, for a folder named by the user or vetted by
+    `seedlint.cache.folder.cache_dir`); it is made when ``create`` is set, with the
+    `.gitignore` (`*`) that keeps it out of commits and a `CACHEDIR.TAG`
+    (`seedlint.cache.folder.ready_folder`). A cache file that is a symlink, a hard
+    link, not a regular file or larger than MAX_FILE_BYTES is replaced by a fresh empty
+    one (a rename: whatever it pointed to is never opened); SQLite's side files (`-wal`,
+    `-shm`, `-journal`) that are not plain files of ours are removed (only the links
+    themselves). Missing and not
     ``create``: None. The repository is not a concurrent attacker: what is checked here
     is what SQLite opens a moment later.
     """
     try:
-        if not _cache_folder_ready(folder, create=create, trusted=trusted):
+        if not ready_folder(folder, create=create, trusted=trusted):
             return None
         path = folder / name
         for suffix in _SIDE_FILES:
             side = Path(f"{path}{suffix}")
             with contextlib.suppress(FileNotFoundError):
-                if not _own_regular_file(os.lstat(side)):
+                if not own_regular_file(os.lstat(side)):
                     side.unlink()
         try:
             info = os.lstat(path)
@@ -154,34 +137,11 @@ def safe_cache_file(folder: Path, name: str, *, create: bool, trusted: bool = Fa
             if not create:
                 return None
             return path if fresh_cache_file(path, replace=False) else None
-        if not _own_regular_file(info) or info.st_size > MAX_FILE_BYTES:
+        if not own_regular_file(info) or info.st_size > MAX_FILE_BYTES:
             return path if fresh_cache_file(path) else None
         return path
     except OSError:
         return None
-
-
-def _own_regular_file(info: os.stat_result) -> bool:
-    return stat.S_ISREG(info.st_mode) and info.st_nlink == 1
-
-
-def _cache_folder_ready(folder: Path, *, create: bool, trusted: bool) -> bool:
-    try:
-        info = os.stat(folder) if trusted else os.lstat(folder)
-    except FileNotFoundError:
-        if not create:
-            return False
-        if trusted:
-            folder.mkdir(parents=True, exist_ok=True)
-        else:
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(folder)  # in the project root, which exists: no parents made
-        info = os.stat(folder) if trusted else os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode):
-        return False  # a symlink (to anywhere) or a file: do without a cache
-    for marker, content in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-        _write_new(folder / marker, content.encode())
-    return True
 
 
 def _write_new(path: Path, content: bytes) -> bool:
@@ -234,6 +194,16 @@ def fresh_cache_file(path: Path, *, replace: bool = True) -> bool:
 class LinkCache:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+
+    @classmethod
+    def of_project(cls, root: Path, *, create: bool = False) -> LinkCache | None:
+        """The link cache of the project at ``root``, in the one cache folder every cache
+        shares (`seedlint.cache.folder.cache_dir`: ``$SEEDLINT_CACHE_DIR`` honoured, a
+        symlinked folder inside the repository refused); None if it cannot be had."""
+        folder = cache_dir(root, create=create)
+        if folder is None:
+            return None
+        return cls.open(folder, create=create, trusted=True)
 
     @classmethod
     def open(cls, folder: Path, *, create: bool = False, trusted: bool = False) -> LinkCache | None:

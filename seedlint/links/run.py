@@ -92,13 +92,14 @@ class LinkReport:
 def check_urls(
     urls: Iterable[str],
     options: CheckOptions,
-    cache_folder: Path | None,
+    cache_root: Path | None,
     *,
-    trusted_folder: bool = False,
     fragments: Collection[str] = (),
     progress: bool = True,
 ) -> LinkReport:
     """Check each unique URL of ``urls`` (normalised), from the cache where fresh.
+
+    ``cache_root``: the project whose cache folder holds the link cache (None: no cache).
 
     ``fragments`` are the URLs whose page is read for its anchors (a seed links to a
     fragment of it and L007 is on): a cached answer without them is asked again.
@@ -113,8 +114,7 @@ def check_urls(
             report.results[url] = skipped(url, Skip.EXCLUDED)
         else:
             wanted.append(url)
-    folder = (cache_folder, trusted_folder) if cache_folder is not None else None
-    cache = _open_cache(folder) if wanted else None
+    cache = _open_cache(cache_root) if wanted else None
     now = time.time()
     if cache is not None:
         fresh = cache.get(
@@ -137,7 +137,7 @@ def check_urls(
         report.proxied = options.proxy.used_for(wanted) if options.proxy is not None else 0
         worth_keeping = any(lasting_of(result) is not None for result in checked.values())
         if cache is None and worth_keeping:
-            cache = _open_cache(folder, create=True)
+            cache = _open_cache(cache_root, create=True)
         if cache is not None and worth_keeping:
             cache.put(checked.values(), now, options.ttls)
     if cache is not None:
@@ -153,12 +153,12 @@ def _still_valid(result: LinkResult, options: CheckOptions) -> bool:
     return options.accepts(result.status) == (result.verdict is Verdict.OK)
 
 
-def _open_cache(folder: tuple[Path, bool] | None, *, create: bool = False) -> LinkCache | None:
-    if folder is None:
+def _open_cache(root: Path | None, *, create: bool = False) -> LinkCache | None:
+    if root is None:
         return None
     from seedlint.links.cache import LinkCache
 
-    return LinkCache.open(folder[0], create=create, trusted=folder[1])
+    return LinkCache.of_project(root, create=create)
 
 
 def _check_network(
@@ -199,9 +199,7 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 def find_snapshots(
     pairs: Iterable[tuple[str, str]],
     options: CheckOptions,
-    cache_folder: Path | None,
-    *,
-    trusted_folder: bool = False,
+    cache_root: Path | None,
 ) -> dict[tuple[str, str], Snapshot]:
     """The archive's closest snapshot for each ``(url, YYYYMMDD)``, from the cache where
     fresh (never when fixes are applied: the copy a fix writes is asked for in the run)."""
@@ -209,8 +207,7 @@ def find_snapshots(
 
     wanted = list(dict.fromkeys(pairs))
     found: dict[tuple[str, str], Snapshot] = {}
-    folder = (cache_folder, trusted_folder) if cache_folder is not None else None
-    cache = _open_cache(folder) if wanted else None
+    cache = _open_cache(cache_root) if wanted else None
     now = time.time()
     if cache is not None and not options.fresh_fix_targets:
         for url, day in wanted:
@@ -225,7 +222,7 @@ def find_snapshots(
             (url, day, answer.url) for (url, day), answer in asked.items() if not answer.failed
         ]
         if answers and cache is None:
-            cache = _open_cache(folder, create=True)
+            cache = _open_cache(cache_root, create=True)
         if answers and cache is not None:
             cache.put_archive(answers, now)
     if cache is not None:

@@ -91,7 +91,9 @@ def build(args: argparse.Namespace) -> Built:
     results = lint(run, check_args)
     findings = list(iter_findings(results))
     paths = [result.path for result in results]
-    summary = RunSummary.of(len(results), findings, paths=paths)
+    summary = RunSummary.of(
+        len(results), findings, paths=paths, rules=run.linter.selection.rules.values()
+    )
     # Held whole: the report's JSON nests it, and its tests compare it with check's.
     check_document = {
         **report_document(findings, summary),

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from seedlint.findings import Finding
+from seedlint.findings import Finding, fixability
 from seedlint.links.urls import host_of
 from seedlint.report.facts import SeedFacts
 from seedlint.report.linkcache import STATES, LinkState
@@ -175,7 +175,7 @@ def _cards(
     states: Mapping[str, LinkState],
 ) -> Cards:
     severity = Counter(finding.severity.value for finding in findings)
-    fixes = Counter(finding.fix.applicability for finding in findings if finding.fix)
+    fixes = Counter(fixability(finding) for finding in findings)
     counted = Counter(state.state for state in states.values())
     dates = [state.checked_at for state in states.values() if state.checked_at is not None]
     oldest = dt.datetime.fromtimestamp(min(dates), dt.UTC).date().isoformat() if dates else None
@@ -212,7 +212,7 @@ def _by_rule(findings: Sequence[Finding]) -> list[RuleCount]:
             found[0].rule,
             found[0].severity.value,
             len(found),
-            sum(1 for finding in found if finding.fix is not None),
+            sum(1 for finding in found if fixability(finding) != "none"),
         )
         for code, found in counts.items()
     ]

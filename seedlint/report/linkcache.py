@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 State = Literal["alive", "dead", "redirected", "unverifiable", "unchecked"]
 STATES: tuple[State, ...] = ("alive", "dead", "redirected", "unverifiable", "unchecked")
 
-CACHE_FOLDER = ".seedlint_cache"
 FILE_NAME = "links.sqlite3"
 _CHUNK = 500  # host parameters per query, well under SQLite's limit
 _CLOCK_SKEW = 300.0  # seconds an answer may seem to come from the future (clocks differ)
@@ -82,7 +81,11 @@ def read_cached_answers(
     """Cached answers for ``urls`` younger than ``ttl`` seconds, from the link cache under
     ``root``; empty when there is no cache, or one this code cannot read."""
     now = time.time() if now is None else now
-    connection = _open_read_only(root / CACHE_FOLDER / FILE_NAME)
+    from seedlint.cache.folder import cache_dir
+
+    # The folder the link cache writes to, $SEEDLINT_CACHE_DIR included; never made here.
+    folder = cache_dir(root, create=False)
+    connection = _open_read_only(folder / FILE_NAME) if folder is not None else None
     if connection is None:
         return {}
     found: dict[str, LinkState] = {}

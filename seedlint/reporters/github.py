@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, Severity, fixability
 
 if TYPE_CHECKING:
     from seedlint.reporters import ReportOptions, RunSummary
@@ -69,7 +69,7 @@ def annotation(finding: Finding, workspace: str | None = None) -> str:
     properties.append(("title", finding.code))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     message = finding.message
-    if finding.fix is not None:
+    if finding.fix is not None and fixability(finding) != "none":
         message += f"\n{finding.fix.applicability.capitalize()} fix: {finding.fix.message}"
     return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, Severity, fixability
 
 if TYPE_CHECKING:
     from seedlint.reporters import ReportOptions, RunSummary
@@ -30,7 +30,7 @@ def _xml_text(value: str) -> str:
 def _describe(finding: Finding) -> str:
     where = f"{finding.path}:{finding.line}:{finding.column}"
     line = f"{where}: {finding.code} {finding.message} ({finding.rule}, {finding.severity.value})"
-    if finding.fix is not None:
+    if finding.fix is not None and fixability(finding) != "none":
         line += f"\n{finding.fix.applicability.capitalize()} fix: {finding.fix.message}"
     return line
 

@@ -11,7 +11,6 @@ the Basic Multilingual Plane.
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,10 +20,10 @@ from urllib.parse import quote
 from seedlint import __version__
 from seedlint.findings import Finding, Position, Severity
 from seedlint.reporters import _json_stream
-from seedlint.rule import Rule
 
 if TYPE_CHECKING:
     from seedlint.reporters import ReportOptions, RunSummary
+    from seedlint.reporters.catalogue import RuleInfo
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -71,19 +70,20 @@ def _first_paragraph(text: str) -> str:
     return text.strip().split("\n\n", 1)[0].replace("\n", " ")
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    # A plugin's explanation may keep its docstring's indentation; Markdown would read
-    # indented paragraphs as code blocks.
-    explanation = inspect.cleandoc(rule.explanation) or rule.summary
-    return {
+def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+    explanation = rule.explanation
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _first_paragraph(explanation)},
         "help": {"text": explanation, "markdown": explanation},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"fix": rule.fix},
     }
+    if rule.url is not None:
+        descriptor["helpUri"] = rule.url
+    descriptor["defaultConfiguration"] = {"level": LEVELS[rule.severity]}
+    descriptor["properties"] = {"fix": rule.fix}
+    return descriptor
 
 
 def _region(begin: Position, end: Position) -> dict[str, int]:
@@ -96,7 +96,9 @@ def _region(begin: Position, end: Position) -> dict[str, int]:
 
 
 def _fixes(finding: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
-    if finding.fix is None:
+    # A fix that only creates a file (T001's new topic note) has no replacement in this
+    # file, and SARIF wants at least one: the message still names it.
+    if finding.fix is None or not finding.fix.edits:
         return []
     replacements = [
         {"deletedRegion": _region(begin, end), "insertedContent": {"text": edit.content}}
@@ -129,7 +131,7 @@ def result(finding: Finding, rule_index: int | None, location: dict[str, str]) -
     return entry
 
 
-def sarif_log(findings: Iterable[Finding], rules: Sequence[Rule], cwd: Path) -> dict[str, Any]:
+def sarif_log(findings: Iterable[Finding], rules: Sequence[RuleInfo], cwd: Path) -> dict[str, Any]:
     """The log's shape; its results are built one at a time as it is written."""
     index = {rule.code: position for position, rule in enumerate(rules)}
     locations = _Locations(cwd)
@@ -161,8 +163,6 @@ def sarif_log(findings: Iterable[Finding], rules: Sequence[Rule], cwd: Path) -> 
 def report_sarif(
     findings: Sequence[Finding], summary: RunSummary, out: TextIO, options: ReportOptions
 ) -> None:
-    from seedlint.registry import load_rules
-
-    rules = sorted(load_rules().values(), key=lambda rule: rule.code)
+    rules = sorted(summary.rules.values(), key=lambda rule: rule.code)
     _json_stream.write(sarif_log(findings, rules, Path.cwd()), out.write)
     out.write("\n")

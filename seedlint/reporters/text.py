@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.document import UnreadableFile, decode
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, NewFile, Severity, fix_applies, fixability
 from seedlint.terminal import display_width, visible
 
 if TYPE_CHECKING:
@@ -82,10 +82,7 @@ def _shown(text: str) -> str:
 
 def _applicable(finding: Finding, options: ReportOptions) -> bool:
     """Would `seedlint fix` (with the same --unsafe-fixes choice) apply this fix?"""
-    fix = finding.fix
-    if fix is None or not fix.edits:
-        return False
-    return fix.applicability == "safe" or options.unsafe_fixes
+    return fix_applies(finding, options.unsafe_fixes)
 
 
 def _code(finding: Finding, options: ReportOptions) -> str:
@@ -212,6 +209,8 @@ def fix_diff(finding: Finding, lines: list[str] | None, colour: bool = False) ->
     line of context each side, numbered as the fixed file will be (as ruff shows it)."""
     fix = finding.fix
     positions = finding.edit_positions
+    if fix is not None and fix.creates and not fix.edits:
+        return _creation_rows(fix.creates, colour)
     if fix is None or not fix.edits or len(positions) != len(fix.edits):
         return []
     first = min(begin.line for begin, _ in positions)
@@ -271,6 +270,18 @@ def fix_diff(finding: Finding, lines: list[str] | None, colour: bool = False) ->
     return shown
 
 
+def _creation_rows(creates: Sequence[NewFile], colour: bool) -> list[str]:
+    """A file the fix creates: its name, then every line of it as added."""
+    bar = _paint("|", _BLUE, colour)
+    rows = []
+    for new in creates:
+        rows.append(f"  {bar} new file {visible(new.path)}")
+        for text in _LINE_BREAK.split(new.content):
+            rows.append(f"  {_paint('+ ' + _shown(text), _GREEN, colour)}".rstrip(" "))
+        rows.append(f"  {bar}")
+    return rows
+
+
 def _edit_descriptions(finding: Finding) -> list[str]:
     """Edits reaching lines that are not at hand: each as a range and the text it writes."""
     assert finding.fix is not None
@@ -310,7 +321,7 @@ def report_text(
             out.write(f"{_paint('help', _BOLD, colour)}: {visible(fix.message)}\n")
             if options.show_fixes:
                 out.writelines(row + "\n" for row in fix_diff(finding, lines, colour))
-            if fix.applicability == "unsafe" and fix.edits:
+            if fixability(finding) == "unsafe":
                 note = "This is an unsafe fix: only `seedlint fix --unsafe-fixes` applies it"
                 out.write(f"{_paint('note', _BOLD, colour)}: {note}\n")
         out.write("\n")
@@ -333,7 +344,7 @@ def summary_text(summary: RunSummary, findings: Sequence[Finding], options: Repo
     hidden = sum(
         1
         for finding in findings
-        if finding.fix is not None and finding.fix.edits and not _applicable(finding, options)
+        if fixability(finding) != "none" and not _applicable(finding, options)
     )
     return "\n".join([". ".join(parts) + ".", *fix_summary(fixable, hidden)])
 

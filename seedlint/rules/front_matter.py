@@ -10,12 +10,12 @@ from collections.abc import Iterator
 
 from seedlint import yaml_edit
 from seedlint._yaml import DUPLICATE_KEY, NOT_MAPPING, SYNTAX, UNSAFE, KeyEntry, Span
-from seedlint.context import RunContext
+from seedlint.context import RunContext, front_matter_model, known_keys
 from seedlint.document import Document, FrontMatter, per_document
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.patterns import compile_pattern
 from seedlint.rule import rule
-from seedlint.schema import SchemaError, known_keys, validate
+from seedlint.schema import SchemaError, validate
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -45,7 +45,11 @@ def _fence(doc: Document) -> tuple[int, int]:
 
 
 @rule(
-    "F001", "missing-front-matter", "The file does not open with a `---` front matter block.", ERROR
+    "F001",
+    "missing-front-matter",
+    "The file does not open with a `---` front matter block.",
+    ERROR,
+    structural=True,
 )
 def missing_front_matter(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A seed starts with YAML front matter between a first line `---` and the next `---`.
@@ -64,7 +68,13 @@ def missing_front_matter(doc: Document, context: RunContext) -> Iterator[Problem
         yield Problem("F001", 0, 0, "missing front matter: the file must start with '---'")
 
 
-@rule("F002", "invalid-yaml", "The front matter is not valid YAML, or is never closed.", ERROR)
+@rule(
+    "F002",
+    "invalid-yaml",
+    "The front matter is not valid YAML, or is never closed.",
+    ERROR,
+    structural=True,
+)
 def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     """The YAML between the fences does not parse, or the closing `---` is missing.
 
@@ -89,7 +99,13 @@ def invalid_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
         yield problem
 
 
-@rule("F003", "front-matter-not-mapping", "The front matter is a list or a scalar.", ERROR)
+@rule(
+    "F003",
+    "front-matter-not-mapping",
+    "The front matter is a list or a scalar.",
+    ERROR,
+    structural=True,
+)
 def not_mapping(doc: Document, context: RunContext) -> Iterator[Problem]:
     """The front matter must be a mapping of keys to values, not a list or a single value.
 
@@ -123,7 +139,9 @@ def _schema(doc: Document, context: RunContext, kind: str) -> Iterator[tuple[Sch
             yield error, entry.value_span
 
 
-@rule("F101", "missing-key", "A required front matter key is absent.", ERROR, "safe")
+@rule(
+    "F101", "missing-key", "A required front matter key is absent.", ERROR, "safe", structural=True
+)
 def missing_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """Every required key must be present; the finding is reported on the opening `---`.
 
@@ -200,10 +218,17 @@ def _verified(after: str, before: str, key: str, value: object, context: RunCont
     values = yaml_edit.values_of(after)
     if values is None or values.get(key, _NO_DEFAULT) != value:
         return False
-    return not any(error.key == key for error in validate(values, context.settings))
+    errors = validate(values, context.settings, front_matter_model(context))
+    return not any(error.key == key for error in errors)
 
 
-@rule("F102", "unknown-key", "A front matter key that the schema does not know.", WARNING)
+@rule(
+    "F102",
+    "unknown-key",
+    "A front matter key that the schema does not know.",
+    WARNING,
+    structural=True,
+)
 def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A key outside the schema is usually a typo that hides the real key's absence.
 
@@ -217,7 +242,7 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     front = doc.front_matter
     if front is None or context.settings.unknown_keys == "allow":
         return
-    known = known_keys(context.settings)
+    known = known_keys(context)
     for entry in front.yaml.entries:
         if entry.key in known:
             continue
@@ -228,7 +253,7 @@ def unknown_key(doc: Document, context: RunContext) -> Iterator[Problem]:
         )
 
 
-@rule("F103", "wrong-type", "A front matter value has the wrong type.", ERROR)
+@rule("F103", "wrong-type", "A front matter value has the wrong type.", ERROR, structural=True)
 def wrong_type(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A value of the wrong YAML type: other tools would read it differently.
 
@@ -302,6 +327,7 @@ def _type_suggestion(value: str, allowed: list[str]) -> list[str]:
     "A front matter value is out of bounds or not allowed.",
     ERROR,
     "unsafe",
+    structural=True,
 )
 def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
     """A value of the right type that the profile does not allow.
@@ -338,7 +364,13 @@ def invalid_value(doc: Document, context: RunContext) -> Iterator[Problem]:
         yield Problem("F104", span.start, span.end, message, fix)
 
 
-@rule("F105", "duplicate-key", "The same key appears twice in the front matter.", ERROR)
+@rule(
+    "F105",
+    "duplicate-key",
+    "The same key appears twice in the front matter.",
+    ERROR,
+    structural=True,
+)
 def duplicate_key(doc: Document, context: RunContext) -> Iterator[Problem]:
     """YAML loaders silently keep only the last of two equal keys, losing data.
 
@@ -361,7 +393,13 @@ def duplicate_key(doc: Document, context: RunContext) -> Iterator[Problem]:
         yield Problem("F105", problem.start, problem.end, message)
 
 
-@rule("F106", "unsafe-yaml", "Custom YAML tags or alias expansion beyond a bound.", ERROR)
+@rule(
+    "F106",
+    "unsafe-yaml",
+    "Custom YAML tags or alias expansion beyond a bound.",
+    ERROR,
+    structural=True,
+)
 def unsafe_yaml(doc: Document, context: RunContext) -> Iterator[Problem]:
     """YAML that only an unsafe loader would act on, or that expands without bound.
 

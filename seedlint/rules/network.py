@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from seedlint.context import RunContext
+from seedlint.context import RunContext, per_run
 from seedlint.findings import Fix, Severity, TextEdit
 from seedlint.links.fragments import fragment_found
 from seedlint.links.result import LinkResult, Verdict
@@ -46,18 +46,16 @@ class _RunLinks:
     snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
 
 
-# The three rules of a run share one check. The linter calls them one after another with
-# the same RunContext (and `seedlint fix` calls them again per file): remembering the last
-# run is enough, and a new context starts afresh.
-_last: _RunLinks | None = None
+@per_run
+def _run_links(context: RunContext) -> _RunLinks:
+    """The check the network rules of a run share (`seedlint fix` calls them again per
+    file, with the same RunContext); a new context starts afresh."""
+    return _RunLinks(context)
 
 
 def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport:
     """Verdicts on every URL of ``seeds``; only URLs this run has not judged are checked."""
-    global _last
-    if _last is None or _last.context is not context:
-        _last = _RunLinks(context)
-    run = _last
+    run = _run_links(context)
     urls = {
         url
         for seed in seeds
@@ -67,18 +65,15 @@ def link_report(seeds: Sequence[SeedSummary], context: RunContext) -> LinkReport
     missing = [url for url in sorted(urls) if url not in run.report.results]
     fragments = _fragment_urls(seeds, context) if missing else set()
     if missing:
-        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import check_urls
 
         settings = context.settings.links
-        folder, trusted = cache_folder(context.configuration.root)
         run.report.merge(
             check_urls(
                 missing,
                 CheckOptions.of(settings),
-                folder if settings.cache else None,
-                trusted_folder=trusted,
+                context.configuration.root if settings.cache else None,
                 fragments=fragments,
             )
         )
@@ -181,8 +176,7 @@ def _archived(
     settings = context.settings.links
     if not settings.archive:
         return None
-    assert _last is not None and _last.context is context  # link_report made it
-    run = _last
+    run = _run_links(context)  # made by link_report, which ran first
     pairs = {
         (url, link.day)
         for seed in seeds
@@ -194,14 +188,12 @@ def _archived(
     }
     missing = [pair for pair in sorted(pairs) if pair not in run.snapshots]
     if missing:
-        from seedlint.links.cache import cache_folder
         from seedlint.links.options import CheckOptions
         from seedlint.links.run import find_snapshots
 
-        folder, trusted = cache_folder(context.configuration.root)
         options = CheckOptions.of(settings)
-        cache = folder if settings.cache else None
-        run.snapshots.update(find_snapshots(missing, options, cache, trusted_folder=trusted))
+        cache = context.configuration.root if settings.cache else None
+        run.snapshots.update(find_snapshots(missing, options, cache))
     return run.snapshots
 
 

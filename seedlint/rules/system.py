@@ -16,6 +16,8 @@ class SystemRule:
     severity: Severity
     fix: FixKind
     explanation: str
+    #: See :data:`seedlint.rule.STRUCTURAL`.
+    structural: bool = False
 
 
 UNREADABLE_FILE = SystemRule(
@@ -31,6 +33,7 @@ UNREADABLE_FILE = SystemRule(
     (default 10 MB; the file is not read). The other files of the run are still linted.
 
     Fix: re-save the file as UTF-8 text, or exclude it with `exclude`.""",
+    structural=True,
 )
 
 UNUSED_SUPPRESSION = SystemRule(

@@ -10,9 +10,9 @@ from urllib.parse import quote, unquote_to_bytes
 from seedlint._text import has_whitespace
 from seedlint.context import RunContext
 from seedlint.document import Document, Node, per_document
-from seedlint.findings import Fix, Problem, Severity, TextEdit
+from seedlint.findings import Fix, NewFile, Problem, Severity, TextEdit
 from seedlint.rule import rule
-from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, is_rename, normalise
+from seedlint.topics import NOTE_SUFFIX, TOPICS_FOLDER, TopicIndex, is_rename, normalise
 
 Style = Literal["markdown", "wikilink"]
 Placement = Literal["alone", "first", "joined", "crowded", "nested"]
@@ -304,6 +304,13 @@ def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
     dropped, changed, or two swapped) in a word of six letters or more. A merely similar
     name (`Agentic AI` / `Agentic RAG`: another topic) is suggested, never fixed.
 
+    Fix (unsafe) when there is nothing to suggest at all: create the missing note
+    `topics/<Category>/<Name>.md` as the vault's generator writes topic notes (front
+    matter `type: <Category>`, python-frontmatter's `frontmatter.dumps`), for a category
+    folder that already holds notes. The note is made inside the topics root only,
+    atomically and never over an existing file; a folder on its way that is a symbolic
+    link is refused with a note.
+
     When the topics root has no `topics/` folder at all, nothing is reported and seedlint
     prints one note on stderr instead.
     """
@@ -334,7 +341,57 @@ def broken_topic_ref(doc: Document, context: RunContext) -> Iterator[Problem]:
                 fix = Fix(
                     "unsafe", f"point to '{PREFIX}{rename}'", (TextEdit(ref.start, ref.end, text),)
                 )
+        elif not suggestions:  # nothing to point to instead: the note may be made
+            fix = _create_note_fix(key, index)
         yield Problem("T001", ref.start, ref.end, message, fix)
+
+
+#: The longest note name the fix creates, in bytes with `.md`: most file systems stop at 255.
+_MAX_NAME_BYTES = 255
+
+
+def new_topic_note(category: str) -> str:
+    """A topic note as the vault's generator writes one: ``frontmatter.dumps`` of a
+    ``frontmatter.Post("", type=<Category>)`` (python-frontmatter; its YAML handler
+    sorts keys and quotes what needs quoting)."""
+    import frontmatter
+
+    text: str = frontmatter.dumps(frontmatter.Post("", type=category))
+    return text
+
+
+def _safe_part(part: str) -> bool:
+    """A folder or file name the fix may write: no path tricks, nothing the index hides
+    (a leading dot), no control character, no edge spaces a file manager would lose."""
+    return (
+        bool(part)
+        and part not in (".", "..")
+        and not part.startswith(".")
+        and part == part.strip()
+        and "\\" not in part
+        and part.isprintable()
+    )
+
+
+def _create_note_fix(key: str, index: TopicIndex) -> Fix | None:
+    """The unsafe fix creating ``topics/<Category>/<Name>.md`` for a reference to a note
+    nothing in the vault resembles (no did-you-mean at all): only for a category that
+    already holds notes (a new category is more likely a typo) and a name that is a
+    plain file name."""
+    category, slash, name = key.partition("/")
+    if not slash or "/" in name or not _safe_part(category) or not _safe_part(name):
+        return None
+    if len((name + NOTE_SUFFIX).encode("utf-8", "surrogatepass")) > _MAX_NAME_BYTES:
+        return None
+    if not index.has_category(category):
+        return None
+    path = f"{PREFIX}{key}{NOTE_SUFFIX}"
+    return Fix(
+        "unsafe",
+        f"create the topic note '{path}'",
+        (),
+        creates=(NewFile(path, new_topic_note(category)),),
+    )
 
 
 # -- T002 -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from seedlint import __version__, api
+from seedlint.findings import NewFile, fixability
 from seedlint.server import completion
 from seedlint.server.positions import UTF16, OpenDocument
 from seedlint.server.session import (
@@ -259,6 +260,16 @@ def build() -> tuple[LanguageServer, Session]:
                         edit=_workspace_edit(uri, document, edits),
                     )
                 )
+            elif fix is not None and fix.creates and _can_create_files(server):
+                actions.append(
+                    types.CodeAction(
+                        title=f"{fix.message} ({finding.code}, {fix.applicability} fix)",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=False,
+                        edit=_creation_edit(workspace.config.topics_root, fix.creates),
+                    )
+                )
             silence: api.Edit | None = await session.run(
                 functools.partial(
                     workspace.suppression_edit, text, path, finding.code, finding.line
@@ -277,7 +288,7 @@ def build() -> tuple[LanguageServer, Session]:
                     )
                 )
         if _kind_wanted(FIX_ALL, only) and any(
-            finding.fix is not None and finding.fix.applicability == "safe" for finding in findings
+            fixability(finding) == "safe" for finding in findings
         ):
             result = await session.run(lambda: workspace.fix_text(text, path), "fix all", None)
             if result is not None and result.text != text:
@@ -446,6 +457,36 @@ def build() -> tuple[LanguageServer, Session]:
             await session.reload()
 
     return server, session
+
+
+def _can_create_files(server: LanguageServer) -> bool:
+    """The client applies `CreateFile` operations in a workspace edit (LSP 3.13)."""
+    workspace = server.client_capabilities.workspace
+    edit = workspace.workspace_edit if workspace is not None else None
+    if edit is None or not edit.document_changes:
+        return False
+    return types.ResourceOperationKind.Create in (edit.resource_operations or ())
+
+
+def _creation_edit(topics_root: Path, creates: Sequence[NewFile]) -> types.WorkspaceEdit:
+    """Create each file and write its text, as one edit; never over an existing file
+    (neither ``overwrite`` nor ``ignoreIfExists``: the client refuses the edit)."""
+    start = types.Position(line=0, character=0)
+    changes: list[types.CreateFile | types.TextDocumentEdit] = []
+    for new in creates:
+        uri = Path(os.path.abspath(topics_root), *new.path.split("/")).as_uri()
+        changes.append(
+            types.CreateFile(
+                uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)
+            )
+        )
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                edits=[types.TextEdit(types.Range(start, start), new.content)],
+            )
+        )
+    return types.WorkspaceEdit(document_changes=changes)
 
 
 def _workspace_edit(uri: str, document: OpenDocument, edits: list[api.Edit]) -> types.WorkspaceEdit:

@@ -27,7 +27,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
 from seedlint import api
-from seedlint.findings import Finding, Severity
+from seedlint.findings import Finding, Severity, fixability
 from seedlint.registry import PluginError
 from seedlint.rule import Rule
 from seedlint.server import rule_docs
@@ -362,7 +362,7 @@ class Session:
 
     def diagnostic(self, document: OpenDocument, finding: Finding) -> types.Diagnostic:
         href = self.doc_links.get(finding.code)
-        fixable = finding.fix is not None and bool(finding.fix.edits)
+        fixable = fixability(finding)
         return types.Diagnostic(
             range=document.range(
                 finding.line, finding.column, finding.end_line, finding.end_column
@@ -374,7 +374,7 @@ class Session:
             source=SOURCE,
             data={
                 "rule": finding.rule,
-                "fix": finding.fix.applicability if finding.fix is not None and fixable else None,
+                "fix": None if fixable == "none" else fixable,
             },
         )
 

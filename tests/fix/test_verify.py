@@ -133,3 +133,56 @@ def test_only_the_chosen_applicability_is_applied(unsafe: bool) -> None:
     outcome = fixer.fix("seed.md", text.encode())
     assert outcome.changed is unsafe
     assert ("type: Content" in outcome.text) is unsafe
+
+
+@rule("Z906", "writes-draft", "Replaces DRAFT by WIP.", Severity.WARNING, "safe")
+def writes_wip(doc: Document, context: RunContext) -> Iterator[Problem]:
+    for start in _body_word(doc, "DRAFT"):
+        yield Problem(
+            "Z906",
+            start,
+            start + 5,
+            "a DRAFT",
+            Fix("safe", "x", (TextEdit(start, start + 5, "WIP"),)),
+        )
+
+
+def _no_wip(structural: bool) -> FunctionRule:
+    @rule("Z907", "no-wip", "A WIP marker.", Severity.WARNING, structural=structural)
+    def no_wip(doc: Document, context: RunContext) -> Iterator[Problem]:
+        for start in _body_word(doc, "WIP"):
+            yield Problem("Z907", start, start + 3, "a WIP")
+
+    return no_wip
+
+
+@pytest.mark.parametrize("structural", [False, True])
+def test_a_rule_declared_structural_guards_every_fix(structural: bool) -> None:
+    """The fixer's "this no longer reads as a valid seed" codes are what rules declare:
+    a plugin rule marked structural refuses a fix that makes it speak, one not marked
+    does not."""
+    text = real_seed_text().replace("The author,", "DRAFT The author,", 1)
+    outcome = _fixer(writes_wip, _no_wip(structural)).fix("seed.md", text.encode())
+    assert outcome.changed is not structural
+    if structural:
+        assert outcome.refused == {"Z906": "the fixed text would raise Z907: a WIP"}
+    else:
+        assert "WIP The author," in outcome.text
+
+
+def test_the_builtin_structural_codes_are_the_front_matter_and_unreadable_ones() -> None:
+    from seedlint.registry import is_structural
+
+    structural = sorted(code for code, rule in load_rules().items() if is_structural(rule))
+    assert structural == [
+        "E001",
+        "F001",
+        "F002",
+        "F003",
+        "F101",
+        "F102",
+        "F103",
+        "F104",
+        "F105",
+        "F106",
+    ]

@@ -58,6 +58,18 @@ def test_real_output_is_valid_sarif(vault: Vault, validator: Draft4Validator) ->
     assert {result["ruleId"] for result in results} == {"C001", "F103", "F201", "F202", "W001"}
 
 
+def test_a_fix_that_only_creates_a_file_stays_valid_sarif(
+    vault: Vault, validator: Draft4Validator
+) -> None:
+    """T001's create-note fix has no replacement in the seed (SARIF wants at least one):
+    the result carries no `fixes`, and the log stays valid."""
+    vault.write("seeds/clean.md", real_seed_text() + "\n\n![](topics/Concept/Quantum%20Widgets)")
+    log = _sarif(vault, "seeds/clean.md")
+    assert _errors(validator, log) == []
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "T001" and "fixes" not in result
+
+
 def test_an_empty_run_is_valid_sarif(vault: Vault, validator: Draft4Validator) -> None:
     log = _sarif(vault, "seeds/clean.md")
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from seedlint.links.cache import FILE_NAME, LinkCache, Ttls
 from seedlint.links.result import LinkResult, Verdict
 from tests.links.conftest import Vault
@@ -149,6 +151,8 @@ def test_the_cache_is_wal_and_versioned(tmp_path: Path) -> None:
 _WRITER = """
 import sys, time
 from pathlib import Path
+
+import pytest
 from seedlint.links.cache import LinkCache, Ttls
 from seedlint.links.result import LinkResult, Verdict
 folder, worker = Path(sys.argv[1]), int(sys.argv[2])
@@ -186,3 +190,58 @@ def test_a_cache_that_cannot_be_opened_is_done_without(web: LoopbackServers, vau
     assert vault.lint().findings == []
     assert LinkCache.open(path.parent) is None
     assert (path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+# -- one cache folder for every cache -------------------------------------------------------
+
+
+def test_the_link_cache_follows_seedlint_cache_dir(
+    web: LoopbackServers, vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$SEEDLINT_CACHE_DIR moves the link cache with the result cache (CI caches it)."""
+    elsewhere = tmp_path / "ci-cache" / "seedlint"
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(elsewhere))
+    vault.seed("a.md", web.url(H1, "/ok"))
+    vault.lint()
+    assert (elsewhere / FILE_NAME).is_file()
+    assert (elsewhere / ".gitignore").read_text() == "*\n"
+    assert not (vault.root / ".seedlint_cache").exists()
+    web.reset()
+    warm = vault.lint()
+    assert web.stats.requests == []  # answered from the moved cache
+    assert warm.notes[0].startswith("links: 1 checked (1 from cache)")
+    # The report reads its link states from the same place.
+    from seedlint.report.linkcache import read_cached_answers
+
+    answers = read_cached_answers(vault.root, [web.url(H1, "/ok")], ttl=3600)
+    assert [state.state for state in answers.values()] == ["alive"]
+
+
+def test_a_cache_dir_inside_the_repository_reached_through_a_symlink_is_refused(
+    web: LoopbackServers, vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the project root, $SEEDLINT_CACHE_DIR is checked like the default folder:
+    a committed symlink on its way (`sub -> /outside`) is never followed."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (vault.root / "sub").symlink_to(outside, target_is_directory=True)
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(vault.root / "sub" / "cache"))
+    vault.seed("a.md", web.url(H1, "/ok"))
+    assert vault.lint().findings == []
+    assert list(outside.iterdir()) == []  # nothing written through the link
+    web.reset()
+    vault.lint()
+    assert web.stats.count(H1, "/ok") == 1  # no cache: asked again
+
+
+def test_a_symlinked_default_cache_folder_is_refused(
+    web: LoopbackServers, vault: Vault, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (vault.root / ".seedlint_cache").symlink_to(outside, target_is_directory=True)
+    vault.seed("a.md", web.url(H1, "/ok"))
+    vault.lint()
+    vault.lint()
+    assert list(outside.iterdir()) == []
+    assert LinkCache.of_project(vault.root, create=True) is None

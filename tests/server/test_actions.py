@@ -68,6 +68,37 @@ async def test_unsafe_fix_is_labelled_and_applied(client: LanguageClient, tmp_pa
     assert await doc.diagnostics(lambda found: not found) == []
 
 
+async def test_creating_the_missing_topic_note_is_offered(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """T001's create-note fix is a workspace edit creating the note (never over a file)
+    and writing what the generator writes; the seed itself is not touched."""
+    vault = vault_of(client)
+    link = f"https://example.com/{tmp_path.name}"
+    text = seed("![](topics/Concept/Quantum%20Widgets)\n", link=link)
+    doc = Opened(client, write(vault / "contents" / f"{tmp_path.name}.md", text), text)
+    found = await doc.diagnostics(lambda found: "T001" in codes(found))
+    broken = next(d for d in found if d.code == "T001")
+    offered = await actions(client, doc, broken)
+    create = next(a for a in offered if a.title.startswith("create"))
+    assert create.title == (
+        "create the topic note 'topics/Concept/Quantum Widgets.md' (T001, unsafe fix)"
+    )
+    assert not create.is_preferred
+    assert create.edit is not None and create.edit.changes is None
+    made, written = create.edit.document_changes or []
+    note = vault / "topics" / "Concept" / "Quantum Widgets.md"
+    assert isinstance(made, types.CreateFile) and made.uri == note.as_uri()
+    assert made.options == types.CreateFileOptions(overwrite=False, ignore_if_exists=False)
+    assert isinstance(written, types.TextDocumentEdit)
+    assert written.text_document.uri == note.as_uri()
+    [insert] = written.edits
+    assert isinstance(insert, types.TextEdit)
+    assert insert.new_text == "---\ntype: Concept\n---"
+    assert (insert.range.start, insert.range.end) == (types.Position(0, 0), types.Position(0, 0))
+    assert not note.exists()  # the editor creates it, not the server
+
+
 async def test_disable_for_this_line(client: LanguageClient, tmp_path: Path) -> None:
     vault = vault_of(client)
     link = f"https://example.com/{tmp_path.name}"
