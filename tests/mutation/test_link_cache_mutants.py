@@ -16,7 +16,6 @@ from seedlint.links.cache import (
     FILE_NAME,
     LinkCache,
     Ttls,
-    cache_folder,
     lasting_of,
     safe_cache_file,
 )
@@ -262,13 +261,20 @@ def test_the_folder_gets_its_markers_and_refuses_links(folder: Path, tmp_path: P
     assert os.listdir(elsewhere) != []
 
 
-def test_the_cache_folder_is_the_users_when_set(
+def test_the_project_s_cache_is_in_the_shared_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
-    assert cache_folder(tmp_path) == (tmp_path / ".seedlint_cache", False)
-    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "mine"))
-    assert cache_folder(tmp_path) == (tmp_path / "mine", True)
+    assert LinkCache.of_project(tmp_path) is None  # nothing to remember: nothing made
+    cache = LinkCache.of_project(tmp_path, create=True)
+    assert cache is not None
+    cache.close()
+    assert (tmp_path / ".seedlint_cache" / FILE_NAME).is_file()
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "ci"))
+    cache = LinkCache.of_project(tmp_path, create=True)
+    assert cache is not None
+    cache.close()
+    assert (tmp_path / "ci" / FILE_NAME).is_file()
 
 
 def test_a_skipped_row_does_not_end_the_scan(folder: Path) -> None:
