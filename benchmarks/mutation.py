@@ -378,7 +378,8 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
             else:
                 pending.append((file, name, code))
     diffs = _diffs(workdir, [name for _, name, _ in pending])
-    lines_by_file = {file: _function_lines(ROOT / file) for file in target.files}
+    # Lines of the copy that was mutated: the checkout may have moved on meanwhile.
+    lines_by_file = {file: _function_lines(workdir / file) for file in target.files}
     for file, name, code in pending:
         line, change = _where(name, diffs.get(name, ""), lines_by_file[file])
         status = "no tests" if code in NO_TESTS else "survived" if code in SURVIVED else str(code)
