@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,8 +89,9 @@ def test_an_edit_that_put_the_mtime_back_is_caught_by_the_bytes(seed: Path) -> N
     snapshot = _bytes_snapshot(seed)
     seed.write_bytes(b"OLD bytes of a seed\n")
     os.utime(seed, ns=(status.st_atime_ns, status.st_mtime_ns))
-    with pytest.raises(StaleFile):
+    with pytest.raises(StaleFile) as refused:
         write_atomic(str(seed), NEW, snapshot)
+    assert refused.value.filename == str(seed)
     assert seed.read_bytes() == b"OLD bytes of a seed\n"
     assert _names(seed.parent) == ["seed.md"]
 
@@ -148,8 +150,9 @@ def test_an_edit_in_place_during_the_write_is_caught_by_the_change_time(
         os.utime(seed, ns=(status.st_atime_ns, status.st_mtime_ns))
 
     _during_the_write(monkeypatch, edit)
-    with pytest.raises(StaleFile):
+    with pytest.raises(StaleFile) as refused:
         write_atomic(str(seed), NEW, snapshot)
+    assert refused.value.filename == str(seed)
     assert seed.read_bytes() == b"OLD bytes of a seed\n"
 
 
@@ -159,6 +162,55 @@ def test_hard_links_are_never_split(seed: Path) -> None:
         write_atomic(str(seed), NEW)
     _refused(refused.value, seed, errno.EPERM, "it has 2 hard links (a new file would split them)")
     assert (seed.parent / "twin.md").read_bytes() == OLD
+
+
+class _Hung(Exception):
+    pass
+
+
+def test_a_fifo_in_the_file_s_place_is_refused_without_hanging(seed: Path) -> None:
+    seed.unlink()
+    os.mkfifo(seed)
+
+    def hung(signum: int, frame: object) -> None:
+        raise _Hung  # opening a FIFO without O_NONBLOCK waits for a writer forever
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 5)
+    try:
+        with pytest.raises(UnsafeToWrite) as refused:
+            write_atomic(str(seed), NEW)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    _refused(refused.value, seed, errno.EPERM, "it is no longer a regular file")
+    assert _names(seed.parent) == ["seed.md"]
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_read_only_is_the_users_decision(seed: Path, what: str) -> None:
+    bystander = seed.parent / "XXXX"  # a file no failed write may remove
+    bystander.write_bytes(b"mine")
+    target = seed if what == "file" else seed.parent
+    target.chmod(0o555 if what == "folder" else 0o444)
+    try:
+        with pytest.raises(PermissionError) as refused:
+            write_atomic(str(seed), NEW)
+    finally:
+        target.chmod(0o755 if what == "folder" else 0o644)
+    why = "the file is read-only" if what == "file" else "its folder is read-only"
+    _refused(refused.value, seed, errno.EACCES, why)
+    assert seed.read_bytes() == OLD
+    assert bystander.read_bytes() == b"mine"
+
+
+def test_a_missing_file_is_an_error_and_closes_nothing_else(seed: Path) -> None:
+    seed.unlink()
+    with pytest.raises(FileNotFoundError):
+        write_atomic(str(seed), NEW)
+    os.fstat(1)  # standard output is still open
+    os.fstat(0)
+    assert _names(seed.parent) == []
 
 
 # -- X001's fix: only what one file can judge ------------------------------------------------
