@@ -1,0 +1,295 @@
+"""The link cache, row by row: a real SQLite file in a temporary folder, answers put by
+seedlint, then each field forged with SQLite to the value just past its bound. A row
+that is off in any way is a miss; one just inside every bound is believed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seedlint.links.cache import (
+    CLOCK_SKEW,
+    FILE_NAME,
+    LinkCache,
+    Ttls,
+    lasting_of,
+    safe_cache_file,
+)
+from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+
+NOW = 1_800_000_000.0
+URL = "https://example.com/page"
+TTLS = Ttls(ok=1000.0, failure=100.0, transient=10.0)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / ".seedlint_cache"
+
+
+def _open(folder: Path) -> LinkCache:
+    cache = LinkCache.open(folder, create=True)
+    assert cache is not None
+    return cache
+
+
+def _get(folder: Path, now: float = NOW, **flags: bool) -> dict[str, LinkResult]:
+    cache = _open(folder)
+    try:
+        return cache.get([URL], TTLS, now, **flags)
+    finally:
+        cache.close()
+
+
+def _put(folder: Path, *results: LinkResult, now: float = NOW, ttls: Ttls = TTLS) -> None:
+    cache = _open(folder)
+    cache.put(results, now, ttls)
+    cache.close()
+
+
+def _forge(folder: Path, **values: Any) -> None:
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        for column, value in values.items():
+            db.execute(f"UPDATE links SET {column} = ?", (value,))
+
+
+def _rows(folder: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        return db.execute("SELECT url, verdict, lasting, detail, checked_at FROM links").fetchall()
+
+
+def test_an_answer_comes_back_as_it_went_in(folder: Path) -> None:
+    moved = LinkResult(URL, Verdict.OK, "returned 200", 200, f"{URL}/new", f"{URL}/new", 308)
+    _put(folder, moved)
+    [back] = _get(folder).values()
+    assert back == LinkResult(
+        URL, Verdict.OK, "returned 200", 200, f"{URL}/new", f"{URL}/new", 308, from_cache=True
+    )
+    assert _get(folder, targets=False) == {}  # a fix would write the target: asked again
+    assert _get(folder, failures=False) == {URL: back}
+
+
+def test_anchors_and_pages_round_trip(folder: Path) -> None:
+    anchors = ("a", "b", "name with spaces")  # `<a name>` may hold blanks
+    page = LinkResult(URL, Verdict.OK, "returned 200", 200, page="html", anchors=anchors)
+    _put(folder, page)
+    assert _get(folder)[URL].anchors == anchors
+    assert _get(folder)[URL].page == "html"
+    _forge(folder, anchors="")
+    assert _get(folder)[URL].anchors == ()
+    _forge(folder, anchors=None, page="other")
+    assert (_get(folder)[URL].anchors, _get(folder)[URL].page) == (None, "other")
+    _forge(folder, page="pdf")
+    assert _get(folder) == {}
+
+
+def test_failures_are_kept_for_their_own_ttl_and_refresh_skips_them(folder: Path) -> None:
+    _put(folder, dead(URL, "returned 404 Not Found", 404))
+    assert _get(folder)[URL].verdict is Verdict.DEAD
+    assert _get(folder)[URL].transient is False
+    assert _get(folder, failures=False) == {}
+    assert _rows(folder) == [(URL, "dead", "failure", "returned 404 Not Found", NOW)]
+    assert _get(folder, now=NOW + 100)[URL].status == 404  # exactly the TTL: still fresh
+    assert _get(folder, now=NOW + 100.5) == {}
+
+
+def test_transient_answers_are_marked_and_kept_briefly(folder: Path) -> None:
+    _put(folder, unverifiable(URL, "timed out"))
+    [back] = _get(folder).values()
+    assert (back.verdict, back.transient, back.status) == (Verdict.UNVERIFIABLE, True, None)
+    assert _rows(folder)[0][2] == "transient"
+    assert _get(folder, now=NOW + 10.5) == {}
+
+
+def test_what_is_never_kept(folder: Path) -> None:
+    _put(
+        folder,
+        skipped(URL, Skip.OFFLINE),
+        LinkResult(f"{URL}/c", Verdict.OK, "cached", 200, from_cache=True),
+        LinkResult(f"{URL}/s", Verdict.OK, "no status"),
+    )
+    assert _rows(folder) == []
+    _put(folder, ok(URL, 200), ttls=Ttls(ok=0.0))  # a TTL of 0: caching that kind is off
+    assert _rows(folder) == []
+
+
+def test_a_long_detail_is_cut(folder: Path) -> None:
+    _put(folder, dead(URL, "x" * 3000))
+    assert _rows(folder)[0][3] == "x" * 2000
+
+
+def test_the_clock_bounds(folder: Path) -> None:
+    _put(folder, ok(URL, 200))
+    assert _get(folder, now=NOW - CLOCK_SKEW)[URL].status == 200  # written a minute ahead
+    assert _get(folder, now=NOW - CLOCK_SKEW - 1) == {}  # later than any skew: forged
+    assert _get(folder, now=NOW + 1000)[URL].status == 200
+    assert _get(folder, now=NOW + 1001) == {}
+    for forged in (True, float("inf"), float("-inf")):
+        _forge(folder, checked_at=forged)
+        assert _get(folder) == {}, forged
+
+
+def test_pruning_forgets_old_and_future_rows(folder: Path) -> None:
+    _put(folder, ok(URL, 200), now=NOW - 1001)  # older than the longest TTL
+    _put(folder, ok(f"{URL}/future", 200), now=NOW + CLOCK_SKEW + 1)
+    _put(folder, ok(f"{URL}/kept", 200), now=NOW)
+    assert [row[0] for row in _rows(folder)] == [f"{URL}/kept"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "believed"),
+    [
+        ("status", 100, True),
+        ("status", 999, True),
+        ("status", 99, False),
+        ("status", 1000, False),
+        ("status", None, False),  # an "ok" without a status
+        ("url", "HTTPS://example.com/page", False),  # not in its normal form
+        ("verdict", "skipped", False),
+        ("lasting", "failure", False),  # an "ok" must last as one
+        ("lasting", "forever", False),
+        ("final_url", "https://example.com/other", True),
+        ("final_url", "HTTPS://EXAMPLE.com/other", False),
+        ("moved_to", "https://example.com/other", False),  # without its status
+    ],
+)
+def test_each_field_of_an_ok_row(folder: Path, column: str, value: Any, believed: bool) -> None:
+    _put(folder, ok(URL, 200))
+    _forge(folder, **{column: value})
+    found = {} if column == "url" else _get(folder)
+    if column == "url":
+        cache = _open(folder)
+        found = cache.get([value], TTLS, NOW)
+        cache.close()
+    assert bool(found) is believed
+
+
+@pytest.mark.parametrize(
+    ("moved_to", "moved_status", "believed"),
+    [
+        ("https://example.com/new", 301, True),
+        ("https://example.com/new", 308, True),
+        ("https://example.com/new", 302, False),
+        (None, 301, False),
+        ("HTTPS://example.com/new", 301, False),
+    ],
+)
+def test_a_permanent_redirect_row(
+    folder: Path, moved_to: str | None, moved_status: int, believed: bool
+) -> None:
+    _put(folder, ok(URL, 200))
+    _forge(folder, moved_to=moved_to, moved_status=moved_status)
+    found = _get(folder)
+    assert bool(found) is believed
+    if believed:
+        assert (found[URL].moved_to, found[URL].moved_status) == (moved_to, moved_status)
+        assert found[URL].redirected
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("lasting", "forever"), ("verdict", "skipped"), ("page", "pdf")]
+)
+def test_each_field_of_a_failure_row(folder: Path, column: str, value: str) -> None:
+    _put(folder, dead(URL, "returned 404", 404))
+    assert _get(folder)[URL].status == 404
+    _forge(folder, **{column: value})
+    assert _get(folder) == {}
+
+
+def test_a_dead_row_cannot_carry_a_redirect(folder: Path) -> None:
+    _put(folder, dead(URL, "returned 404", 404))
+    _forge(folder, moved_to="https://example.com/new", moved_status=301)
+    assert _get(folder) == {}
+    _forge(folder, moved_to=None, moved_status=None, status=None)
+    assert _get(folder)[URL].status is None  # a failure without a status is fine
+    _forge(folder, verdict="ok", lasting="failure")
+    assert _get(folder) == {}
+
+
+def test_lasting_of_each_answer() -> None:
+    assert lasting_of(ok(URL, 200)) == "ok"
+    assert lasting_of(LinkResult(URL, Verdict.OK)) is None
+    assert lasting_of(dead(URL, "404", 404)) == "failure"
+    assert lasting_of(LinkResult(URL, Verdict.DEAD, "503", 503, transient=True)) == "transient"
+    assert lasting_of(unverifiable(URL, "403")) == "transient"
+    assert lasting_of(skipped(URL, Skip.PRIVATE)) is None
+    assert lasting_of(LinkResult(URL, Verdict.DEAD, from_cache=True)) is None
+    assert Ttls().of("ok") == 7 * 86400
+    assert (Ttls().of("failure"), Ttls().of("transient")) == (86400, 3600)
+    assert Ttls(ok=1, failure=5, transient=3).longest == 5
+
+
+def test_archive_answers(folder: Path) -> None:
+    cache = _open(folder)
+    day = "20240222"
+    snapshot = "https://web.archive.org/web/2024/x"
+    cache.put_archive([(URL, day, snapshot), (f"{URL}/n", day, None)], NOW)
+    assert cache.get_archive(URL, day, TTLS, NOW) == ("https://web.archive.org/web/2024/x",)
+    assert cache.get_archive(f"{URL}/n", day, TTLS, NOW) == (None,)
+    assert cache.get_archive(URL, "20240223", TTLS, NOW) is None
+    # A snapshot keeps for the success TTL; "no snapshot" for the failure TTL.
+    assert cache.get_archive(URL, day, TTLS, NOW + 1000) is not None
+    assert cache.get_archive(f"{URL}/n", day, TTLS, NOW + 100) == (None,)
+    assert cache.get_archive(f"{URL}/n", day, TTLS, NOW + 101) is None
+    cache.close()
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        db.execute("UPDATE archives SET snapshot = 'not a url' WHERE snapshot IS NOT NULL")
+    cache = _open(folder)
+    assert cache.get_archive(URL, day, TTLS, NOW) is None
+    cache.close()
+
+
+def test_the_folder_gets_its_markers_and_refuses_links(folder: Path, tmp_path: Path) -> None:
+    path = safe_cache_file(folder, FILE_NAME, create=True)
+    assert path == folder / FILE_NAME
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert (
+        (folder / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    )
+    assert safe_cache_file(tmp_path / "absent", FILE_NAME, create=False) is None
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "linked"
+    link.symlink_to(elsewhere)
+    assert safe_cache_file(link, FILE_NAME, create=True) is None
+    assert safe_cache_file(link, FILE_NAME, create=True, trusted=True) == link / FILE_NAME
+    assert os.listdir(elsewhere) != []
+
+
+def test_the_project_s_cache_is_in_the_shared_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+    assert LinkCache.of_project(tmp_path) is None  # nothing to remember: nothing made
+    cache = LinkCache.of_project(tmp_path, create=True)
+    assert cache is not None
+    cache.close()
+    assert (tmp_path / ".seedlint_cache" / FILE_NAME).is_file()
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "ci"))
+    cache = LinkCache.of_project(tmp_path, create=True)
+    assert cache is not None
+    cache.close()
+    assert (tmp_path / "ci" / FILE_NAME).is_file()
+
+
+def test_a_skipped_row_does_not_end_the_scan(folder: Path) -> None:
+    _put(folder, dead(f"{URL}/a", "returned 404", 404), ok(f"{URL}/b", 200))
+    cache = _open(folder)
+    found = cache.get([f"{URL}/a", f"{URL}/b"], TTLS, NOW, failures=False)
+    cache.close()
+    assert list(found) == [f"{URL}/b"]
+
+
+def test_more_urls_than_one_query_takes(folder: Path) -> None:
+    urls = [f"{URL}/{n}" for n in range(1200)]  # three chunks of host parameters
+    _put(folder, *(ok(url, 200) for url in urls))
+    cache = _open(folder)
+    found = cache.get(urls, TTLS, NOW)
+    cache.close()
+    assert sorted(found) == sorted(urls)
