@@ -356,7 +356,8 @@ class _Run:
         self.notes: list[list[str]] = [[] for _ in range(count)]
         self.identities: list[bytes] = [b""] * count
         self.hits: dict[int, tuple[str, bytes]] = {}  # index -> row path and digest
-        # index -> the stored form of a linted file's summary (None: it has none)
+        # index -> digest of a linted file's summary as stored (None: it has none); a
+        # digest, not the summary: a 100k cold run would otherwise hold 30 MB of them
         self.fresh_summaries: dict[int, bytes | None] = {}
         self.limit = linter.context.settings.max_file_size
         self.now = time.time_ns()
@@ -499,7 +500,8 @@ class _Run:
             if cache is not None:
                 cache.stats.linted += 1
             if linted.entry is not None:
-                self.fresh_summaries[index] = linted.entry.summary
+                blob = linted.entry.summary
+                self.fresh_summaries[index] = None if blob is None else digest(blob)
             if cache is not None and linted.signature is not None and linted.entry is not None:
                 topics = self.validator.topics if linted.has_topics else ""
                 cache.put(
@@ -538,9 +540,10 @@ class _Run:
         return [result.summary for result in self.results if result and result.summary]
 
     def _summaries_key(self) -> tuple[bytes | None, dict[str, bytes | None] | None]:
-        """A digest of what the cross-file rules read, every file's path and summary in
-        its stored form (nothing decoded), and the cached files' summaries as read. None
-        when a summary is missing (a row rewritten meanwhile, a name with no UTF-8 form)."""
+        """A digest of what the cross-file rules read, every file's path and the digest of
+        its summary in its stored form (nothing decoded), and the cached files' summaries
+        as read. None when a summary is missing (a row rewritten meanwhile, a name with no
+        UTF-8 form)."""
         if self.cache is None:
             return None, None
         blobs = self.cache.column("summary", dict(self.hits.values())) if self.hits else {}
@@ -549,11 +552,14 @@ class _Run:
             hit = self.hits.get(index)
             if hit is not None:
                 blob = blobs.get(hit[0], b"")
+                if blob == b"":
+                    return None, blobs
+                summary = None if blob is None else digest(blob)
+            elif index in self.fresh_summaries:
+                summary = self.fresh_summaries[index]
             else:
-                blob = self.fresh_summaries.get(index, b"")
-            if blob == b"":
                 return None, blobs
-            stored = b"-" if blob is None else b"%d:" % len(blob) + blob
+            stored = b"-" if summary is None else summary  # a digest: 16 bytes
             hashed.update(_display(path).encode("utf-8", "surrogateescape") + b"\0" + stored)
         key: bytes = _BY_SUMMARIES + hashed.digest()
         return key, blobs
