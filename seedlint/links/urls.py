@@ -152,14 +152,7 @@ def _plain_key(url: str, plain: re.Match[str], fragment: bool) -> str | None:
     host = plain["host"]
     if "%" in rest or "/." in rest or not host.islower() or "xn--" in host:
         return None
-    if "#" in rest:
-        rest, _, kept = rest.partition("#")
-        tail = f"#{kept}" if fragment and kept else ""
-    else:
-        tail = ""
-    path, _, query = rest.partition("?")
-    rest = f"{path or '/'}?{query}" if query else path or "/"
-    return f"{url[:host_end]}{rest}{tail}"
+    return _as_written(url, host_end, fragment)
 
 
 #: A lower-case URL whose host may be an IPv4 address and which may name a port: what
@@ -182,6 +175,14 @@ def _addressed_key(url: str, addressed: re.Match[str], fragment: bool) -> str | 
     rest = url[head_end:]
     if "%" in rest or "/." in rest:
         return None
+    return _as_written(url, head_end, fragment)
+
+
+def _as_written(url: str, head_end: int, fragment: bool) -> str:
+    """The key of a URL kept as written after its first ``head_end`` characters: an
+    empty path made `/`, an empty query or fragment dropped, the fragment kept only when
+    ``fragment`` asks for it (shared by both fast paths, so they cannot drift apart)."""
+    rest = url[head_end:]
     if "#" in rest:
         rest, _, kept = rest.partition("#")
         tail = f"#{kept}" if fragment and kept else ""
