@@ -530,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = _cases(ports, args.urls, args.delay, random.Random(args.seed))
         slots = min(args.max_concurrency, args.hosts * args.max_per_host)
         # Redirects cost more answers, 500s their retries: the bound counts every request.
-        extra = {"moved": 1, "chain": 3, "loop": 1, "error": 2, "limited": 1}
+        extra = {"moved": 1, "chain": 3, "loop": 1, "error": 1, "limited": 1}
         needed = len(cases) + sum(extra.get(case.truth, 0) for case in cases)
         bound = needed * args.delay / 1000 / slots
         figures["requests_needed"] = needed

@@ -12,8 +12,13 @@ A host that rate-limits the client is paused as a whole (its ``Retry-After`` or
 that names its wait, between answers that are not rate limits, is about that URL: it waits
 alone and the host's other URLs go on (as lychee does), so that one busy page does not
 stop a whole site for a second each time.
-Timeouts, resets, connection failures and 408/429/5xx are retried after 1 s, then 2 s
-(``retry-wait``), with jitter so that parallel runs do not retry in step.
+Timeouts, resets, connection failures, 408 and 429 are retried after 1 s, then 2 s
+(``retry-wait``), with jitter so that parallel runs do not retry in step. A 5xx is asked
+once more, after ``retry-wait``, not ``retries`` times (SERVER_ERROR_ATTEMPTS): the
+server is up and has answered; two errors a second apart are its answer for this run, a
+third ask two seconds later rarely differs, and the verdict is cached only for
+``transient-ttl`` (one hour), so a later run asks again. lychee 0.24 does not retry a 5xx
+at all (docs/links.md, "Retries").
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ from seedlint.links.wire import Wire
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 PERMANENT_REDIRECTS = frozenset({301, 308})
+#: Attempts at most for a URL whose server answers 5xx (one retry): see the module's text.
+SERVER_ERROR_ATTEMPTS = 2
 HOST_BACKOFF_START = 0.5
 HOST_BACKOFF_CAP = 30.0
 #: A body this small is read, so that the connection can be kept alive; larger ones are
@@ -424,6 +431,8 @@ class Checker:
                 continue  # the host's pause is this URL's wait too
             state.backoff = 0.0
             state.limited = False
+            if answer.status >= 500 and attempt >= SERVER_ERROR_ATTEMPTS:
+                return answer  # the server's second error is its answer for this run
             if transient and not last:
                 await self._pause(attempt, wait)
                 continue
