@@ -4,7 +4,8 @@ One shared ``httpx.AsyncClient`` keeps connections alive. A request holds a slot
 host (``max-per-host``, or the host's own ``max-concurrency``) and then a global slot
 (``max-concurrency``), only while it is on the wire: retry pauses and redirect hops hold
 none, so a slow host never starves the others and a redirect to the same host cannot
-wait on itself.
+wait on itself. A freed global slot goes to the host with the most URLs left (slots.py),
+so that a host held back by a pause does not end the run on its own.
 
 A host that rate-limits the client is paused as a whole (its ``Retry-After`` or
 ``X-RateLimit-Reset``, else 0.5 s doubling up to 30 s) so that its other URLs wait too: a
@@ -51,6 +52,7 @@ from seedlint.links.guard import (
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+from seedlint.links.slots import Slots
 from seedlint.links.streams import ConnectFailed
 from seedlint.links.transport import HostPools
 from seedlint.links.urls import host_of, normalise
@@ -205,7 +207,7 @@ class Checker:
         self._no_network = asyncio.Event()
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
         self._hops: set[str] = set()
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: Slots | None = None
         self._client: httpx.AsyncClient | None = None
         self._pools: HostPools | None = None
         self._wire: Wire | None = None
@@ -220,7 +222,7 @@ class Checker:
     async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
         wanted = _interleaved(dict.fromkeys(urls))
         options = self.options
-        self._slots = asyncio.Semaphore(options.max_concurrency)
+        self._slots = Slots(options.max_concurrency)
         self._pools = HostPools(
             self.backend, options.host_concurrency, options.max_per_host, options.proxy
         )
@@ -458,8 +460,13 @@ class Checker:
             # URLs) but no global slot (other hosts go on meanwhile).
             while (pause := state.resume_at - loop.time()) > 0:
                 await asyncio.sleep(pause)
-            async with self._slots, asyncio.timeout(self._deadline):
-                return await self._exchange(url, self.options.host_headers.get(host))
+            # The global slot goes to the host with the most URLs left (slots.py).
+            await self._slots.acquire(state.pending)
+            try:
+                async with asyncio.timeout(self._deadline):
+                    return await self._exchange(url, self.options.host_headers.get(host))
+            finally:
+                self._slots.release()
 
     async def _exchange(self, url: str, headers: dict[str, str] | None) -> _Answer:
         """One request: GET streamed and closed after the headers, or HEAD then GET.
