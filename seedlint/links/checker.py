@@ -409,7 +409,8 @@ class Checker:
                     result = replace(result, detail=f"{result.detail} (after {attempt} attempts)")
                 return result
             self.requests += 1
-            answer = replace(answer, attempts=attempt)
+            if attempt > 1:
+                answer = replace(answer, attempts=attempt)
             wait = answer.asks_to_wait()
             transient = answer.rate_limited or (
                 answer.status in RETRY_STATUSES and not answer.challenge
