@@ -343,8 +343,6 @@ def _lychee_command(lychee: str, args: argparse.Namespace, *, cache: bool) -> li
         f"--max-concurrency={args.max_concurrency}",
         f"--host-concurrency={args.max_per_host}",
         f"--host-request-interval={args.lychee_host_interval}",
-        # seedlint's `retries = 2`. lychee 0.24 retries timeouts, resets and 429 only: a
-        # 5xx is asked once (seedlint: once more), and slows its host by 0.2 s instead.
         # seedlint's `retries = 2` (429s, timeouts, resets). Neither flag makes lychee 0.24
         # ask a 5xx again (its retry.rs retries a rejected status only when it is 429);
         # seedlint asks a 5xx once more: --no-server-errors compares like with like.
