@@ -4,7 +4,8 @@ One shared ``httpx.AsyncClient`` keeps connections alive. A request holds a slot
 host (``max-per-host``, or the host's own ``max-concurrency``) and then a global slot
 (``max-concurrency``), only while it is on the wire: retry pauses and redirect hops hold
 none, so a slow host never starves the others and a redirect to the same host cannot
-wait on itself.
+wait on itself. A freed global slot goes to the host with the most URLs left (slots.py),
+so that a host held back by a pause does not end the run on its own.
 
 A host that rate-limits the client is paused as a whole (its ``Retry-After`` or
 ``X-RateLimit-Reset``, else 0.5 s doubling up to 30 s) so that its other URLs wait too: a
@@ -12,8 +13,13 @@ A host that rate-limits the client is paused as a whole (its ``Retry-After`` or
 that names its wait, between answers that are not rate limits, is about that URL: it waits
 alone and the host's other URLs go on (as lychee does), so that one busy page does not
 stop a whole site for a second each time.
-Timeouts, resets, connection failures and 408/429/5xx are retried after 1 s, then 2 s
-(``retry-wait``), with jitter so that parallel runs do not retry in step.
+Timeouts, resets, connection failures, 408 and 429 are retried after 1 s, then 2 s
+(``retry-wait``), with jitter so that parallel runs do not retry in step. A 5xx is asked
+once more, after ``retry-wait``, not ``retries`` times (SERVER_ERROR_ATTEMPTS): the
+server is up and has answered; two errors a second apart are its answer for this run, a
+third ask two seconds later rarely differs, and the verdict is cached only for
+``transient-ttl`` (one hour), so a later run asks again. lychee 0.24 does not retry a 5xx
+at all (docs/links.md, "Retries").
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from seedlint.links.guard import (
 )
 from seedlint.links.options import CheckOptions
 from seedlint.links.result import LinkResult, Skip, Verdict, dead, ok, skipped, unverifiable
+from seedlint.links.slots import Slots
 from seedlint.links.streams import ConnectFailed
 from seedlint.links.transport import HostPools
 from seedlint.links.urls import host_of, normalise
@@ -54,6 +61,8 @@ from seedlint.links.wire import Wire
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 PERMANENT_REDIRECTS = frozenset({301, 308})
+#: Attempts at most for a URL whose server answers 5xx (one retry): see the module's text.
+SERVER_ERROR_ATTEMPTS = 2
 HOST_BACKOFF_START = 0.5
 HOST_BACKOFF_CAP = 30.0
 #: A body this small is read, so that the connection can be kept alive; larger ones are
@@ -198,7 +207,7 @@ class Checker:
         self._no_network = asyncio.Event()
         self._answers: dict[str, asyncio.Future[_Answer | LinkResult]] = {}
         self._hops: set[str] = set()
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: Slots | None = None
         self._client: httpx.AsyncClient | None = None
         self._pools: HostPools | None = None
         self._wire: Wire | None = None
@@ -213,7 +222,7 @@ class Checker:
     async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
         wanted = _interleaved(dict.fromkeys(urls))
         options = self.options
-        self._slots = asyncio.Semaphore(options.max_concurrency)
+        self._slots = Slots(options.max_concurrency)
         self._pools = HostPools(
             self.backend, options.host_concurrency, options.max_per_host, options.proxy
         )
@@ -400,7 +409,8 @@ class Checker:
                     result = replace(result, detail=f"{result.detail} (after {attempt} attempts)")
                 return result
             self.requests += 1
-            answer = replace(answer, attempts=attempt)
+            if attempt > 1:
+                answer = replace(answer, attempts=attempt)
             wait = answer.asks_to_wait()
             transient = answer.rate_limited or (
                 answer.status in RETRY_STATUSES and not answer.challenge
@@ -424,6 +434,8 @@ class Checker:
                 continue  # the host's pause is this URL's wait too
             state.backoff = 0.0
             state.limited = False
+            if answer.status >= 500 and attempt >= SERVER_ERROR_ATTEMPTS:
+                return answer  # the server's second error is its answer for this run
             if transient and not last:
                 await self._pause(attempt, wait)
                 continue
@@ -449,8 +461,13 @@ class Checker:
             # URLs) but no global slot (other hosts go on meanwhile).
             while (pause := state.resume_at - loop.time()) > 0:
                 await asyncio.sleep(pause)
-            async with self._slots, asyncio.timeout(self._deadline):
-                return await self._exchange(url, self.options.host_headers.get(host))
+            # The global slot goes to the host with the most URLs left (slots.py).
+            await self._slots.acquire(state.pending)
+            try:
+                async with asyncio.timeout(self._deadline):
+                    return await self._exchange(url, self.options.host_headers.get(host))
+            finally:
+                self._slots.release()
 
     async def _exchange(self, url: str, headers: dict[str, str] | None) -> _Answer:
         """One request: GET streamed and closed after the headers, or HEAD then GET.

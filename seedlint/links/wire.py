@@ -150,12 +150,29 @@ class Wire:
         self, stream: AsyncioStream, request: bytes, connections: list[AsyncioStream]
     ) -> Head:
         reusable = False
+        head: Head | None = None
         try:
+            # One timeout for the whole exchange (request, head, small body): a timer
+            # for each step cost more CPU than parsing the answer.
             try:
-                await stream.write(request, self.timeout)
-            except httpcore.WriteError as error:
-                raise _StaleConnection from error
-            head, reusable = await self._read_answer(stream)
+                async with asyncio.timeout(self.timeout):
+                    try:
+                        await stream.write(request)
+                    except httpcore.WriteError as error:
+                        raise _StaleConnection from error
+                    head, body = await self._read_answer(stream)
+                    if body:
+                        await stream.reader.readexactly(body)
+                    reusable = body is not None
+            except (asyncio.IncompleteReadError, OSError) as error:
+                # A late or broken body (OSError covers TimeoutError) loses the
+                # connection, not the verdict, which is in the head.
+                if head is not None:
+                    return head
+                if isinstance(error, TimeoutError):
+                    raise httpx.ReadTimeout("timed out reading the answer") from error
+                raise
+            assert head is not None
             return head
         finally:
             if reusable:
@@ -163,7 +180,9 @@ class Wire:
             else:
                 await stream.aclose()
 
-    async def _read_answer(self, stream: AsyncioStream) -> tuple[Head, bool]:
+    async def _read_answer(self, stream: AsyncioStream) -> tuple[Head, int | None]:
+        """The final answer's head, and the length of the body to read before the
+        connection can be used again (None: it cannot be)."""
         reader = stream.reader
         for _ in range(MAX_INTERIM + 1):
             raw = await self._read_head(reader)
@@ -173,31 +192,22 @@ class Wire:
         else:
             raise httpx.RemoteProtocolError("too many informational answers")
         if head.status == 101:
-            return head, False
+            return head, None
         if head.status in (204, 304):
             body = 0
         if close or version == 0 or body is None or body > self.drain_limit:
-            return head, False
-        if body:
-            try:
-                async with asyncio.timeout(self.timeout):
-                    await reader.readexactly(body)
-            except (asyncio.IncompleteReadError, OSError, TimeoutError):
-                return head, False  # the verdict is in the head: only the connection is lost
-        return head, True
+            return head, None
+        return head, body
 
     async def _read_head(self, reader: asyncio.StreamReader) -> bytes:
         try:
-            async with asyncio.timeout(self.timeout):
-                return await reader.readuntil(b"\r\n\r\n")
+            return await reader.readuntil(b"\r\n\r\n")  # under _exchange's timeout
         except asyncio.IncompleteReadError as error:
             if not error.partial:
                 raise _StaleConnection from error
             raise httpx.RemoteProtocolError("the answer ended in its head") from error
         except asyncio.LimitOverrunError as error:
             raise httpx.RemoteProtocolError("the answer's head is too long") from error
-        except TimeoutError as error:
-            raise httpx.ReadTimeout("timed out reading the answer") from error
         except OSError as error:
             raise httpx.ReadError(str(error) or type(error).__name__) from error
 

@@ -135,3 +135,17 @@ def test_head_rate_limited_is_waited_for_not_followed_by_get(
     vault.seed("a.md", url)
     assert vault.lint(method="head").findings == []
     assert [r.method for r in web.stats.requests] == ["HEAD", "HEAD"]
+
+
+def test_a_freed_slot_goes_to_the_host_with_most_urls_left(
+    web: LoopbackServers, vault: Vault
+) -> None:
+    # One global slot: each request waits for it. First come, first served would take
+    # the hosts in turn (H1, H2, H1, H2, ...); the host with more URLs left goes first,
+    # so that it does not end the run alone.
+    _spread(web, vault, H1, 6, 30)
+    _spread(web, vault, H2, 2, 30)
+    run = vault.lint(**{"max-concurrency": 1})
+    assert run.findings == []
+    assert [request.host for request in web.stats.requests] == [H1] * 6 + [H2] * 2
+    assert web.stats.total_peak == 1

@@ -57,14 +57,32 @@ def test_410_and_other_statuses(web: LoopbackServers, vault: Vault) -> None:
     assert messages == [f"{gone} returned 410 Gone", f"{teapot} returned 418 I'm a Teapot"]
 
 
-def test_5xx_is_retried_then_dead(web: LoopbackServers, vault: Vault) -> None:
+def test_5xx_is_asked_once_more_then_dead(web: LoopbackServers, vault: Vault) -> None:
     url = web.url(H1, "/broken", status=500)
     vault.seed("a.md", url)
-    run = vault.lint(retries=2)
+    run = vault.lint(retries=2, **{"retry-wait": 0.3})
     assert {f.message for f in run.of("L001")} == {
-        f"{url} returned 500 Internal Server Error (after 3 attempts)"
+        f"{url} returned 500 Internal Server Error (after 2 attempts)"
     }
-    assert web.stats.count(H1, "/broken") == 3
+    # One retry, not `retries`: a server's second error is its answer for this run.
+    asked = web.stats.matching(H1, "/broken")
+    assert len(asked) == 2
+    assert asked[1].at - asked[0].at >= 0.3  # after `retry-wait`
+
+
+def test_a_5xx_twice_is_dead_where_a_timeout_gets_every_retry(
+    web: LoopbackServers, vault: Vault
+) -> None:
+    flaky = web.url(H1, "/flaky", fail=2, fail_status=503)
+    slow = web.url(H1, "/slow", delay=3000)
+    vault.seed("a.md", flaky, [slow])
+    run = vault.lint(retries=2, timeout=0.2)
+    assert {f.message for f in run.of("L001")} == {
+        f"{flaky} returned 503 Service Unavailable (after 2 attempts)"
+    }
+    assert {f.message for f in run.of("L004")} == {f"{slow} timed out (after 3 attempts)"}
+    assert web.stats.count(H1, "/flaky") == 2
+    assert web.stats.count(H1, "/slow") == 3
 
 
 def test_a_passing_503_recovers_after_a_retry(web: LoopbackServers, vault: Vault) -> None:

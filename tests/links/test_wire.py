@@ -319,3 +319,27 @@ def test_a_kept_connection_serves_only_its_own_port(web: LoopbackServers, vault:
         ("L001", f"{closed_url} refused the connection")
     }
     assert [r.path for r in web.stats.requests] == ["/open"]
+
+
+def test_a_body_that_stalls_keeps_the_verdict_of_its_head(
+    raw: Callable[[Answer], RawServer], vault: Vault
+) -> None:
+    # The head says 404 and a 10-byte body, of which 3 bytes come: the exchange's one
+    # timeout ends the wait, the verdict is the head's, and the connection is not used
+    # again (the next request opens its own).
+    def answer(request: bytes, n: int) -> tuple[bytes, bool]:
+        if _path(request) == b"/a-stall":
+            return b"HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\n\r\nabc", True
+        return _ok(), True
+
+    server = raw(answer)
+    # Asked in this order (sorted): the stalled connection comes first.
+    stall, after = server.url("/a-stall"), server.url("/b-after")
+    vault.seed("a.md", stall, [after])
+    run = vault.lint(**{"max-per-host": 1, "timeout": 0.5})
+    assert [(f.code, f.message) for f in run.findings] == [
+        ("L001", f"{stall} returned 404 Not Found"),
+        ("L001", f"{stall} returned 404 Not Found"),
+    ]
+    assert [_path(r) for r in server.requests] == [b"/a-stall", b"/b-after"]
+    assert server.connections == 2
