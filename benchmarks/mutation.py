@@ -89,7 +89,7 @@ TARGETS: dict[str, Target] = {
         ),
         tests=(
             "tests/mutation/test_cache_mutants.py",
-            "tests/mutation/test_cache_run_mutants.py",
+            "tests/mutation/test_cache_payload_mutants.py",
             # Its tests that run in this process; those that run the program are left out.
             "tests/scale/test_cache.py",
             # Not tests/hostile/test_cache_attacks.py: it runs the program on planted

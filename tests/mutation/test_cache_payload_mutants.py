@@ -6,6 +6,7 @@ asked, replayed against another day or other notes, and the run key."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -475,3 +476,98 @@ def test_cross_file_problems_round_trip() -> None:
         decode_corpus(b"")
     with pytest.raises(CacheMiss, match="corpus: stored as str, not bytes"):
         decode_corpus("text")
+
+
+# -- the run key -------------------------------------------------------------------------
+
+PLUGIN = """\
+from seedlint.findings import Severity
+from seedlint.rule import rule
+
+
+@rule("Z901", "always-quiet", "A plugin rule that finds nothing.", Severity.WARNING)
+def always_quiet(doc, context):
+    return iter(())
+
+
+RULES = [always_quiet]
+"""
+
+
+def _key_with_plugin(root: Path, module: str, **overrides: Any) -> str:
+    import importlib
+
+    from seedlint.cache.runkey import run_key
+
+    importlib.invalidate_caches()
+    plugin = importlib.import_module(module)
+    importlib.reload(plugin)
+    rules = {**load_rules(), "Z901": plugin.RULES[0]}
+    context = RunContext(load(root / "seedlint.toml", overrides or None), today=TODAY)
+    return run_key(Linter(Selection.build(rules, context, offline=True), context))
+
+
+@pytest.mark.parametrize("layout", ["package", "module"])
+def test_an_edited_plugin_gives_another_run_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    import sys
+
+    _vault(tmp_path)
+    plugins = tmp_path / "plugins"
+    name = f"quiet_{layout}_plugin"
+    source = plugins / name / "__init__.py" if layout == "package" else plugins / f"{name}.py"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(plugins))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+    first = _key_with_plugin(tmp_path, name)
+    assert first == _key_with_plugin(tmp_path, name)  # nothing moved: the same key
+    assert len(first) == 32
+    if layout == "package":
+        (source.parent / "helpers.py").write_text("")  # a module beside it
+    else:
+        source.write_text(PLUGIN + "\n# edited\n", encoding="utf-8")
+    second = _key_with_plugin(tmp_path, name)
+    assert second != first
+    assert _key_with_plugin(tmp_path, name, ignore=["Z901"]) != second  # another selection
+    stamp = os.stat(source)
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000))
+    assert _key_with_plugin(tmp_path, name) != second  # only its mtime moved
+
+
+def test_the_run_key_ignores_where_the_checkout_is(tmp_path: Path) -> None:
+    import shutil
+
+    from seedlint.cache.runkey import run_key
+
+    _vault(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    keys = [run_key(_linter(tmp_path / name)) for name in ("a", "b")]
+    assert keys[0] == keys[1]
+    (tmp_path / "b" / "seedlint.toml").write_text('topics-root = "contents"\n')
+    assert run_key(_linter(tmp_path / "b")) != keys[0]  # another topics root
+    outside = tmp_path / "c"
+    outside.mkdir()
+    (outside / "seedlint.toml").write_text(f'topics-root = "{tmp_path / "a"}"\n')
+    assert run_key(_linter(outside)) != keys[0]  # outside the root: by its absolute path
+
+
+def test_the_source_stamps_of_a_module_and_of_a_package(tmp_path: Path) -> None:
+    from seedlint.cache.runkey import _source_stamps
+
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("x = 1\n")
+    (package / "sub" / "b.py").write_text("")
+    (package / "notes.txt").write_text("not code")
+    stamps = list(_source_stamps(str(package)))
+    status = os.stat(package / "a.py")
+    assert stamps[0] == f"{package / 'a.py'}:6:{status.st_mtime_ns}"
+    assert [stamp.split(":")[0] for stamp in stamps] == [
+        str(package / "a.py"),
+        str(package / "sub" / "b.py"),
+    ]
+    assert list(_source_stamps(str(package / "a.py"))) == stamps[:1]
+    assert list(_source_stamps(str(tmp_path / "gone.py"))) == []
