@@ -71,10 +71,13 @@ TARGETS: dict[str, Target] = {
             "tests/fix/test_project_root.py",
             "tests/fix/test_cli.py",
             "tests/fix/test_yaml_fixes.py",
+            "tests/fix/test_create_topic_note.py",
+            "tests/fix/test_golden.py",
             # Not tests/hostile/test_fix_faults.py: it interrupts 1,000-file runs of the
             # program at chosen calls, minutes a mutant, and its patches of seedlint.fixer
             # do not hold through mutmut's trampolines.
             "tests/mutation/test_fixer_mutants.py",
+            "tests/mutation/test_fixer_engine_mutants.py",
         ),
         budget=600,
     ),

@@ -1,0 +1,356 @@
+"""The fixer's smaller parts in this process (their other tests run the program, which
+mutation testing cannot follow): the file's conventions kept by a fix, the diff `--diff`
+prints, creating a file, the write through a symlink, and the project root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from seedlint.config import ConfigError, Configuration, Settings, load
+from seedlint.findings import TextEdit
+from seedlint.fixer import (
+    Candidate,
+    Conventions,
+    UnsafeToWrite,
+    apply_fixes,
+    create_new_file,
+    majority_newline,
+    sync_folders,
+    unified_diff,
+    write_atomic,
+)
+from seedlint.project import (
+    HARD_LINKED,
+    LEAVES_ROOT,
+    OUTSIDE_ROOT,
+    Roots,
+    check_topics_root,
+    find_root,
+    is_within,
+    work_tree,
+)
+
+# -- conventions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "newline"),
+    [
+        ("a\nb\n", "\n"),
+        ("a\r\nb\r\n", "\r\n"),
+        ("a\rb\r", "\r"),
+        ("a\r\nb\nc\r\n", "\r\n"),
+        ("a\rb\rc\n", "\r"),
+        ("a\nb\r\n", "\n"),  # a tie: LF
+        ("a\r\nb\r", "\r\n"),  # CRLF before CR
+        ("no break", "\n"),
+    ],
+)
+def test_the_majority_line_break(text: str, newline: str) -> None:
+    assert majority_newline(text) == newline
+
+
+def test_new_text_takes_the_files_line_break() -> None:
+    crlf = Conventions.of("a\r\nb\r\n", False)
+    assert crlf.adapt("one\ntwo\n") == "one\r\ntwo\r\n"
+    assert crlf.adapt("one") == "one"
+    assert crlf.adapt("chosen\r\nbreaks\n") == "chosen\r\nbreaks\n"  # W002's own choice
+    assert Conventions.of("a\rb\r", False).adapt("x\ny") == "x\ry"
+    assert Conventions.of("a\nb\n", False).adapt("x\ny") == "x\ny"
+
+
+@pytest.mark.parametrize(
+    ("original", "fixed", "kept"),
+    [
+        ("a\r\nb", "a\r\nb\r\n", "a\r\nb"),  # no final newline stays missing
+        ("a\rb", "a\rb\r", "a\rb"),
+        ("a\nb", "a\nb\n", "a\nb"),
+        ("a\r\nb\r\n", "a\r\nb", "a\r\nb\r\n"),  # a final newline stays
+        ("a\rb\r", "a\rb", "a\rb\r"),
+        ("a\nb\n", "a\nb\n", "a\nb\n"),
+        ("a\nb", "", ""),
+    ],
+)
+def test_the_final_newline_is_kept_as_it_was(original: str, fixed: str, kept: str) -> None:
+    assert Conventions.of(original, False).restore(fixed) == kept
+
+
+def test_a_byte_order_mark_is_written_back() -> None:
+    assert Conventions.of("é\n", True).encode("é\n") == b"\xef\xbb\xbf\xc3\xa9\n"
+    assert Conventions.of("é\n", False).encode("é\n") == b"\xc3\xa9\n"
+
+
+# -- choosing edits ------------------------------------------------------------------------
+
+
+def _candidate(code: str, *edits: tuple[int, int, str]) -> Candidate:
+    return Candidate(code, "fix", tuple(TextEdit(*edit) for edit in edits))
+
+
+def test_edits_on_neighbouring_characters_apply_together() -> None:
+    text, applied = apply_fixes(
+        "abcdef",
+        [_candidate("A", (0, 2, "X")), _candidate("B", (2, 4, "Y")), _candidate("C", (4, 6, ""))],
+    )
+    assert text == "XY" and [c.code for c in applied] == ["A", "B", "C"]
+
+
+def test_an_edit_sharing_one_character_waits() -> None:
+    text, applied = apply_fixes(
+        "abcdef", [_candidate("A", (0, 3, "X")), _candidate("B", (2, 4, "Y"))]
+    )
+    assert text == "Xdef" and [c.code for c in applied] == ["A"]
+    text, applied = apply_fixes(
+        "abcdef", [_candidate("B", (2, 4, "Y")), _candidate("A", (3, 5, "X"))]
+    )
+    assert text == "abYef" and [c.code for c in applied] == ["B"]
+
+
+def test_an_insertion_inside_a_replacement_waits_one_at_its_end_does_not() -> None:
+    text, applied = apply_fixes(
+        "abcdef", [_candidate("A", (1, 4, "X")), _candidate("B", (3, 3, "+"))]
+    )
+    assert text == "aXef" and [c.code for c in applied] == ["A"]
+    text, applied = apply_fixes(
+        "abcdef", [_candidate("B", (4, 4, "+")), _candidate("A", (1, 4, "X"))]
+    )
+    assert text == "aX+ef" and sorted(c.code for c in applied) == ["A", "B"]
+    text, applied = apply_fixes(
+        "abcdef", [_candidate("B", (1, 1, "+")), _candidate("A", (0, 1, "X"))]
+    )
+    assert text == "X+bcdef"  # an insertion at the end of a replacement before it
+
+
+def test_insertions_at_different_points_apply_together() -> None:
+    text, applied = apply_fixes("abc", [_candidate("A", (1, 1, "1")), _candidate("B", (2, 2, "2"))])
+    assert text == "a1b2c" and len(applied) == 2
+
+
+def test_a_fix_whose_own_edits_overlap_is_dropped() -> None:
+    text, applied = apply_fixes(
+        "abcdef",
+        [_candidate("A", (0, 3, "X"), (2, 4, "Y")), _candidate("B", (5, 6, "Z"))],
+    )
+    assert text == "abcdeZ" and [c.code for c in applied] == ["B"]
+    text, applied = apply_fixes("abc", [_candidate("A", (1, 1, "x"), (1, 1, "y"))])
+    assert text == "abc" and applied == []
+    text, applied = apply_fixes(
+        "abc", [_candidate("A", (2, 4, "x")), _candidate("B", (-1, 0, "y"))]
+    )
+    assert text == "abc" and applied == []
+
+
+# -- the diff ------------------------------------------------------------------------------
+
+
+def test_the_diff_keeps_each_lines_break_and_marks_a_missing_final_newline() -> None:
+    before = "one\r\ntwo\r\nthree"
+    after = "one\r\n2\r\nthree"
+    assert unified_diff("a.md", before, after) == (
+        "--- a.md\n+++ a.md\n@@ -1,3 +1,3 @@\n one\r\n-two\r\n+2\r\n"
+        " three\n\\ No newline at end of file\n"
+    )
+    assert unified_diff("a.md", "x\ry\r", "x\rz\r") == (
+        "--- a.md\n+++ a.md\n@@ -1,2 +1,2 @@\n x\r-y\r+z\r"
+    )
+    assert unified_diff("a.md", "same\n", "same\n") == ""
+
+
+def test_the_diff_of_a_new_file_starts_from_dev_null_and_patch_applies_it(
+    tmp_path: Path,
+) -> None:
+    diff = unified_diff("topics/Concept/A.md", "", "---\ntype: Concept\n---")
+    assert diff.startswith("--- topics/Concept/A.md\n")
+    diff = unified_diff("new.md", "", "line\n", new_file=True)
+    assert diff == "--- /dev/null\n+++ new.md\n@@ -0,0 +1 @@\n+line\n"
+    (tmp_path / "a.md").write_bytes(b"one\ntwo\nthree")
+    patch = unified_diff("a.md", "one\ntwo\nthree", "one\n2\nthree")
+    done = subprocess.run(
+        ["patch", "-p0", "--quiet"], input=patch.encode(), cwd=tmp_path, check=False
+    )
+    if done.returncode == 127:  # pragma: no cover - no patch(1)
+        pytest.skip("patch is not installed")
+    assert done.returncode == 0
+    assert (tmp_path / "a.md").read_bytes() == b"one\n2\nthree"
+
+
+# -- creating a file -----------------------------------------------------------------------
+
+
+def test_a_created_file_has_exactly_the_bytes_and_nothing_is_left_beside_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "topics" / "Concept").mkdir(parents=True)
+    folder = create_new_file(tmp_path, "topics/Concept/New.md", b"---\ntype: Concept\n---")
+    assert folder == os.path.join(os.path.realpath(tmp_path), "topics", "Concept")
+    assert (tmp_path / "topics" / "Concept" / "New.md").read_bytes() == b"---\ntype: Concept\n---"
+    assert os.listdir(tmp_path / "topics" / "Concept") == ["New.md"]
+    assert os.stat(tmp_path / "topics" / "Concept" / "New.md").st_nlink == 1
+    with pytest.raises(FileExistsError):
+        create_new_file(tmp_path, "topics/Concept/New.md", b"other")
+    assert (tmp_path / "topics" / "Concept" / "New.md").read_bytes() == b"---\ntype: Concept\n---"
+    (tmp_path / "topics" / "Concept" / "Dangling.md").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(FileExistsError):
+        create_new_file(tmp_path, "topics/Concept/Dangling.md", b"x")  # a dangling link
+    assert not (tmp_path / "nowhere").exists()
+    assert create_new_file(tmp_path, "top.md", b"") == os.path.realpath(tmp_path)
+    assert (tmp_path / "top.md").read_bytes() == b""
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["", "/etc/x.md", "a\\b.md", "a\0.md", "a//b.md", "./a.md", "a/../b.md", "a/", ".."],
+)
+def test_a_path_that_could_leave_the_root_is_never_created(tmp_path: Path, relative: str) -> None:
+    (tmp_path / "a").mkdir()
+    with pytest.raises(UnsafeToWrite, match="the path would leave the topics root"):
+        create_new_file(tmp_path / "a", relative, b"x")
+    assert os.listdir(tmp_path / "a") == []
+
+
+def test_a_file_is_not_created_in_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        create_new_file(tmp_path, "missing/A.md", b"x")
+    assert os.listdir(tmp_path) == []
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UnsafeToWrite, match="a folder on its way is a symbolic link"):
+        create_new_file(tmp_path, "file/A.md", b"x")
+
+
+# -- writing through a link ----------------------------------------------------------------
+
+
+def test_without_a_root_a_symlinked_file_is_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "seed.md"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    (tmp_path / "link.md").symlink_to(target)
+    folder = write_atomic(str(tmp_path / "link.md"), b"new")
+    assert folder == str(target.parent)
+    assert target.read_bytes() == b"new" and (tmp_path / "link.md").is_symlink()
+    assert sorted(os.listdir(target.parent)) == ["seed.md"]
+
+
+def test_with_a_root_a_link_leaving_it_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(b"old")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link.md").symlink_to(outside)
+    with pytest.raises(UnsafeToWrite, match="leaves the project root"):
+        write_atomic(str(root / "link.md"), b"new", root=root)
+    assert outside.read_bytes() == b"old"
+    (tmp_path / "rootish").mkdir()  # a sibling sharing the root's name as a prefix
+    (tmp_path / "rootish" / "a.md").write_bytes(b"old")
+    (root / "b.md").symlink_to(tmp_path / "rootish" / "a.md")
+    with pytest.raises(UnsafeToWrite):
+        write_atomic(str(root / "b.md"), b"new", root=root)
+    inside = root / "sub" / "c.md"
+    inside.parent.mkdir()
+    inside.write_bytes(b"old")
+    assert write_atomic(str(inside), b"new", root=root) == str(inside.parent)
+    assert inside.read_bytes() == b"new"
+
+
+def test_syncing_folders_skips_those_that_went(tmp_path: Path) -> None:
+    sync_folders([str(tmp_path), str(tmp_path / "gone"), str(tmp_path)])
+
+
+# -- the project root ----------------------------------------------------------------------
+
+
+def _bare(root: Path) -> Configuration:
+    return Configuration(Settings(), root, None)
+
+
+def test_the_work_tree_is_the_nearest_folder_with_git(tmp_path: Path) -> None:
+    (tmp_path / "repo" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    assert work_tree(tmp_path / "repo" / "a" / "b") == tmp_path / "repo"
+    (tmp_path / "repo" / "a" / "b" / "x.md").write_text("")
+    assert work_tree(tmp_path / "repo" / "a" / "b" / "x.md") == tmp_path / "repo"
+    (tmp_path / "repo" / "a" / ".git").write_text("gitdir: elsewhere\n")  # a submodule
+    assert work_tree(tmp_path / "repo" / "a" / "b") == tmp_path / "repo" / "a"
+    assert work_tree(tmp_path / "repo" / "a") == tmp_path / "repo" / "a"
+
+
+def test_is_within_does_not_take_a_prefix_for_a_folder() -> None:
+    assert is_within("/a/b", "/a/b") and is_within("/a/b/c", "/a/b")
+    assert not is_within("/a/bc", "/a/b") and not is_within("/a", "/a/b")
+
+
+def test_the_root_of_a_path_outside_everything_is_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    there = tmp_path / "there"
+    there.mkdir()
+    (there / "a.md").write_text("")
+    monkeypatch.chdir(here)
+    configuration = _bare(here)
+    assert find_root(configuration) == here
+    assert find_root(configuration, there / "a.md") == there
+    assert find_root(configuration, there) == there
+    (here / "sub").mkdir()
+    assert find_root(configuration, here / "sub") == here
+    (here / "out").symlink_to(there)
+    assert find_root(configuration, here / "out" / "a.md") == here  # spelt inside
+
+
+def test_the_configuration_folder_holds_the_paths_spelt_or_resolved(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "contents").mkdir(parents=True)
+    (vault / "seedlint.toml").write_text("")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (vault / "contents" / "ext").symlink_to(outside)
+    configuration = load(vault / "seedlint.toml")
+    assert find_root(configuration, vault / "contents") == vault
+    assert find_root(configuration, vault / "contents" / "ext") == vault  # spelt inside
+    roots = Roots.find(configuration, [str(vault / "contents"), "-", str(vault)])
+    assert roots.roots == (vault,)
+    assert Roots.find(configuration, ["-"]).roots == (find_root(configuration),)
+    (outside / "a.md").write_text("")
+    assert roots.refuse_to_write(str(vault / "contents" / "ext" / "a.md")) == LEAVES_ROOT
+    assert roots.refuse_to_write(str(outside / "a.md")) == OUTSIDE_ROOT
+    assert roots.holding(str(outside / "a.md")) == vault  # the first root: refused later
+    (vault / "contents" / "a.md").write_text("")
+    assert roots.refuse_to_write(str(vault / "contents" / "a.md")) is None
+    assert roots.refuse_to_write(str(vault / "contents" / "gone.md")) is None  # read says
+    os.link(vault / "contents" / "a.md", vault / "twin.md")
+    assert roots.refuse_to_write(str(vault / "twin.md")) == HARD_LINKED.format(links=2)
+
+
+def test_several_roots_each_hold_their_own_paths(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    for folder in (first, second):
+        (folder / ".git").mkdir(parents=True)
+        (folder / "a.md").write_text("")
+    roots = Roots.find(_bare(tmp_path), [str(first / "a.md"), str(second / "a.md")])
+    assert roots.roots == (first, second)
+    assert roots.holding(str(second / "a.md")) == second
+    assert roots.refuse_to_write(str(second / "a.md")) is None
+
+
+def test_a_repositorys_topics_root_may_not_lead_outside(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "seedlint.toml").write_text('topics-root = "/"\n')
+    configuration = load(vault / "seedlint.toml")
+    roots = Roots.find(configuration, [str(vault)])
+    with pytest.raises(ConfigError, match=r"topics-root '/' leads outside the project root"):
+        check_topics_root(configuration, roots, from_command_line=False)
+    check_topics_root(configuration, roots, from_command_line=True)  # the user's choice
+    (vault / "seedlint.toml").write_text('topics-root = "notes"\n')
+    inside = load(vault / "seedlint.toml")
+    check_topics_root(inside, Roots.find(inside, [str(vault)]), from_command_line=False)
+    elsewhere = tmp_path / "mine.toml"
+    elsewhere.write_text('topics-root = "/"\n')
+    own = load(elsewhere)
+    check_topics_root(own, roots, from_command_line=False)  # a configuration outside the root
+    check_topics_root(_bare(vault), roots, from_command_line=False)  # no file at all
