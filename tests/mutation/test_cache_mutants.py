@@ -152,6 +152,10 @@ def test_no_folder_means_no_cache() -> None:
     assert cache.problem == "no usable cache folder (a symlink, or not a folder)"
     cache.load(["a.md"])
     assert cache.row("a.md") is None
+    assert cache.column("summary", {"a.md": b"d" * 16}) == {}
+    assert cache.corpus(b"i" * 16) is None
+    cache.save()
+    assert cache.problem == "no usable cache folder (a symlink, or not a folder)"  # kept
 
 
 def test_the_cache_folder_and_its_markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,6 +195,7 @@ def test_the_users_cache_folder_outside_the_project(
     assert cache_location(root) == tmp_path / "ci" / "cache"
     assert cache_dir(root) == tmp_path / "ci" / "cache"
     assert (tmp_path / "ci" / "cache" / ".gitignore").exists()
+    assert cache_dir(root) == tmp_path / "ci" / "cache"  # the next run: there already
 
 
 def test_only_plain_single_files_are_opened(tmp_path: Path) -> None:
@@ -605,3 +610,22 @@ def test_a_used_row_is_stamped_and_stale_rows_pruned(
     kept.stamp(Row("b.md", SIGNATURE, b"d" * 16, 1, "", "d", 5, None))
     kept.save()
     assert list(_load(tmp_path, paths=("b.md",)).rows) == ["b.md"]  # not pruned this time
+
+
+def test_the_read_budget_takes_a_payload_that_fills_it_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedlint.cache.store as store
+
+    monkeypatch.setattr(store, "MAX_VALUE", 100_000)
+    budget = store.read_budget(1)
+    exact = b"z" + struct.pack("<I", budget - 6) + b"\0"  # stored_size: exactly the budget
+    _stored(tmp_path, summary=exact)
+    cache = _load(tmp_path)
+    assert cache.column("summary", {"seeds/a.md": b"d" * 16}) == {"seeds/a.md": exact}
+    assert cache.suspect == ""
+    over = b"z" + struct.pack("<I", budget - 5) + b"\0"
+    _stored(tmp_path, summary=over)
+    cache = _load(tmp_path)
+    assert cache.column("summary", {"seeds/a.md": b"d" * 16}) == {}
+    assert cache.suspect == "payloads larger than seedlint writes"

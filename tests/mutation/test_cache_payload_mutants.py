@@ -571,3 +571,53 @@ def test_the_source_stamps_of_a_module_and_of_a_package(tmp_path: Path) -> None:
     ]
     assert list(_source_stamps(str(package / "a.py"))) == stamps[:1]
     assert list(_source_stamps(str(tmp_path / "gone.py"))) == []
+
+
+def test_a_bare_compressed_header_states_its_length() -> None:
+    header = b"z" + struct.pack("<I", 60)  # five bytes: a length, no stream
+    assert stored_size(header) == 65  # budgeted as what it says it inflates to
+    with pytest.raises(CacheMiss, match="does not inflate to the 60 bytes"):
+        inflate(header)
+
+
+def test_a_summary_of_exactly_the_largest_size_inflates(monkeypatch: pytest.MonkeyPatch) -> None:
+    import seedlint.cache.encoding as encoding
+
+    monkeypatch.setattr(encoding, "MAX_INFLATED", 4096)
+    assert inflate(_z(b"a" * 4096)) == b"a" * 4096
+    with pytest.raises(CacheMiss, match="said to inflate to 4097 bytes"):
+        inflate(_z(b"a" * 4097))
+
+
+def test_a_stream_longer_than_it_states_costs_only_what_it_states() -> None:
+    import tracemalloc
+
+    stream = zlib.compress(b"\0" * (16 * 1024 * 1024), 9)  # 16 MB of zeros in 16 KB
+    blob = b"z" + struct.pack("<I", 1000) + stream
+    tracemalloc.start()
+    try:
+        with pytest.raises(CacheMiss, match="does not inflate to the 1000 bytes"):
+            inflate(blob)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024  # never the 16 MB it would inflate to
+
+
+def test_a_cached_result_is_a_whole_file_result(tmp_path: Path) -> None:
+    seed = _vault(tmp_path)
+    result, dependencies, _ = _lint(tmp_path, seed)
+    back, _ = result_of(result.path, Entry.of(result, dependencies).result)
+    assert back.errors == [] and back.summary is None and back.document is None
+    back.errors.append("a later stage may add to it")
+
+
+def test_todays_stand_in_pickles_as_a_plain_date(tmp_path: Path) -> None:
+    import pickle
+
+    _vault(tmp_path)
+    recorder = Recorder(_linter(tmp_path).context)
+    with recorder.file():
+        today = recorder.context.today
+        copied = pickle.loads(pickle.dumps(today))
+    assert type(copied) is dt.date and copied == TODAY
