@@ -629,3 +629,82 @@ def test_the_read_budget_takes_a_payload_that_fills_it_exactly(
     cache = _load(tmp_path)
     assert cache.column("summary", {"seeds/a.md": b"d" * 16}) == {}
     assert cache.suspect == "payloads larger than seedlint writes"
+
+
+def test_a_cache_folder_that_is_a_file_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / ".seedlint_cache").write_text("a file where the folder should be")
+    assert cache_dir(root) is None
+    assert cache_dir(root, create=False) is None
+    assert (root / ".seedlint_cache").read_text() == "a file where the folder should be"
+    outside = tmp_path / "ci-cache"
+    outside.write_text("a file")
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(outside))
+    assert cache_dir(root, create=False) is None
+    assert cache_dir(root) is None
+
+
+def test_a_cache_folder_is_made_for_everyone_the_umask_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+    mask = os.umask(0o022)
+    try:
+        folder = cache_dir(tmp_path)
+    finally:
+        os.umask(mask)
+    assert folder is not None
+    assert os.stat(folder).st_mode & 0o7777 == 0o755
+    assert os.stat(folder / ".gitignore").st_mode & 0o7777 == 0o644
+    assert os.stat(folder / "CACHEDIR.TAG").st_mode & 0o7777 == 0o644
+
+
+def test_a_cache_folder_made_meanwhile_by_another_run_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+    real_mkdir = os.mkdir
+
+    def concurrent(path: str, mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+        real_mkdir(path, mode, dir_fd=dir_fd)  # the other run, just before this one
+        real_mkdir(path, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "mkdir", concurrent)
+    assert cache_dir(tmp_path) == tmp_path / ".seedlint_cache"
+    assert (tmp_path / ".seedlint_cache" / "CACHEDIR.TAG").is_file()
+
+
+def test_a_file_system_refusing_the_folder_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+
+    def refuse(path: str, mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", path)
+
+    monkeypatch.setattr(os, "mkdir", refuse)
+    assert cache_dir(tmp_path) is None
+    assert open_in(tmp_path, KEY).usable is False
+
+
+def test_a_full_disk_while_writing_the_markers_still_gives_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    monkeypatch.delenv("SEEDLINT_CACHE_DIR", raising=False)
+    (tmp_path / ".seedlint_cache").mkdir()
+
+    def full(descriptor: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    assert cache_dir(tmp_path) == tmp_path / ".seedlint_cache"
+    monkeypatch.undo()
+    assert (tmp_path / ".seedlint_cache" / ".gitignore").read_bytes() == b""

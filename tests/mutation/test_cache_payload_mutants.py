@@ -621,3 +621,36 @@ def test_todays_stand_in_pickles_as_a_plain_date(tmp_path: Path) -> None:
         today = recorder.context.today
         copied = pickle.loads(pickle.dumps(today))
     assert type(copied) is dt.date and copied == TODAY
+
+
+def test_each_decoder_is_built_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a fresh process (the test process has built them already)."""
+    import seedlint.cache.encoding as encoding
+
+    seed = _vault(tmp_path)
+    result, dependencies, _ = _lint(tmp_path, seed)
+    entry = Entry.of(result, dependencies)
+    problem = CorpusProblem("a.md", "C001", Position(2, 7), Position(2, 20), "twice")
+    corpus = encode_corpus({"C001": [problem]}, [])
+    monkeypatch.setattr(encoding, "_decoders", {})
+    assert len(result_of("a.md", entry.result)[0].findings) == len(result.findings)
+    assert summary_of("a.md", entry.summary).link == "https://example.com/a-post"
+    assert dependencies_of(entry.dependencies).topics == dependencies.topics
+    assert decode_corpus(corpus) == ({"C001": [problem]}, [])
+    assert sorted(encoding._decoders) == ["corpus", "questions", "result", "summary"]
+    again = encoding._decoders["result"]
+    result_of("a.md", entry.result)
+    assert encoding._decoders["result"] is again  # built once
+
+
+def test_a_topic_note_whose_name_is_not_utf8_is_fingerprinted(tmp_path: Path) -> None:
+    _vault(tmp_path)
+    before = topics_fingerprint(TopicIndex.scan(tmp_path))
+    folder = os.fsencode(tmp_path / "topics" / "Concept")
+    with open(os.path.join(folder, b"caf\xe9.md"), "wb") as note:
+        note.write(b"# Cafe\n")
+    after = topics_fingerprint(TopicIndex.scan(tmp_path))
+    assert after != before
+    assert topics_fingerprint(TopicIndex.scan(tmp_path)) == after
