@@ -492,22 +492,61 @@ def always_quiet(doc, context):
 
 RULES = [always_quiet]
 """
+CORPUS_PLUGIN = """\
+from seedlint.findings import Severity
+from seedlint.rule import corpus_rule
 
 
-def _key_with_plugin(root: Path, module: str, **overrides: Any) -> str:
-    import importlib
+@corpus_rule("Z901", "never-twice", "A cross-file plugin rule that finds nothing.")
+def never_twice(seeds, context):
+    return iter(())
 
+
+RULES = [never_twice]
+"""
+
+
+def _key_with_rules(root: Path, *plugins: Any, **overrides: Any) -> str:
     from seedlint.cache.runkey import run_key
 
-    importlib.invalidate_caches()
-    plugin = importlib.import_module(module)
-    importlib.reload(plugin)
-    rules = {**load_rules(), "Z901": plugin.RULES[0]}
+    rules = dict(load_rules())
+    for number, plugin in enumerate(plugins):
+        rule = _renamed(plugin, f"Z9{number + 10}") if number else plugin
+        rules[rule.code] = rule
     context = RunContext(load(root / "seedlint.toml", overrides or None), today=TODAY)
     return run_key(Linter(Selection.build(rules, context, offline=True), context))
 
 
-@pytest.mark.parametrize("layout", ["package", "module"])
+def _renamed(rule: Any, code: str) -> Any:
+    from dataclasses import replace
+
+    return replace(rule, code=code, name=f"plugin-{code.lower()}")
+
+
+def _plugin_rule(module: str) -> Any:
+    import importlib
+
+    importlib.invalidate_caches()
+    plugin = importlib.import_module(module)
+    importlib.reload(plugin)
+    return plugin.RULES[0]
+
+
+def _key_with_plugin(root: Path, module: str, **overrides: Any) -> str:
+    return _key_with_rules(root, _plugin_rule(module), **overrides)
+
+
+# layout: where the rules are (a package's __init__, a module, a module of a package, a
+# cross-file rule) and the file whose edit must give another key.
+LAYOUTS = {
+    "package": ("{name}/__init__.py", PLUGIN, "{name}/helpers.py", "{name}"),
+    "module": ("{name}.py", PLUGIN, "{name}.py", "{name}"),
+    "submodule": ("{name}/rules.py", PLUGIN, "{name}/helpers.py", "{name}.rules"),
+    "corpus": ("{name}.py", CORPUS_PLUGIN, "{name}.py", "{name}"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_an_edited_plugin_gives_another_run_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
@@ -516,25 +555,87 @@ def test_an_edited_plugin_gives_another_run_key(
     _vault(tmp_path)
     plugins = tmp_path / "plugins"
     name = f"quiet_{layout}_plugin"
-    source = plugins / name / "__init__.py" if layout == "package" else plugins / f"{name}.py"
+    where, text, edited, module = (part.format(name=name) for part in LAYOUTS[layout])
+    source = plugins / where
     source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text(PLUGIN, encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    if layout == "submodule":
+        (source.parent / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(plugins))
-    monkeypatch.delitem(sys.modules, name, raising=False)
+    for loaded in (name, module):
+        monkeypatch.delitem(sys.modules, loaded, raising=False)
 
-    first = _key_with_plugin(tmp_path, name)
-    assert first == _key_with_plugin(tmp_path, name)  # nothing moved: the same key
+    first = _key_with_plugin(tmp_path, module)
+    assert first == _key_with_plugin(tmp_path, module)  # nothing moved: the same key
     assert len(first) == 32
-    if layout == "package":
-        (source.parent / "helpers.py").write_text("")  # a module beside it
-    else:
-        source.write_text(PLUGIN + "\n# edited\n", encoding="utf-8")
-    second = _key_with_plugin(tmp_path, name)
+    (plugins / edited).write_text(
+        (plugins / edited).read_text() + "\n# edited\n" if (plugins / edited).exists() else ""
+    )
+    second = _key_with_plugin(tmp_path, module)
     assert second != first
-    assert _key_with_plugin(tmp_path, name, ignore=["Z901"]) != second  # another selection
+    assert _key_with_plugin(tmp_path, module, ignore=["Z901"]) != second  # another selection
     stamp = os.stat(source)
     os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000))
-    assert _key_with_plugin(tmp_path, name) != second  # only its mtime moved
+    assert _key_with_plugin(tmp_path, module) != second  # only its mtime moved
+
+
+def test_a_plugins_version_is_part_of_the_run_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    _vault(tmp_path)
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "versioned_plugin.py").write_text(PLUGIN + '__version__ = "1.0"\n')
+    monkeypatch.syspath_prepend(str(tmp_path / "plugins"))
+    monkeypatch.delitem(sys.modules, "versioned_plugin", raising=False)
+    rule = _plugin_rule("versioned_plugin")
+    first = _key_with_rules(tmp_path, rule)
+    monkeypatch.setattr(sys.modules["versioned_plugin"], "__version__", "2.0")
+    assert _key_with_rules(tmp_path, rule) != first
+
+
+@pytest.mark.parametrize("library", ["pyromark", "yaml", "pydantic"])
+def test_a_parsing_librarys_version_is_part_of_the_run_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    import importlib
+
+    from seedlint.cache.runkey import run_key
+
+    _vault(tmp_path)
+    before = run_key(_linter(tmp_path))
+    monkeypatch.setattr(importlib.import_module(library), "__version__", "0.0-another")
+    assert run_key(_linter(tmp_path)) != before
+
+
+def test_a_plugin_without_a_file_leaves_the_others_stamped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A namespace package (no ``__init__.py``: no ``__file__``) sorted before the other
+    packages, and a rule from a module Python never registered."""
+    import sys
+    import types
+
+    _vault(tmp_path)
+    plugins = tmp_path / "plugins"
+    (plugins / "aaa_namespace_plugin").mkdir(parents=True)
+    (plugins / "aaa_namespace_plugin" / "rules.py").write_text(PLUGIN)
+    (plugins / "zzz_module_plugin.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(plugins))
+    for name in ("aaa_namespace_plugin", "aaa_namespace_plugin.rules", "zzz_module_plugin"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    ghost = types.ModuleType("ghost_plugin")  # not in sys.modules
+    exec(PLUGIN, ghost.__dict__)
+    rules = (
+        _plugin_rule("aaa_namespace_plugin.rules"),
+        _plugin_rule("zzz_module_plugin"),
+        ghost.RULES[0],
+    )
+    first = _key_with_rules(tmp_path, *rules)
+    (plugins / "zzz_module_plugin.py").write_text(PLUGIN + "\n# edited\n")
+    rules = (rules[0], _plugin_rule("zzz_module_plugin"), rules[2])
+    assert _key_with_rules(tmp_path, *rules) != first
 
 
 def test_the_run_key_ignores_where_the_checkout_is(tmp_path: Path) -> None:
@@ -654,3 +755,10 @@ def test_a_topic_note_whose_name_is_not_utf8_is_fingerprinted(tmp_path: Path) ->
     after = topics_fingerprint(TopicIndex.scan(tmp_path))
     assert after != before
     assert topics_fingerprint(TopicIndex.scan(tmp_path)) == after
+
+
+def test_what_a_collecting_run_made_of_a_file_is_stored_with_it(tmp_path: Path) -> None:
+    seed = _vault(tmp_path)
+    result, dependencies, _ = _lint(tmp_path, seed)
+    result.extra = b"the report's facts"
+    assert Entry.of(result, dependencies).extra == b"the report's facts"
