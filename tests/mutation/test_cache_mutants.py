@@ -5,7 +5,6 @@ through a real SQLite file, forged rows, the folder and the files it will open."
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import struct
 import time
@@ -324,15 +323,16 @@ def test_a_foreign_database_is_set_aside_unmodified(
     tmp_path: Path, statements: tuple[str, ...], problem: str
 ) -> None:
     planted = _database(tmp_path, *statements)
-    os.link(tmp_path / DATABASE, tmp_path / "kept")  # the planted file's inode
-    os.unlink(tmp_path / DATABASE)
-    shutil.copy(tmp_path / "kept", tmp_path / DATABASE)
-
-    cache = ResultCache.open(tmp_path, KEY)
+    held = os.open(tmp_path / DATABASE, os.O_RDONLY)  # the planted inode, to read after
+    try:
+        cache = ResultCache.open(tmp_path, KEY)
+        assert os.pread(held, len(planted) + 1, 0) == planted  # never written
+        assert os.fstat(held).st_ino != os.stat(tmp_path / DATABASE).st_ino  # set aside
+    finally:
+        os.close(held)
 
     assert cache.usable and cache.problem == problem
     assert cache.stats.rebuilt
-    assert (tmp_path / "kept").read_bytes() == planted
     cache.put("a.md", SIGNATURE, b"d" * 16, 1, "", "2026-11-26", Entry(b"r", None, None))
     cache.save()
     assert _load(tmp_path, paths=("a.md",)).row("a.md") is not None
@@ -708,3 +708,137 @@ def test_a_full_disk_while_writing_the_markers_still_gives_the_folder(
     assert cache_dir(tmp_path) == tmp_path / ".seedlint_cache"
     monkeypatch.undo()
     assert (tmp_path / ".seedlint_cache" / ".gitignore").read_bytes() == b""
+
+
+def test_an_oversized_planted_value_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedlint.cache.store as store
+
+    monkeypatch.setattr(store, "MAX_VALUE", 1000)  # SQLite's length limit on reads too
+    _stored(tmp_path, result=b"x" * 1001)
+    cache = _load(tmp_path)
+    assert cache.row("seeds/a.md") is None
+    assert cache.problem.startswith("DataError: ") or "too big" in cache.problem
+    _stored(tmp_path, result=b"x" * 1000)
+    assert _load(tmp_path).row("seeds/a.md") is not None  # at the limit: read
+
+
+def test_a_name_that_is_not_utf8_is_not_looked_up(tmp_path: Path) -> None:
+    _stored(tmp_path)
+    cache = _load(tmp_path, paths=("seeds/a.md", os.fsdecode(b"caf\xe9.md")))
+    assert cache.row("seeds/a.md") is not None
+    assert cache.problem == "" and not cache.stats.rebuilt
+    cache.save()
+
+
+def test_stale_side_files_go_with_the_database_they_belonged_to(tmp_path: Path) -> None:
+    (tmp_path / DATABASE).write_bytes(b"not a database" * 100)
+    (tmp_path / f"{DATABASE}-wal").write_bytes(b"a stale log" * 100)
+    (tmp_path / f"{DATABASE}-shm").write_bytes(b"\0" * 100)
+    cache = ResultCache.open(tmp_path, KEY)
+    assert cache.usable and cache.stats.rebuilt
+    cache.put("a.md", SIGNATURE, b"d" * 16, 1, "", "d", Entry(b"r", None, None))
+    cache.save()
+    assert _load(tmp_path, paths=("a.md",)).row("a.md") is not None
+    assert b"a stale log" not in (tmp_path / f"{DATABASE}-wal").read_bytes()
+
+
+def test_a_new_database_is_readable_by_everyone_the_umask_allows(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        cache = ResultCache.open(tmp_path, KEY)
+    finally:
+        os.umask(mask)
+    cache.save()
+    assert os.stat(tmp_path / DATABASE).st_mode & 0o777 == 0o644
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+
+
+def test_a_database_another_run_made_meanwhile_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stored(tmp_path)
+    os.rename(tmp_path / DATABASE, tmp_path / "theirs")
+    real_link = os.link
+
+    def concurrent(source: object, target: object, **options: object) -> None:
+        os.rename(tmp_path / "theirs", tmp_path / DATABASE)  # the other run, first
+        real_link(source, target, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", concurrent)
+    cache = ResultCache.open(tmp_path, KEY)
+    monkeypatch.undo()
+    assert cache.usable and not cache.stats.rebuilt
+    cache.load(["seeds/a.md"])
+    assert cache.row("seeds/a.md") is not None  # their rows, not an empty file
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+
+
+def test_a_file_system_without_hard_links_gets_its_database_by_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def no_links(source: object, target: object, **options: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    cache = ResultCache.open(tmp_path, KEY)
+    monkeypatch.undo()
+    assert cache.usable and not cache.stats.rebuilt
+    cache.put("a.md", SIGNATURE, b"d" * 16, 1, "", "d", Entry(b"r", None, None))
+    cache.save()
+    assert _load(tmp_path, paths=("a.md",)).row("a.md") is not None
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+
+
+def test_a_database_in_rollback_mode_of_our_schema_is_switched_to_wal(tmp_path: Path) -> None:
+    _stored(tmp_path)
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        assert db.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    db.close()
+    cache = _load(tmp_path)
+    assert cache.row("seeds/a.md") is not None and not cache.stats.rebuilt
+    cache.save()
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_cross_file_rows_are_kept_per_run_key_and_pruned_when_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedlint.cache.store as store
+    from seedlint.cache.store import CorpusRow
+
+    other = ResultCache.open(tmp_path, "other key")
+    other.put_corpus(CorpusRow(b"theirs", "t", "d", b"p", None))
+    other.save()
+    for number in range(18):
+        cache = ResultCache.open(tmp_path, KEY)
+        cache.put_corpus(CorpusRow(b"%02d" % number, "t", "d", b"p", None))
+        cache.save()
+    assert ResultCache.open(tmp_path, "other key").corpus(b"theirs") is not None
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("UPDATE corpus SET used_ns = 5 WHERE run = 'other key'")
+    db.close()
+    monkeypatch.setattr(store.random, "random", lambda: 0.0)
+    cache = ResultCache.open(tmp_path, KEY)
+    cache.put_corpus(CorpusRow(b"new", "t", "d", b"p", None))
+    cache.save()
+    assert ResultCache.open(tmp_path, "other key").corpus(b"theirs") is None  # stale
+    assert ResultCache.open(tmp_path, KEY).corpus(b"new") is not None
+
+
+def test_stamps_alone_are_written(tmp_path: Path) -> None:
+    _stored(tmp_path)
+    cache = _load(tmp_path)
+    row = cache.row("seeds/a.md")
+    assert row is not None
+    row.used_ns = 7
+    cache.stamp(row)
+    assert cache.inserts == [] and cache.corpus_rows == []
+    cache.save()
+    again = _load(tmp_path).row("seeds/a.md")
+    assert again is not None and again.used_ns == 7
