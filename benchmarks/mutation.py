@@ -13,6 +13,7 @@ behind in the repository.
     python benchmarks/mutation.py                  # every module, default budgets
     python benchmarks/mutation.py guard baseline   # some modules
     python benchmarks/mutation.py --budget 120 selection --json out.json
+    python benchmarks/mutation.py cache --mutants 'seedlint.cache.store.*'   # some mutants
 
 The machine is shared: mutmut runs under ``nice -n 19`` with one worker unless told.
 """
@@ -347,7 +348,8 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
     environment = dict(os.environ)
     # Subprocess tests (the CLI run as a program) must import the mutated copy too.
     environment["PYTHONPATH"] = str(workdir / "mutants")
-    patterns = list(target.scope)
+    # --mutants: only those (a re-run of the survivors of a full run, after new tests).
+    patterns = list(args.mutants or target.scope)
     command = ["nice", "-n", str(args.nice), sys.executable, "-m", "mutmut", "run"]
     command += ["--max-children", str(args.workers), *patterns]
     budget = args.budget or target.budget
@@ -388,7 +390,9 @@ def run_module(module: str, target: Target, args: argparse.Namespace) -> Outcome
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         for name, code in sorted(codes.items()):
-            if not _in_scope(name, target):
+            if not _in_scope(name, target) or (
+                args.mutants and not any(fnmatch.fnmatchcase(name, p) for p in args.mutants)
+            ):
                 continue
             outcome.total += 1
             if code is None and untested:
@@ -430,6 +434,13 @@ def main() -> int:
         default=[],
         metavar="PREFIX",
         help="leave out the test files under PREFIX (tests/mutation/: the figures before them)",
+    )
+    parser.add_argument(
+        "--mutants",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only the mutants whose names match (fnmatch; repeatable): re-run survivors",
     )
     args = parser.parse_args()
     modules = args.modules or list(TARGETS)
