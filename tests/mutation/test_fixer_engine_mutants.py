@@ -354,3 +354,104 @@ def test_a_repositorys_topics_root_may_not_lead_outside(tmp_path: Path) -> None:
     own = load(elsewhere)
     check_topics_root(own, roots, from_command_line=False)  # a configuration outside the root
     check_topics_root(_bare(vault), roots, from_command_line=False)  # no file at all
+
+
+# -- what the atomic write keeps -----------------------------------------------------------
+
+
+def test_the_new_file_keeps_the_mode(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    os.chmod(seed, 0o640)
+    write_atomic(str(seed), b"new")
+    assert seed.read_bytes() == b"new"
+    assert os.stat(seed).st_mode & 0o7777 == 0o640
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_the_new_file_keeps_the_owner(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    os.chown(seed, 1234, 5678)
+    write_atomic(str(seed), b"new")
+    status = os.stat(seed)
+    assert (status.st_uid, status.st_gid) == (1234, 5678) and seed.read_bytes() == b"new"
+
+
+def test_a_file_holding_the_temporary_name_is_never_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import secrets
+
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    taken = tmp_path / ".seed.md.aaaa.seedlint-tmp"
+    taken.write_bytes(b"someone else's")
+    drawn = iter(["aaaa", "bbbb"])
+    monkeypatch.setattr(secrets, "token_hex", lambda size: next(drawn))
+    write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"new"
+    assert taken.read_bytes() == b"someone else's"
+    assert sorted(os.listdir(tmp_path)) == [".seed.md.aaaa.seedlint-tmp", "seed.md"]
+
+
+def test_a_file_system_without_extended_attributes_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+
+    def unsupported(handle: object) -> list[str]:
+        raise OSError(errno.ENOTSUP, "Operation not supported")
+
+    monkeypatch.setattr(os, "listxattr", unsupported)
+    write_atomic(str(seed), b"new")
+    assert seed.read_bytes() == b"new"
+
+
+def test_listing_the_attributes_failing_otherwise_leaves_the_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+
+    def broken(handle: object) -> list[str]:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "listxattr", broken)
+    with pytest.raises(OSError, match="Input/output error"):
+        write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"old" and os.listdir(tmp_path) == ["seed.md"]
+
+
+def test_an_attribute_the_new_file_already_has_is_not_set_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an inherited ACL or a security label the system gives every new file."""
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    try:
+        os.setxattr(seed, "user.label", b"given")
+    except OSError:  # pragma: no cover - no user attributes on this file system
+        pytest.skip("no user extended attributes here")
+    real_getxattr = os.getxattr
+
+    def given(path: object, attribute: str, **options: object) -> bytes:
+        if attribute == "user.label":
+            return b"given"  # the temporary file has it too
+        return real_getxattr(path, attribute)  # type: ignore[arg-type]
+
+    def refuse(*arguments: object, **options: object) -> None:
+        raise PermissionError("setting it is not allowed")
+
+    monkeypatch.setattr(os, "getxattr", given)
+    monkeypatch.setattr(os, "setxattr", refuse)
+    write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"new"
