@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from seedlint.config import ConfigError, Configuration, Settings, load
-from seedlint.findings import TextEdit
+from seedlint.context import RunContext
+from seedlint.document import Document
+from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.fixer import (
     Candidate,
     Conventions,
+    Fixer,
     UnsafeToWrite,
     apply_fixes,
     create_new_file,
@@ -23,6 +28,7 @@ from seedlint.fixer import (
     unified_diff,
     write_atomic,
 )
+from seedlint.linter import Linter, Selection
 from seedlint.project import (
     HARD_LINKED,
     LEAVES_ROOT,
@@ -33,6 +39,9 @@ from seedlint.project import (
     is_within,
     work_tree,
 )
+from seedlint.registry import load_rules
+from seedlint.rule import rule
+from tests.helpers import TODAY, real_seed_text
 
 # -- conventions ---------------------------------------------------------------------------
 
@@ -455,3 +464,93 @@ def test_an_attribute_the_new_file_already_has_is_not_set_again(
     write_atomic(str(seed), b"new")
     monkeypatch.undo()
     assert seed.read_bytes() == b"new"
+
+
+# -- verifying the fixed text ---------------------------------------------------------------
+
+
+def _replacing(code: str, old: str, new: str) -> Any:
+    """A plugin rule whose fix replaces the first ``old`` with ``new``."""
+
+    @rule(code, f"replace-{code.lower()}", f"Replaces {old!r}.", Severity.WARNING, "safe")
+    def replace_it(doc: Document, context: RunContext) -> Iterator[Problem]:
+        start = doc.text.find(old)
+        if start >= 0:
+            edit = TextEdit(start, start + len(old), new)
+            yield Problem(
+                code, start, start + len(old), f"found {old!r}", Fix("safe", "x", (edit,))
+            )
+
+    return replace_it
+
+
+def _fixer_with(*extra: Any, settings: Settings | None = None) -> Fixer:
+    configuration = Configuration(settings or Settings(), Path.cwd(), None)
+    context = RunContext(configuration, today=TODAY)
+    rules = {**load_rules(), **{extra_rule.code: extra_rule for extra_rule in extra}}
+    selection = Selection.build(rules, context, offline=True, network=frozenset())
+    return Fixer(Linter(selection, context))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
+            "upload_date: '2024-02-22'\n---\n",
+            "upload_date: '2024-02-22'\n",
+            "would lose its front matter",
+        ),
+        ("tags:\n", "tagz:\n", "the fix would change the front matter's keys"),
+        (
+            "source: null\n",
+            "sources: []\nkind: 1\n",
+            "the fix would change the front matter's keys",
+        ),
+        ("source: null\n", "", "the fix would change the front matter's keys"),
+        (
+            "source: null\n",
+            "source: null\nsource: null\n",
+            "the fixed front matter would not parse",
+        ),
+    ],
+)
+def test_a_fix_that_changes_what_the_front_matter_is_is_refused(
+    old: str, new: str, reason: str
+) -> None:
+    text = real_seed_text()
+    outcome = _fixer_with(_replacing("Z930", old, new)).fix("seed.md", text.encode())
+    assert not outcome.changed and outcome.text == text
+    assert reason in outcome.refused["Z930"]
+
+
+def test_a_fix_that_turns_the_front_matter_into_a_list_is_refused() -> None:
+    text = "---\nkey: value\n---\n\nbody\n"
+    outcome = _fixer_with(_replacing("Z931", "key: value", "- a")).fix("seed.md", text.encode())
+    assert not outcome.changed
+    assert outcome.refused["Z931"] == "the fixed front matter would not be a mapping"
+
+
+def test_a_fix_that_gives_a_seed_without_front_matter_one_is_refused() -> None:
+    text = "just a body\n"
+    outcome = _fixer_with(_replacing("Z932", "just", "---\na: 1\n---\njust")).fix(
+        "seed.md", text.encode()
+    )
+    assert not outcome.changed
+    assert outcome.refused["Z932"] == "the fix would change where the front matter ends"
+
+
+def test_a_fix_inside_a_seed_without_front_matter_is_applied() -> None:
+    text = "just a body\n"
+    outcome = _fixer_with(_replacing("Z933", "just", "only")).fix("seed.md", text.encode())
+    assert outcome.text == "only a body\n" and outcome.fixed == {"Z933": 1}
+
+
+def test_the_missing_required_keys_f101_adds_are_not_a_change_of_keys() -> None:
+    text = real_seed_text().replace("relevance: 0\n", "")
+    settings = Settings(defaults={"relevance": 0})
+    outcome = _fixer_with(settings=settings).fix("seed.md", text.encode())
+    assert outcome.fixed == {"F101": 1} and outcome.text == real_seed_text()
+    # ...but a key F101 adds is not one any other fix may add.
+    other = _replacing("Z934", "source: null\n", "source: ~\nextra: 1\n")
+    outcome = _fixer_with(other, settings=settings).fix("seed.md", real_seed_text().encode())
+    assert outcome.refused["Z934"] == "the fix would change the front matter's keys"
