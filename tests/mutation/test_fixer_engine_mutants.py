@@ -554,3 +554,50 @@ def test_the_missing_required_keys_f101_adds_are_not_a_change_of_keys() -> None:
     other = _replacing("Z934", "source: null\n", "source: ~\nextra: 1\n")
     outcome = _fixer_with(other, settings=settings).fix("seed.md", real_seed_text().encode())
     assert outcome.refused["Z934"] == "the fix would change the front matter's keys"
+
+
+def _words(code: str, fixable: dict[str, str], unfixable: tuple[str, ...]) -> Any:
+    """A plugin rule: each word of ``fixable`` with a fix to its value, each word of
+    ``unfixable`` without a fix (both in the body)."""
+
+    @rule(code, f"words-{code.lower()}", "Words.", Severity.WARNING, "safe")
+    def words(doc: Document, context: RunContext) -> Iterator[Problem]:
+        for word, replacement in fixable.items():
+            start = doc.text.find(word, doc.body_start)
+            while start >= 0:
+                edit = TextEdit(start, start + len(word), replacement)
+                yield Problem(code, start, start + len(word), word, Fix("safe", "x", (edit,)))
+                start = doc.text.find(word, start + len(word))
+        for word in unfixable:
+            start = doc.text.find(word, doc.body_start)
+            while start >= 0:
+                yield Problem(code, start, start + len(word), f"unfixable {word}")
+                start = doc.text.find(word, start + len(word))
+
+    return words
+
+
+def test_a_finding_a_neighbouring_fix_brings_out_is_not_blamed_on_another() -> None:
+    text = real_seed_text().replace("The author,", "TODO The author, XYZ", 1)
+    done = _words("Z950", {"TODO": "done"}, ("todo",))
+    writes = _words("Z951", {"XYZ": "todo"}, ())
+    outcome = _fixer_with(done, writes).fix("seed.md", text.encode())
+    assert outcome.refused == {}
+    assert outcome.fixed == {"Z950": 1, "Z951": 1}
+    assert "done The author, todo" in outcome.text
+
+
+def test_a_deletion_that_joins_its_finding_into_another_is_refused() -> None:
+    assert "\u00b7" not in real_seed_text()
+    text = real_seed_text().replace("The author,", "TO\u00b7DO The author,", 1)
+    joins = _words("Z952", {"\u00b7": ""}, ("TODO",))  # deletes: writes nothing
+    outcome = _fixer_with(joins).fix("seed.md", text.encode())
+    assert not outcome.changed
+    assert outcome.refused == {"Z952": "the fixed text still raises Z952: unfixable TODO"}
+
+
+def test_a_fix_that_leaves_an_unfixable_finding_beside_it_is_not_blamed() -> None:
+    text = real_seed_text().replace("The author,", "TODO todo The author,", 1)
+    done = _words("Z953", {"TODO": "done"}, ("todo",))
+    outcome = _fixer_with(done).fix("seed.md", text.encode())
+    assert outcome.fixed == {"Z953": 1} and "done todo The author," in outcome.text
