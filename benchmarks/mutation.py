@@ -239,6 +239,9 @@ def _configure(
     options = ["-p", "no:cacheprovider"]
     for prefix in target.deselect:
         options += ["--deselect", prefix]
+    # timeout_multiplier: a mutant whose tests take 5 times as long as unmutated is a
+    # hang (mutmut's default, 15, let one mutant of `_tag` that scans range(2**64) hold
+    # the only worker for minutes); it counts as killed, as before.
     section = textwrap.dedent(
         f"""
         [tool.mutmut]
@@ -247,6 +250,7 @@ def _configure(
         pytest_add_cli_args_test_selection = {json.dumps(tests)}
         pytest_add_cli_args = {json.dumps(options)}
         use_git_change_detection = false
+        timeout_multiplier = 5.0
         also_copy = {json.dumps(also_copy)}
         """
     )
