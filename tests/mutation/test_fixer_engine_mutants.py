@@ -601,3 +601,117 @@ def test_a_fix_that_leaves_an_unfixable_finding_beside_it_is_not_blamed() -> Non
     done = _words("Z953", {"TODO": "done"}, ("todo",))
     outcome = _fixer_with(done).fix("seed.md", text.encode())
     assert outcome.fixed == {"Z953": 1} and "done todo The author," in outcome.text
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("TODOne", "an unfixable finding starting where the fix's text ends"),
+        ("neTODO", "an unfixable finding ending where the fix's text starts"),
+    ],
+)
+def test_an_unfixable_finding_next_to_what_a_fix_wrote_is_not_blamed_on_it(
+    written: str, reason: str
+) -> None:
+    text = real_seed_text().replace("The author,", f"{written} The author,", 1)
+    fixes = _words("Z954", {"TODO": "do"}, ("ne",))
+    outcome = _fixer_with(fixes).fix("seed.md", text.encode())
+    assert outcome.refused == {}, reason
+    assert outcome.fixed == {"Z954": 1}
+    assert written.replace("TODO", "do") + " The author," in outcome.text
+
+
+@pytest.mark.parametrize("word", ["\u00b7TODO", "TODO\u00b7"])
+def test_a_deletion_beside_an_unfixable_finding_is_not_blamed_on_it(word: str) -> None:
+    text = real_seed_text().replace("The author,", f"{word} The author,", 1)
+    deletes = _words("Z955", {"\u00b7": ""}, ("TODO",))
+    outcome = _fixer_with(deletes).fix("seed.md", text.encode())
+    assert outcome.refused == {}
+    assert "TODO The author," in outcome.text
+
+
+def _marks(code: str, fixable: dict[str, str], mark: str) -> Any:
+    """A plugin rule fixing ``fixable`` words, with an unfixable empty finding (a point)
+    before each ``mark``."""
+    words = _words(code, fixable, ())
+
+    @rule(code, f"marks-{code.lower()}", "Points.", Severity.WARNING, "safe")
+    def marks(doc: Document, context: RunContext) -> Iterator[Problem]:
+        yield from words.check(doc, context)
+        start = doc.text.find(mark, doc.body_start)
+        while start >= 0:
+            yield Problem(code, start, start, f"a point before {mark}")
+            start = doc.text.find(mark, start + 1)
+
+    return marks
+
+
+def test_a_point_finding_at_the_start_of_what_a_fix_wrote_is_blamed_on_it() -> None:
+    text = real_seed_text().replace("The author,", "TODO The author,", 1)
+    outcome = _fixer_with(_marks("Z956", {"TODO": "MARK"}, "MARK")).fix("seed.md", text.encode())
+    assert outcome.refused == {"Z956": "the fixed text still raises Z956: a point before MARK"}
+
+
+def test_a_point_finding_at_the_end_of_what_a_fix_wrote_is_not() -> None:
+    text = real_seed_text().replace("The author,", "TODO! The author,", 1)
+    outcome = _fixer_with(_marks("Z957", {"TODO": "done"}, "!")).fix("seed.md", text.encode())
+    assert outcome.refused == {} and "done! The author," in outcome.text
+
+
+def test_a_created_files_refusal_says_why(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeToWrite) as refused:
+        create_new_file(tmp_path, "../x.md", b"x")
+    assert refused.value.strerror == "the path would leave the topics root"
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UnsafeToWrite) as refused:
+        create_new_file(tmp_path, "file/x.md", b"x")
+    assert refused.value.strerror == "a folder on its way is a symbolic link (or not a folder)"
+
+
+def test_a_folder_that_cannot_be_synced_still_gets_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import stat
+
+    real_fsync = os.fsync
+
+    def fsync(handle: int) -> None:
+        if stat.S_ISDIR(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    create_new_file(tmp_path, "new.md", b"bytes")
+    monkeypatch.undo()
+    assert (tmp_path / "new.md").read_bytes() == b"bytes"
+
+
+def test_a_temporary_file_that_cannot_be_removed_leaves_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    (tmp_path / "taken.md").write_bytes(b"theirs")
+
+    def refuse(*arguments: object, **options: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    with pytest.raises(FileExistsError):
+        create_new_file(tmp_path, "taken.md", b"ours")
+    monkeypatch.undo()
+    assert (tmp_path / "taken.md").read_bytes() == b"theirs"
+
+
+def test_an_unused_blanket_comment_is_reported_but_kept() -> None:
+    """A comment naming no code may be what keeps another file's finding (C001) quiet:
+    only the whole run can tell, so `fix`, seeing one file, does not remove it."""
+    text = real_seed_text().replace("The author,", "<!-- seedlint-disable-line --> The author,")
+    outcome = _fixer_with().fix("seed.md", text.encode())
+    assert not outcome.changed
+    (x001,) = [finding for finding in outcome.findings if finding.code == "X001"]
+    assert x001.fix is None
+    assert x001.message == (
+        "unused suppression of all codes (not fixed: only the whole run can tell it is unused)"
+    )
