@@ -715,3 +715,28 @@ def test_an_unused_blanket_comment_is_reported_but_kept() -> None:
     assert x001.message == (
         "unused suppression of all codes (not fixed: only the whole run can tell it is unused)"
     )
+
+
+def test_the_attributes_after_one_the_new_file_already_has_are_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    try:
+        os.setxattr(seed, "user.first", b"1")
+        os.setxattr(seed, "user.second", b"2")
+    except OSError:  # pragma: no cover - no user attributes on this file system
+        pytest.skip("no user extended attributes here")
+    first, second = os.listxattr(seed)
+    real_getxattr = os.getxattr
+
+    def given(path: object, attribute: str, **options: object) -> bytes:
+        if isinstance(path, int) and attribute == first:  # the temporary file has it
+            return real_getxattr(seed, attribute)
+        return real_getxattr(path, attribute)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "getxattr", given)
+    write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"new"
+    assert os.getxattr(seed, second) == {"user.first": b"1", "user.second": b"2"}[second]
