@@ -24,6 +24,7 @@ from seedlint.fixer import (
     apply_fixes,
     create_new_file,
     majority_newline,
+    read_with_snapshot,
     sync_folders,
     unified_diff,
     write_atomic,
@@ -740,3 +741,91 @@ def test_the_attributes_after_one_the_new_file_already_has_are_copied(
     monkeypatch.undo()
     assert seed.read_bytes() == b"new"
     assert os.getxattr(seed, second) == {"user.first": b"1", "user.second": b"2"}[second]
+
+
+def test_an_attribute_that_cannot_be_kept_is_named_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    try:
+        os.setxattr(seed, "user.origin", b"https://example.org")
+    except OSError:  # pragma: no cover - no user attributes on this file system
+        pytest.skip("no user extended attributes here")
+
+    def refuse(*arguments: object, **options: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "setxattr", refuse)
+    with pytest.raises(OSError) as refused:
+        write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert refused.value.errno == errno.EPERM
+    assert refused.value.strerror == (
+        "cannot keep its extended attribute 'user.origin' (Operation not permitted)"
+    )
+    assert seed.read_bytes() == b"old" and os.listdir(tmp_path) == ["seed.md"]
+
+
+def test_a_refused_write_says_why(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(b"old")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link.md").symlink_to(outside)
+    with pytest.raises(UnsafeToWrite) as refused:
+        write_atomic(str(root / "link.md"), b"new", root=root)
+    assert refused.value.strerror == "reached through a symbolic link that leaves the project root"
+
+
+def test_a_folder_swapped_for_a_link_before_the_write_is_refused_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.md").write_bytes(b"old")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.md").write_bytes(b"theirs")
+    real_realpath = os.path.realpath
+
+    def swapped(path: Any, **options: Any) -> str:
+        resolved = real_realpath(path, **options)
+        if str(path).endswith("a.md") and not (root / "sub").is_symlink():
+            os.rename(root / "sub", tmp_path / "moved")  # after it was resolved
+            (root / "sub").symlink_to(elsewhere)
+        return resolved
+
+    monkeypatch.setattr(os.path, "realpath", swapped)
+    with pytest.raises(UnsafeToWrite) as refused:
+        write_atomic(str(root / "sub" / "a.md"), b"new", root=root)
+    monkeypatch.undo()
+    assert refused.value.strerror == "a folder on its way became a symbolic link"
+    assert (elsewhere / "a.md").read_bytes() == b"theirs"
+
+
+def test_a_file_swapped_for_a_link_before_it_is_opened_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    victim = tmp_path / "victim.md"
+    victim.write_bytes(b"theirs")
+    real_realpath = os.path.realpath
+
+    def swapped(path: Any, **options: Any) -> str:
+        resolved = real_realpath(path, **options)
+        if str(path).endswith("seed.md") and not seed.is_symlink():
+            seed.unlink()  # after it was resolved, before it is opened
+            seed.symlink_to(victim)
+        return resolved
+
+    _, snapshot = read_with_snapshot(str(seed))
+    monkeypatch.setattr(os.path, "realpath", swapped)
+    with pytest.raises(UnsafeToWrite) as refused:
+        write_atomic(str(seed), b"new", snapshot, root=tmp_path)
+    monkeypatch.undo()
+    assert refused.value.strerror == "it became a symbolic link"
+    assert victim.read_bytes() == b"theirs" and seed.is_symlink()
