@@ -829,3 +829,103 @@ def test_a_file_swapped_for_a_link_before_it_is_opened_is_refused(
     monkeypatch.undo()
     assert refused.value.strerror == "it became a symbolic link"
     assert victim.read_bytes() == b"theirs" and seed.is_symlink()
+
+
+def test_an_insertion_at_the_start_of_a_replacement_chosen_earlier_waits() -> None:
+    first = _candidate("A", (2, 4, "Y"))  # (start 2, end 4): taken before B
+    later = _candidate("B", (2, 2, "+"), (5, 6, "Z"))  # (start 2, end 6)
+    text, applied = apply_fixes("abcdef", [later, first])
+    assert text == "abYef" and [c.code for c in applied] == ["A"]
+
+
+def test_an_insertion_at_the_end_of_a_replacement_applies_with_it() -> None:
+    first = _candidate("A", (0, 0, "i"), (4, 4, "+"))
+    later = _candidate("B", (1, 4, "X"))
+    text, applied = apply_fixes("abcdef", [later, first])
+    assert text == "iaX+ef" and sorted(c.code for c in applied) == ["A", "B"]
+
+
+def test_a_replacement_ending_where_an_earlier_one_starts_applies_with_it() -> None:
+    first = _candidate("A", (0, 1, "p"), (2, 4, "Y"))
+    later = _candidate("B", (1, 2, "X"))
+    text, applied = apply_fixes("abcdef", [later, first])
+    assert text == "pXYef" and sorted(c.code for c in applied) == ["A", "B"]
+
+
+@pytest.mark.parametrize("folders", [("one", "two"), ("two words", "deeper")])
+def test_a_folder_deeper_down_swapped_for_a_link_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folders: tuple[str, str]
+) -> None:
+    top, inner = folders
+    root = tmp_path / "root"
+    (root / top / inner).mkdir(parents=True)
+    seed = root / top / inner / "a.md"
+    seed.write_bytes(b"old")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / inner).mkdir(parents=True)
+    (elsewhere / inner / "a.md").write_bytes(b"theirs")
+    assert write_atomic(str(seed), b"new", root=root) == str(seed.parent)  # spaces too
+    assert seed.read_bytes() == b"new"
+    real_realpath = os.path.realpath
+
+    def swapped(path: Any, **options: Any) -> str:
+        resolved = real_realpath(path, **options)
+        if str(path).endswith("a.md") and not (root / top).is_symlink():
+            os.rename(root / top, tmp_path / "moved")
+            (root / top).symlink_to(elsewhere)
+        return resolved
+
+    monkeypatch.setattr(os.path, "realpath", swapped)
+    with pytest.raises(UnsafeToWrite):
+        write_atomic(str(seed), b"newer", root=root)
+    monkeypatch.undo()
+    assert (elsewhere / inner / "a.md").read_bytes() == b"theirs"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_file_whose_owner_cannot_be_kept_is_still_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for a user fixing a file of another user in a shared folder."""
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+    os.chown(seed, 1234, 5678)
+
+    def refuse(*arguments: object) -> None:
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(os, "fchown", refuse)
+    write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert seed.read_bytes() == b"new"
+
+
+def test_a_failed_write_whose_temporary_cannot_be_removed_keeps_its_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    seed = tmp_path / "seed.md"
+    seed.write_bytes(b"old")
+
+    def full(handle: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def refuse(*arguments: object, **options: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(os, "unlink", refuse)
+    with pytest.raises(OSError) as failed:
+        write_atomic(str(seed), b"new")
+    monkeypatch.undo()
+    assert failed.value.errno == errno.ENOSPC
+    assert seed.read_bytes() == b"old"
+
+
+def test_a_long_file_name_still_has_room_for_its_temporary_name(tmp_path: Path) -> None:
+    name = "n" * 229 + ".md"  # 232 bytes: its temporary name is 255, the usual limit
+    seed = tmp_path / name
+    seed.write_bytes(b"old")
+    write_atomic(str(seed), b"new")
+    assert seed.read_bytes() == b"new" and os.listdir(tmp_path) == [name]
