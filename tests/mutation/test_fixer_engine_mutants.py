@@ -929,3 +929,57 @@ def test_a_long_file_name_still_has_room_for_its_temporary_name(tmp_path: Path) 
     seed.write_bytes(b"old")
     write_atomic(str(seed), b"new")
     assert seed.read_bytes() == b"new" and os.listdir(tmp_path) == [name]
+
+
+@rule("Z960", "always-crashes", "Crashes on every text, with its length.", Severity.WARNING)
+def always_crashes(doc: Document, context: RunContext) -> Iterator[Problem]:
+    raise RuntimeError(f"a text of {len(doc.text)} characters")
+
+
+def test_a_rule_that_crashed_on_the_original_too_does_not_block_the_fixes() -> None:
+    text = real_seed_text().replace("## Summary\n", "## Summary  \n", 1)
+    outcome = _fixer_with(always_crashes).fix("seed.md", text.encode())
+    assert outcome.refused == {}
+    assert outcome.fixed == {"W001": 1} and outcome.text == real_seed_text()
+
+
+def test_syncing_folders_that_cannot_be_synced_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def refuse(handle: int) -> None:
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "fsync", refuse)
+    sync_folders([str(tmp_path), str(tmp_path / "gone")])
+
+
+def test_a_configuration_without_a_file_is_not_judged(tmp_path: Path) -> None:
+    built = Configuration(Settings(topics_root="/"), tmp_path, None)  # by a library caller
+    check_topics_root(built, Roots((tmp_path,)), from_command_line=False)
+
+
+def test_the_refusal_of_a_topics_root_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "seedlint.toml").write_text('topics-root = "/"\n')
+    configuration = load(tmp_path / "seedlint.toml")
+    with pytest.raises(ConfigError) as refused:
+        check_topics_root(configuration, Roots((tmp_path,)), from_command_line=False)
+    assert str(refused.value) == (
+        f"{configuration.source}: topics-root '/' leads outside the project root "
+        f"({tmp_path}): a repository's configuration may not point there; "
+        "pass --topics-root on the command line to use that folder"
+    )
+
+
+def test_a_path_spelt_outside_any_repository_that_leads_into_one_has_its_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = tmp_path / "repository"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "notes").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes").symlink_to(repository / "notes")
+    monkeypatch.chdir(tmp_path)
+    assert find_root(_bare(tmp_path / "nowhere"), elsewhere / "notes") == repository
