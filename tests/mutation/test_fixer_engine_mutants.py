@@ -983,3 +983,11 @@ def test_a_path_spelt_outside_any_repository_that_leads_into_one_has_its_root(
     (elsewhere / "notes").symlink_to(repository / "notes")
     monkeypatch.chdir(tmp_path)
     assert find_root(_bare(tmp_path / "nowhere"), elsewhere / "notes") == repository
+
+
+def test_a_front_matter_with_a_repeated_key_still_has_its_keys_guarded() -> None:
+    """A repeated key is a finding, not unreadable YAML: the keys still mean something."""
+    text = real_seed_text().replace("relevance: 0\n", "relevance: 0\nrelevance: 0\n", 1)
+    outcome = _fixer_with(_replacing("Z961", "tags:\n", "tagz:\n")).fix("seed.md", text.encode())
+    assert not outcome.changed
+    assert outcome.refused["Z961"] == "the fix would change the front matter's keys"
