@@ -342,6 +342,9 @@ def test_a_lint_records_each_use_of_today(tmp_path: Path) -> None:
         assert f"{today:%d.%m}" == "26.11"
         assert hash(today) == hash(TODAY)
     assert context.today is TODAY  # put back after the file
+    recorded = len(found.dates)
+    assert today < dt.date(2026, 12, 1)  # a stand-in kept past its file: not recorded
+    assert len(found.dates) == recorded
     operations = [operation for operation, _, _ in found.dates]
     assert operations[:9] == ["lt", "le", "gt", "ge", "eq", "ne", "sub", "rsub", "add"]
     assert "exact" in operations[9:]
