@@ -293,6 +293,7 @@ def test_a_lint_records_each_topic_question_with_its_answer(tmp_path: Path) -> N
     linter = _linter(tmp_path)
     recorder = Recorder(linter.context)
     topics = recorder.topics
+    assert "Concept/Pre training" in topics  # before any file: answered, not recorded
     with recorder.file() as found:
         assert "Concept/Pre training" in topics
         assert topics.with_name("Pre training") == ("Concept/Pre training",)
