@@ -486,3 +486,18 @@ def test_a_closed_cache_answers_nothing(folder: Path) -> None:
     assert cache.get_archive(URL, "2026-11-26", TTLS, NOW) is None
     cache.put([ok(URL, 200)], NOW, TTLS)  # no error
     cache.put_archive([(URL, "2026-11-26", None)], NOW)
+
+
+def test_a_cache_folder_the_user_named_through_a_link_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real-cache"
+    real.mkdir()
+    (tmp_path / "linked-cache").symlink_to(real)
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "linked-cache"))
+    root = tmp_path / "project"
+    root.mkdir()
+    cache = LinkCache.of_project(root, create=True)  # the environment is trusted
+    assert cache is not None
+    cache.close()
+    assert (real / FILE_NAME).is_file()
