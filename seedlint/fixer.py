@@ -910,8 +910,6 @@ def create_new_file(root: str | os.PathLike[str], relative: str, data: bytes) ->
         raise
     temporary = ""
     try:
-        if _exists(name, handle):
-            raise FileExistsError(errno.EEXIST, "the file exists already", relative)
         descriptor = -1
         while descriptor < 0:
             temporary = f".{name}.{_suffix()}"
@@ -926,7 +924,8 @@ def create_new_file(root: str | os.PathLike[str], relative: str, data: bytes) ->
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
-        # link(2) never replaces a name: a file that appeared meanwhile stays as it is.
+        # link(2) never replaces a name: a file (or link) there already, or made meanwhile,
+        # stays as it is, and this raises FileExistsError.
         os.link(temporary, name, src_dir_fd=handle, dst_dir_fd=handle, follow_symlinks=False)
         with suppress(OSError):
             os.fsync(handle)
@@ -936,14 +935,6 @@ def create_new_file(root: str | os.PathLike[str], relative: str, data: bytes) ->
                 os.unlink(temporary, dir_fd=handle)
         os.close(handle)
     return os.path.join(real_root, *folders)
-
-
-def _exists(name: str, folder: int) -> bool:
-    try:
-        os.stat(name, dir_fd=folder, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    return True
 
 
 # -- showing ------------------------------------------------------------------------------

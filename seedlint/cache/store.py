@@ -86,9 +86,9 @@ _SCHEMA = (
 _ON_DEMAND = ("summary", "dependencies", "extra")
 #: Rows written per transaction while a run goes on.
 _BATCH = 2_000
-#: Up to this many files, their rows are read one by one rather than all at once.
+#: Up to this many files, their rows are read by path (one query, a parameter a path:
+#: well under SQLite's limit of 32,766) rather than all at once.
 _FEW = 256
-_CHUNK = 500  # host parameters per query, well under SQLite's limit
 #: Cross-file results kept per run key: the vault, and a few batches of files (each
 #: under two keys: its files' bytes, and its summaries).
 _CORPUS_ROWS = 16
@@ -398,17 +398,14 @@ class ResultCache:
                     )
                 ]
             else:
-                cursors = []
                 wanted = [path for path in paths if _storable(path)]
-                for start in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[start : start + _CHUNK]
-                    marks = ", ".join("?" * len(chunk))
-                    cursors.append(
-                        self.connection.execute(
-                            f"SELECT {columns} FROM results WHERE run = ? AND path IN ({marks})",
-                            (self.key, *chunk),
-                        )
+                marks = ", ".join("?" * len(wanted))
+                cursors = [
+                    self.connection.execute(
+                        f"SELECT {columns} FROM results WHERE run = ? AND path IN ({marks})",
+                        (self.key, *wanted),
                     )
+                ]
             budget = read_budget(len(paths))
             for cursor in cursors:
                 for values in cursor:
@@ -442,12 +439,9 @@ class ResultCache:
             if len(wanted) > _FEW:
                 cursors = [self.connection.execute(query, (self.key,))]
             else:
-                paths = list(wanted)
+                marks = ", ".join("?" * len(wanted))
                 cursors = [
-                    self.connection.execute(
-                        f"{query} AND path IN ({', '.join('?' * len(chunk))})", (self.key, *chunk)
-                    )
-                    for chunk in (paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK))
+                    self.connection.execute(f"{query} AND path IN ({marks})", (self.key, *wanted))
                 ]
             budget = read_budget(len(wanted))
             for cursor in cursors:

@@ -293,3 +293,211 @@ def test_more_urls_than_one_query_takes(folder: Path) -> None:
     found = cache.get(urls, TTLS, NOW)
     cache.close()
     assert sorted(found) == sorted(urls)
+
+
+# -- planted files, in this process (tests/links/test_hostile_cache.py runs the program) --
+
+
+def _ours(folder: Path) -> None:
+    """A cache seedlint made, holding one answer."""
+    _put(folder, ok(URL, 200))
+    assert URL in _get(folder)
+
+
+def _kept(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), os.stat(path).st_ino
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "PRAGMA user_version = 3",
+        "CREATE TABLE extra (x)",
+        "CREATE INDEX planted ON links (verdict)",
+        "CREATE TRIGGER planted AFTER INSERT ON links BEGIN DELETE FROM links; END",
+        "CREATE VIEW planted AS SELECT url FROM links",
+        "DROP TABLE archives",
+    ],
+)
+def test_a_database_not_exactly_ours_is_replaced_never_modified(
+    folder: Path, tmp_path: Path, statement: str
+) -> None:
+    _ours(folder)
+    database = folder / FILE_NAME
+    with sqlite3.connect(database) as db:
+        db.execute(statement)
+    db.close()
+    os.link(database, tmp_path / "planted")  # the planted inode, to compare after
+    planted = (tmp_path / "planted").read_bytes()
+    os.unlink(tmp_path / "planted")
+    before = database.read_bytes()
+    assert before == planted
+
+    assert _get(folder) == {}  # a fresh file: the answer went with the old one
+
+    assert os.stat(database).st_nlink == 1
+    with sqlite3.connect(database) as db:
+        names = sorted(name for (name,) in db.execute("SELECT name FROM sqlite_master"))
+        assert names == ["archives", "links"]
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+    _put(folder, ok(URL, 200))
+    assert URL in _get(folder)
+
+
+def test_the_replaced_file_is_left_as_it_was(folder: Path, tmp_path: Path) -> None:
+    _ours(folder)
+    database = folder / FILE_NAME
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE extra (x)")
+        db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    victim = tmp_path / "victim"
+    os.link(database, victim)  # a second name: the planted inode stays reachable
+    os.unlink(database)
+    os.link(victim, database)
+    bytes_before, inode = _kept(victim)
+    # Two links: a hard-linked cache file is replaced too, before the schema is read.
+    assert _get(folder) == {}
+    assert _kept(victim) == (bytes_before, inode)
+    assert os.stat(database).st_ino != inode
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 50])
+def test_a_file_that_is_not_a_database_is_replaced(folder: Path, content: bytes) -> None:
+    _ours(folder)
+    (folder / FILE_NAME).write_bytes(content)
+    for suffix in ("-wal", "-shm"):
+        (folder / f"{FILE_NAME}{suffix}").unlink(missing_ok=True)
+    assert _get(folder) == {}
+    _put(folder, ok(URL, 200))
+    assert URL in _get(folder)
+
+
+@pytest.mark.parametrize("name", [FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm"])
+def test_a_symlinked_cache_file_is_never_opened(folder: Path, tmp_path: Path, name: str) -> None:
+    _ours(folder)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"someone else's file")
+    (folder / name).unlink(missing_ok=True)
+    (folder / name).symlink_to(victim)
+    cache = _open(folder)
+    cache.put([ok(f"{URL}/2", 200)], NOW, TTLS)
+    cache.close()
+    assert victim.read_bytes() == b"someone else's file"
+    assert not (folder / FILE_NAME).is_symlink()
+    assert f"{URL}/2" in _open(folder).get([f"{URL}/2"], TTLS, NOW)
+
+
+def test_a_fifo_beside_the_database_is_removed(folder: Path) -> None:
+    _ours(folder)
+    os.mkfifo(folder / f"{FILE_NAME}-journal")
+    assert URL in _get(folder)  # the database itself was fine
+    assert not (folder / f"{FILE_NAME}-journal").exists()
+
+
+def test_a_cache_file_larger_than_the_bound_is_replaced(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedlint.links.cache as link_cache
+
+    _ours(folder)
+    size = os.stat(folder / FILE_NAME).st_size
+    monkeypatch.setattr(link_cache, "MAX_FILE_BYTES", size)
+    assert URL in _get(folder)  # at the bound: read
+    monkeypatch.setattr(link_cache, "MAX_FILE_BYTES", size - 1)
+    assert _get(folder) == {}  # past it: a fresh file
+
+
+def test_a_missing_cache_is_not_made_without_create(folder: Path) -> None:
+    folder.mkdir()
+    assert LinkCache.open(folder) is None
+    assert os.listdir(folder) == []
+    assert safe_cache_file(folder, FILE_NAME, create=False) is None
+    _ours(folder)
+    cache = LinkCache.open(folder)  # there now: opened without create
+    assert cache is not None
+    assert URL in cache.get([URL], TTLS, NOW)
+    cache.close()
+
+
+def test_a_rollback_journal_database_of_ours_is_switched_to_wal(folder: Path) -> None:
+    _ours(folder)
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        assert db.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    db.close()
+    assert URL in _get(folder)  # rows kept
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_a_fresh_file_never_replaces_one_made_meanwhile(folder: Path) -> None:
+    from seedlint.links.cache import fresh_cache_file
+
+    _ours(folder)
+    inode = os.stat(folder / FILE_NAME).st_ino
+    assert fresh_cache_file(folder / FILE_NAME, replace=False) is True
+    assert os.stat(folder / FILE_NAME).st_ino == inode and URL in _get(folder)
+    assert [name for name in os.listdir(folder) if name.endswith(".tmp")] == []
+    assert fresh_cache_file(folder / FILE_NAME) is True  # replace: a new, empty file
+    assert os.stat(folder / FILE_NAME).st_ino != inode and _get(folder) == {}
+    assert [name for name in os.listdir(folder) if name.endswith(".tmp")] == []
+    assert fresh_cache_file(folder / "missing" / FILE_NAME) is False  # no such folder
+
+
+def test_a_new_file_is_never_written_over_anything(tmp_path: Path) -> None:
+    from seedlint.links.cache import _write_new
+
+    assert _write_new(tmp_path / "new", b"bytes") is True
+    assert (tmp_path / "new").read_bytes() == b"bytes"
+    assert (os.stat(tmp_path / "new").st_mode & 0o777) == 0o644 & ~_umask()
+    assert _write_new(tmp_path / "new", b"other") is False
+    assert (tmp_path / "new").read_bytes() == b"bytes"
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    assert _write_new(tmp_path / "link", b"x") is False
+    assert not (tmp_path / "target").exists()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_cache_another_process_is_writing_is_still_read(folder: Path) -> None:
+    _ours(folder)
+    holder = sqlite3.connect(folder / FILE_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        cache = _open(folder)  # WAL: reading goes on
+        assert URL in cache.get([URL], TTLS, NOW)
+        cache.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_closed_cache_answers_nothing(folder: Path) -> None:
+    cache = _open(folder)
+    cache.close()
+    assert cache.get([URL], TTLS, NOW) == {}
+    assert cache.get_archive(URL, "2026-11-26", TTLS, NOW) is None
+    cache.put([ok(URL, 200)], NOW, TTLS)  # no error
+    cache.put_archive([(URL, "2026-11-26", None)], NOW)
+
+
+def test_a_cache_folder_the_user_named_through_a_link_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real-cache"
+    real.mkdir()
+    (tmp_path / "linked-cache").symlink_to(real)
+    monkeypatch.setenv("SEEDLINT_CACHE_DIR", str(tmp_path / "linked-cache"))
+    root = tmp_path / "project"
+    root.mkdir()
+    cache = LinkCache.of_project(root, create=True)  # the environment is trusted
+    assert cache is not None
+    cache.close()
+    assert (real / FILE_NAME).is_file()
