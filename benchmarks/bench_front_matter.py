@@ -7,8 +7,9 @@ one); every ``*.md`` under it is read once, then both readers run over all of th
 same process, alternately, several times. The figures are per-seed microseconds: the best
 round (the machine is shared, the best is the least disturbed) and the median.
 
-``--against REV`` loads ``seedlint/_yaml.py`` as it was at that git revision (default:
-``HEAD``) and times ``load_front_matter`` of both versions, and
+``--against REV`` loads the reader as it was at that git revision (default: ``HEAD``;
+``seedlint/_yaml_reader.py``, or ``seedlint/_yaml.py`` before the reader moved there) and
+times ``load_front_matter`` of both versions, and
 ``document._split_front_matter`` (the fences plus the reader) with each reader plugged in.
 This prints figures; it is not a test, and asserts nothing about speed.
 """
@@ -27,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from seedlint import _yaml, document
+from seedlint import _yaml_reader, document
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 # document.py calls the reader through its module global: the benchmark swaps that.
@@ -35,13 +36,17 @@ GLOBALS = vars(document)
 
 
 def load_revision(revision: str) -> ModuleType:
-    source = subprocess.run(
-        ["git", "show", f"{revision}:seedlint/_yaml.py"],
-        cwd=REPOSITORY,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    for name in ("_yaml_reader.py", "_yaml.py"):  # the reader moved out of _yaml.py
+        shown = subprocess.run(
+            ["git", "show", f"{revision}:seedlint/{name}"],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+        )
+        if shown.returncode == 0:
+            break
+    shown.check_returncode()
+    source = shown.stdout
     folder = Path(tempfile.mkdtemp(prefix="seedlint-bench-"))
     path = folder / "yaml_at_revision.py"
     path.write_text(source, encoding="utf-8")
@@ -107,9 +112,9 @@ def main() -> None:
     old = load_revision(options.against)
     cases = {
         f"load_front_matter ({options.against})": load_with(old, pairs),
-        "load_front_matter (now)": load_with(_yaml, pairs),
+        "load_front_matter (now)": load_with(_yaml_reader, pairs),
         f"split + load ({options.against})": split_with(old, texts),
-        "split + load (now)": split_with(_yaml, texts),
+        "split + load (now)": split_with(_yaml_reader, texts),
     }
     rounds: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(options.repeats):

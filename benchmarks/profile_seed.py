@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from seedlint import _yaml, document  # noqa: E402 - after the path setup
+from seedlint import _yaml_reader, document  # noqa: E402 - after the path setup
 from seedlint.cache import Entry, Recorder  # noqa: E402
 from seedlint.commands.check import prepare  # noqa: E402
 from seedlint.commands.options import LintOptions  # noqa: E402
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for text, (front, _, _) in zip(texts, splits, strict=True):
             if front is not None:
                 with contextlib.suppress(yaml.YAMLError):  # the defective seeds: F002
-                    _yaml._compose(text[front.content_start : front.content_end])
+                    _yaml_reader._compose(text[front.content_start : front.content_end])
 
     timed("front matter: fences and YAML read", front_matter)
     timed("  of which libyaml composing the nodes", libyaml_only)

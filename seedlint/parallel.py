@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from seedlint._yaml import load_reader
 from seedlint.cache import (
     CacheMiss,
     CorpusRow,
@@ -217,6 +218,7 @@ def _in_pool(
     if _start_method() == "fork":
         _worker = (linter, recorder)
         recorder.topics.index  # noqa: B018 - scanned once here rather than in each worker
+        load_reader()  # likewise the front matter reader, which a warm run never imported
         gc.freeze()  # forked workers share the parent's objects instead of copying them
         pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts

@@ -57,6 +57,8 @@ def visible(text: str) -> str:
     """``text`` with every control character but the tab shown as a visible symbol, and
     every invisible format character (bidi controls, zero width characters...) by its
     code point, ``<U+202E>``; joiners inside emoji and words are kept (module docstring)."""
+    if text.isascii() and text.isprintable():
+        return text  # nothing to show: a report's every path and line goes through here
     text = text.translate(_PICTURES)
     if text.isascii():  # nearly every path, message and line: no scan at all
         return text

@@ -17,8 +17,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import yaml as pyyaml
-
 from seedlint._yaml import load_front_matter
 
 if TYPE_CHECKING:
@@ -54,6 +52,8 @@ def _reads_back(text: str, value: Any) -> bool:
     loaded = load_front_matter(f"k: {text}\n", 0)
     if loaded.issues or loaded.values.get("k", _MISSING) != value:
         return False
+    import yaml as pyyaml  # with the fix being built: a run without fixes never loads it
+
     try:
         old = pyyaml.safe_load(f"k: {text}\n")
     except pyyaml.YAMLError:

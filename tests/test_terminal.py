@@ -152,6 +152,22 @@ def test_visible_maps_every_control_to_one_visible_column() -> None:
             assert display_width(visible(control)) == 1, hex(ord(control))
 
 
+def test_visible_keeps_plain_ascii_and_shows_each_ascii_control() -> None:
+    # Plain ASCII comes back as it was (the report's every path and line is such text);
+    # one control anywhere in it, and only that character changes.
+    plain = "seeds/2024/a-b_c.md:10:7 F104 type 'paper' ~!@#$%^&*()[]{}<>?=+|\\`\""
+    assert visible(plain) == plain
+    for code in range(0x80):
+        char = chr(code)
+        if code < 0x20 and char != "\t":
+            shown = chr(0x2400 + code)
+        elif code == 0x7F:
+            shown = "\u2421"
+        else:
+            shown = char
+        assert visible(f"{plain}{char}{plain}") == f"{plain}{shown}{plain}", hex(code)
+
+
 def test_visible_on_tty_only_changes_terminal_output() -> None:
     class Terminal:
         def isatty(self) -> bool:

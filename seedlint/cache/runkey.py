@@ -45,10 +45,20 @@ def _code_fingerprint(linter: Linter) -> str:
             parts.extend(_source_stamps(os.path.dirname(location)))
         else:
             parts.extend(_source_stamps(location))
-    for library in ("pyromark", "yaml", "pydantic"):
-        module = sys.modules.get(library)
-        parts.append(f"{library}={getattr(module, '__version__', '')}")
+    # By their installed versions, not their modules: pyyaml is not imported by a run
+    # that reads no front matter (a warm one), and the key must not depend on that.
+    for library in ("pyromark", "PyYAML", "pydantic"):
+        parts.append(f"{library}={_installed_version(library)}")
     return "\n".join(parts)
+
+
+def _installed_version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return ""
 
 
 def _source_stamps(location: str) -> Iterator[str]:

@@ -454,3 +454,36 @@ def test_an_edited_rule_module_changes_the_key(tmp_path: Path) -> None:
     after = list(_source_stamps(str(package)))
 
     assert len(before) == 1 and len(after) == 2 and before[0] not in after
+
+
+#: `seedlint check` in a fresh process, then which of the parsers' modules it loaded.
+_CHECK_AND_MODULES = (
+    "import sys\n"
+    "from seedlint.cli import main\n"
+    "code = main(['check', '--offline', '--quiet', '--jobs', '1', 'contents'])\n"
+    "print(code, 'yaml' in sys.modules, 'seedlint._yaml_reader' in sys.modules)\n"
+)
+
+
+def _check_in_fresh_process(root: Path) -> str:
+    worktree = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _CHECK_AND_MODULES],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(worktree)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_warm_run_never_loads_the_yaml_reader(corpus: Corpus) -> None:
+    # Every result comes from the cache: no front matter is read, so pyyaml (a tenth of
+    # the start-up) is never imported; a cold run and one edited seed need it.
+    assert _check_in_fresh_process(corpus.root) == "1 True True"
+    assert _check_in_fresh_process(corpus.root) == "1 False False"
+    edited = corpus.seeds[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n")
+    assert _check_in_fresh_process(corpus.root) == "1 True True"
