@@ -599,17 +599,24 @@ def test_a_plugins_version_is_part_of_the_run_key(
     assert _key_with_rules(tmp_path, rule) != first
 
 
-@pytest.mark.parametrize("library", ["pyromark", "yaml", "pydantic"])
+@pytest.mark.parametrize("library", ["pyromark", "PyYAML", "pydantic"])
 def test_a_parsing_librarys_version_is_part_of_the_run_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
 ) -> None:
-    import importlib
+    """The installed distribution's version (another release installed under the same
+    import name), whether or not the run imported the library."""
+    import importlib.metadata
 
     from seedlint.cache.runkey import run_key
 
     _vault(tmp_path)
     before = run_key(_linter(tmp_path))
-    monkeypatch.setattr(importlib.import_module(library), "__version__", "0.0-another")
+    installed = importlib.metadata.version
+
+    def another_release(distribution: str) -> str:
+        return "0.0-another" if distribution == library else installed(distribution)
+
+    monkeypatch.setattr(importlib.metadata, "version", another_release)
     assert run_key(_linter(tmp_path)) != before
 
 
