@@ -295,6 +295,42 @@ def test_more_urls_than_one_query_takes(folder: Path) -> None:
     assert sorted(found) == sorted(urls)
 
 
+def test_an_answer_not_worth_keeping_does_not_end_the_rows_kept(folder: Path) -> None:
+    _put(folder, skipped(f"{URL}/a", Skip.OFFLINE), ok(f"{URL}/b", 200), dead(f"{URL}/c", "gone"))
+    assert [row[0] for row in _rows(folder)] == [f"{URL}/b", f"{URL}/c"]
+
+
+def test_a_ttl_of_one_second_keeps_the_answer(folder: Path) -> None:
+    _put(folder, unverifiable(URL, "timed out"), ttls=Ttls(transient=1.0))
+    assert [row[0] for row in _rows(folder)] == [URL]
+
+
+def test_a_redirect_left_out_for_a_fix_does_not_end_the_scan(folder: Path) -> None:
+    moved = LinkResult(f"{URL}/a", Verdict.OK, "returned 200", 200, f"{URL}/z", f"{URL}/z", 308)
+    _put(folder, moved, ok(f"{URL}/b", 200))
+    cache = _open(folder)
+    found = cache.get([f"{URL}/a", f"{URL}/b"], TTLS, NOW, targets=False)
+    cache.close()
+    assert list(found) == [f"{URL}/b"]
+
+
+def _archive_days(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        return [day for (day,) in db.execute("SELECT day FROM archives ORDER BY day")]
+
+
+def test_pruning_forgets_old_and_future_archive_answers(folder: Path) -> None:
+    cache = _open(folder)
+    snapshot = "https://web.archive.org/web/2024/x"
+    cache.put_archive([(URL, "20200101", snapshot)], NOW - 1000 - 1)  # past the longest TTL
+    cache.put_archive([(URL, "20200102", snapshot)], NOW - 1000 + 1)  # just inside it
+    cache.put_archive([(URL, "20200103", snapshot)], NOW + CLOCK_SKEW + 1)  # from the future
+    cache.put_archive([(URL, "20200104", snapshot)], NOW + CLOCK_SKEW - 1)  # within the skew
+    cache.put([], NOW, TTLS)  # every write prunes first
+    cache.close()
+    assert _archive_days(folder) == ["20200102", "20200104"]
+
+
 # -- planted files, in this process (tests/links/test_hostile_cache.py runs the program) --
 
 
