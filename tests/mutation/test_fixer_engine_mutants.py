@@ -14,15 +14,17 @@ import pytest
 
 from seedlint.config import ConfigError, Configuration, Settings, load
 from seedlint.context import RunContext
-from seedlint.document import Document
+from seedlint.document import Document, parse_text
 from seedlint.findings import Fix, Problem, Severity, TextEdit
 from seedlint.fixer import (
     Candidate,
     Conventions,
     Fixer,
+    FixPass,
     UnsafeToWrite,
     apply_fixes,
     create_new_file,
+    detach,
     majority_newline,
     read_with_snapshot,
     sync_folders,
@@ -991,3 +993,78 @@ def test_a_front_matter_with_a_repeated_key_still_has_its_keys_guarded() -> None
     outcome = _fixer_with(_replacing("Z961", "tags:\n", "tagz:\n")).fix("seed.md", text.encode())
     assert not outcome.changed
     assert outcome.refused["Z961"] == "the fix would change the front matter's keys"
+
+
+# -- the loop's record, and what it reuses ----------------------------------------------------
+
+
+def test_an_edit_another_fix_already_chose_does_not_end_the_sweep() -> None:
+    text, applied = apply_fixes(
+        "abcdef",
+        [_candidate("A", (0, 1, "X")), _candidate("B", (0, 1, "X")), _candidate("C", (4, 5, "Z"))],
+    )
+    assert text == "XbcdZf" and [c.code for c in applied] == ["A", "B", "C"]
+
+
+def test_a_fix_that_waits_does_not_end_the_sweep() -> None:
+    text, applied = apply_fixes(
+        "abcdef",
+        [_candidate("A", (0, 3, "X")), _candidate("B", (2, 4, "Y")), _candidate("C", (5, 6, "Z"))],
+    )
+    assert text == "XdeZ" and [c.code for c in applied] == ["A", "C"]
+
+
+def _with_trailing_blanks() -> tuple[str, int]:
+    """The real seed with two blanks after its first body line, and where they start."""
+    text = real_seed_text()
+    line_end = text.index("\n", text.index("\n---\n") + 5)
+    return text[:line_end] + "  " + text[line_end:], line_end
+
+
+def test_each_pass_is_recorded_with_its_texts_edits_and_codes() -> None:
+    text, blanks = _with_trailing_blanks()
+    outcome = _fixer_with().fix("seed.md", text.encode())
+    assert outcome.text == real_seed_text()
+    assert outcome.passes == [
+        FixPass(text, real_seed_text(), (TextEdit(blanks, blanks + 2, ""),), ("W001",))
+    ]
+
+
+def test_the_linters_own_result_is_reused_and_a_finished_one_is_linted_again() -> None:
+    text, _ = _with_trailing_blanks()
+    fixer = _fixer_with()
+    alone = fixer.fix("seed.md", text.encode())
+    fresh = fixer.linter.lint_document(parse_text("seed.md", text))
+    reused = fixer.fix("seed.md", text.encode(), fresh)
+    finished = fixer.linter.lint_document(parse_text("seed.md", text))
+    fixer.linter.finish([finished])  # drops the document: nothing to reuse
+    assert finished.document is None
+    again = fixer.fix("seed.md", text.encode(), finished)
+    for outcome in (reused, again):
+        assert (outcome.text, outcome.fixed, outcome.refused) == (
+            alone.text,
+            alone.fixed,
+            alone.refused,
+        )
+        assert [f.code for f in outcome.findings] == [f.code for f in alone.findings]
+
+
+def test_a_fix_that_changes_nothing_ends_the_loop_unrefused() -> None:
+    text = real_seed_text()
+    same = _replacing("Z940", "source: null\n", "source: null\n")
+    outcome = _fixer_with(same).fix("seed.md", text.encode())
+    assert (outcome.text, outcome.fixed, outcome.refused, outcome.passes) == (text, {}, {}, [])
+    assert [f.code for f in outcome.findings if f.code == "Z940"] == ["Z940"]
+
+
+def test_a_detached_result_shares_no_list_or_set_with_the_original() -> None:
+    text = real_seed_text().replace("\n## Summary", "\n<!-- seedlint-disable W001 -->\n## Summary")
+    result = _fixer_with().linter.lint_document(parse_text("seed.md", text))
+    assert result.suppressions
+    copy = detach(result)
+    copy.findings.append(copy.findings[0] if copy.findings else None)  # type: ignore[arg-type]
+    copy.errors.append("a crash")
+    copy.suppressions[0].used.add("W001")
+    assert "a crash" not in result.errors
+    assert result.suppressions[0].used == set()
+    assert len(result.findings) == len(copy.findings) - 1
