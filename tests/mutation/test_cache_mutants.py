@@ -842,3 +842,80 @@ def test_stamps_alone_are_written(tmp_path: Path) -> None:
     cache.save()
     again = _load(tmp_path).row("seeds/a.md")
     assert again is not None and again.used_ns == 7
+
+
+# -- times at the read's own instant, and a database that fails while it is read ---------------
+
+
+def test_a_row_stamped_at_the_very_nanosecond_of_the_read_is_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = time.time_ns()
+    _stored(tmp_path, checked_ns=now, used_ns=now)
+    monkeypatch.setattr(time, "time_ns", lambda: now)
+    assert _load(tmp_path).row("seeds/a.md") is not None
+    monkeypatch.setattr(time, "time_ns", lambda: now - 1)  # written after the read: forged
+    assert _load(tmp_path).row("seeds/a.md") is None
+
+
+def test_a_cross_file_row_used_at_the_very_nanosecond_of_the_read_is_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedlint.cache.store import CorpusRow
+
+    cache = ResultCache.open(tmp_path, KEY)
+    cache.put_corpus(CorpusRow(b"inputs", "t", "2026-11-26", b"p", None))
+    cache.save()
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        [(used,)] = db.execute("SELECT used_ns FROM corpus").fetchall()
+    db.close()
+    monkeypatch.setattr(time, "time_ns", lambda: used)
+    assert ResultCache.open(tmp_path, KEY).corpus(b"inputs") is not None
+    monkeypatch.setattr(time, "time_ns", lambda: used - 1)
+    assert ResultCache.open(tmp_path, KEY).corpus(b"inputs") is None
+
+
+def _corrupt_the_rows(folder: Path) -> None:
+    """Overwrite the middle pages of a database of many rows: its header and schema still
+    read, and only a scan of the rows finds the damage."""
+    path = folder / DATABASE
+    size = path.stat().st_size
+    with open(path, "r+b") as file:
+        file.seek(size // 2)
+        file.write(b"\xff" * 8192)
+
+
+def test_a_database_that_fails_while_it_is_read_is_rebuilt_once(tmp_path: Path) -> None:
+    cache = _many(tmp_path, 600, summary=b"s" * 2000)
+    cache.save()
+    _corrupt_the_rows(tmp_path)
+    paths = [f"{n}.md" for n in range(600)]
+    cache = ResultCache.open(tmp_path, KEY)
+    assert cache.usable and not cache.stats.rebuilt  # the schema reads: the file is opened
+    cache.load(paths)
+    assert cache.problem.split(": ")[0] in ("DatabaseError", "OperationalError"), cache.problem
+    assert cache.stats.rebuilt and cache.usable  # set aside, and a fresh one made
+    assert cache.rows == {}
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone() == (0,)
+    db.close()
+
+
+def test_the_expected_schema_is_what_seedlints_own_statements_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedlint.cache.store as store
+
+    monkeypatch.setattr(store, "_expected_schema", None)  # made once a process: make it here
+    monkeypatch.chdir(tmp_path)
+    expected = store._expected()
+    assert os.listdir(tmp_path) == []  # made in memory, never as a file
+    assert sorted((kind, name, table) for kind, name, table, _ in expected) == [
+        ("index", "sqlite_autoindex_corpus_1", "corpus"),
+        ("index", "sqlite_autoindex_results_1", "results"),
+        ("table", "corpus", "corpus"),
+        ("table", "results", "results"),
+    ]
+    assert all(sql is None or sql.startswith("CREATE TABLE") for *_, sql in expected)
+    _stored(tmp_path)
+    assert _load(tmp_path).row("seeds/a.md") is not None  # our own file matches it
