@@ -16,6 +16,7 @@ from seedlint.links.cache import (
     FILE_NAME,
     LinkCache,
     Ttls,
+    fresh_cache_file,
     lasting_of,
     safe_cache_file,
 )
@@ -537,3 +538,25 @@ def test_a_cache_folder_the_user_named_through_a_link_is_used(
     assert cache is not None
     cache.close()
     assert (real / FILE_NAME).is_file()
+
+
+def test_opening_a_symlinked_folder_is_refused_unless_trusted(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "linked"
+    link.symlink_to(elsewhere)
+    assert LinkCache.open(link, create=True) is None
+    assert os.listdir(elsewhere) == []  # nothing made through the link
+    trusted = LinkCache.open(link, create=True, trusted=True)
+    assert trusted is not None
+    trusted.close()
+
+
+def test_a_fresh_file_that_cannot_take_the_place_says_so_and_leaves_nothing(
+    folder: Path,
+) -> None:
+    taken = folder / FILE_NAME
+    (taken / "inside").mkdir(parents=True)  # a folder where the file goes: no rename over it
+    assert fresh_cache_file(taken) is False
+    assert sorted(os.listdir(folder)) == [FILE_NAME]
+    assert os.listdir(taken) == ["inside"]
